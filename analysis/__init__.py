@@ -1,0 +1,16 @@
+"""Compare Chinese local science-literacy action plans (全民科学素质行动).
+
+Public names are gathered here; each lives in a small module of one concern.
+"""
+from .build import Corpus, build, read_corpus
+from .codebook import Codebook, load_codebook
+from .corpus import Document, load_errata, load_manifest
+from .decode import decode_bytes, read_text
+from .errors import BuildError
+from .metadata import extract_metadata
+from .normalize import normalize
+from .actions import extract, Tables
+
+__all__ = ["Corpus", "build", "read_corpus", "Codebook", "load_codebook", "Document", "load_errata",
+           "load_manifest", "decode_bytes", "read_text", "BuildError", "extract_metadata", "normalize",
+           "extract", "Tables"]

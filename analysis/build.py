@@ -1,0 +1,143 @@
+"""``python -m analysis build``: raw corpus -> every table in ``data/processed``.
+
+The build is one pass over the manifest's documents (decode, normalise,
+extract metadata and actions), then the cross-plan analyses.  All outputs are
+staged and swapped in at the end (:func:`analysis.io.staged_dir`), so a build
+that stops on bad input leaves the previous results untouched.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import config
+from .actions import extract
+from .codebook import load_codebook
+from .corpus import Document, load_errata, load_manifest
+from .decode import read_text
+from .departments import level_char_for
+from .io import staged_dir, write_csv, write_text
+from .metadata import extract_metadata
+from .normalize import normalize, raw_line
+
+ACTION_COLUMNS = ["action_id", "jurisdiction", "seq", "kind", "unit", "path", "number", "title", "text", "group",
+                  "start", "end", "n_chars", "departments_text", "departments_start", "departments_end",
+                  "list_closing", "n_departments", "n_collective", "open_ended", "roles", "n_targets",
+                  "n_group_mentions"]
+ASSIGNMENT_COLUMNS = ["action_id", "jurisdiction", "department", "printed", "category", "collective", "role",
+                      "open_ended", "source", "start", "end"]
+MENTION_COLUMNS = ["action_id", "jurisdiction", "group", "term", "start", "end"]
+TARGET_COLUMNS = ["action_id", "jurisdiction", "span", "value", "unit", "qualifier", "per", "year", "start", "end"]
+SECTION_COLUMNS = ["section_id", "jurisdiction", "level", "number", "title", "path", "part", "task_part", "start",
+                   "end", "intro_start", "intro_end", "n_actions"]
+QA_COLUMNS = ["document", "kind", "line", "offset", "count", "snippet", "action"]
+DOCUMENT_COLUMNS = ["jurisdiction", "name_zh", "name_en", "level", "province", "file", "sha256", "encoding",
+                    "title", "issuer", "doc_number", "issued", "published", "period_start", "period_end",
+                    "literacy_target_pct", "literacy_target_year", "literacy_target_qualifier",
+                    "literacy_baseline_pct", "literacy_baseline_year", "n_chars", "n_actions", "n_safeguards",
+                    "operative_chars", "assigns_departments"]
+
+
+@dataclass
+class Corpus:
+    """Everything extracted from the raw folder, before cross-plan analysis."""
+
+    documents: pd.DataFrame
+    texts: dict[str, str]
+    actions: pd.DataFrame
+    assignments: pd.DataFrame
+    mentions: pd.DataFrame
+    targets: pd.DataFrame
+    sections: pd.DataFrame
+    qa: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+def places_of(name_zh: str) -> tuple[str, ...]:
+    """Place names inside a jurisdiction's Chinese name (烟台市芝罘区 -> 烟台, 芝罘)."""
+    parts = re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh)
+    return tuple(p for p in parts if len(p) >= 2)
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    return df
+
+
+def read_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True) -> Corpus:
+    """Decode, normalise and code every document of *raw_dir* (no writing)."""
+    docs = load_manifest(raw_dir)
+    errata = load_errata(raw_dir, docs)
+    codebook = load_codebook(codebook_path)
+    texts: dict[str, str] = {}
+    doc_rows, qa_rows = [], []
+    acts, asg, men, tgt, sec = [], [], [], [], []
+    warnings = []
+    for doc in tqdm(docs, desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr):
+        raw, encoding = read_text(doc.path)
+        text, findings = normalize(raw, errata[doc.file], name=str(doc.path))
+        texts[doc.jurisdiction] = text
+        qa_rows.append({"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
+                        "snippet": "", "action": f"decoded as {encoding}"})
+        for f in findings:
+            qa_rows.append({"document": doc.jurisdiction, "kind": f.kind, "line": raw_line(raw, f.offset),
+                            "offset": f.offset, "count": f.count, "snippet": f.snippet, "action": f.action})
+            if f.kind.startswith("suspect_"):
+                warnings.append(f"{doc.path}, line {raw_line(raw, f.offset)}: possible damage {f.snippet!r} "
+                                "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
+        tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
+        meta = extract_metadata(text)
+        n_tg = pd.Series([t["action_id"] for t in tables.targets], dtype=object).value_counts()
+        n_me = pd.Series([m["action_id"] for m in tables.mentions], dtype=object).value_counts()
+        for a in tables.actions:
+            a["n_targets"] = int(n_tg.get(a["action_id"], 0))
+            a["n_group_mentions"] = int(n_me.get(a["action_id"], 0))
+        acts += tables.actions
+        asg += tables.assignments
+        men += tables.mentions
+        tgt += tables.targets
+        sec += tables.sections
+        n_act = sum(1 for a in tables.actions if a["kind"] == "action")
+        doc_rows.append({
+            "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
+            "province": doc.province, "file": doc.file, "sha256": doc.sha256, "encoding": encoding, **meta,
+            "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
+            "operative_chars": sum(a["n_chars"] for a in tables.actions),
+            "assigns_departments": any(not x["collective"] for x in tables.assignments),
+        })
+    return Corpus(_frame(doc_rows, DOCUMENT_COLUMNS), texts, _frame(acts, ACTION_COLUMNS),
+                  _frame(asg, ASSIGNMENT_COLUMNS), _frame(men, MENTION_COLUMNS), _frame(tgt, TARGET_COLUMNS),
+                  _frame(sec, SECTION_COLUMNS), _frame(qa_rows, QA_COLUMNS), warnings)
+
+
+def write_corpus(c: Corpus, out: Path) -> None:
+    """Write the per-document tables of *c* into the (staging) folder *out*."""
+    for j, text in c.texts.items():
+        write_text(text, config.text_dir(out) / f"{j}.txt")
+    write_csv(c.documents, out / "documents.csv")
+    write_csv(c.qa, out / "qa_report.csv")
+    write_csv(c.actions, out / "actions.csv")
+    write_csv(c.assignments, out / "assignments.csv")
+    write_csv(c.mentions, out / "group_mentions.csv")
+    write_csv(c.targets, out / "targets.csv")
+    write_csv(c.sections, out / "sections.csv")
+
+
+def build(raw_dir: Path = config.RAW, out_dir: Path = config.PROCESSED, codebook: Path | None = None,
+          progress: bool = True, similarity: bool = True) -> Corpus:
+    """Run the whole extraction from *raw_dir* into *out_dir* (atomically)."""
+    corpus = read_corpus(Path(raw_dir), codebook, progress)
+    with staged_dir(Path(out_dir)) as stage:
+        write_corpus(corpus, stage)
+        if similarity:
+            from .similarity import write_similarity
+
+            write_similarity(corpus, stage, progress=progress)
+    for w in corpus.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return corpus

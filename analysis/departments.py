@@ -1,0 +1,161 @@
+"""Department lists: splitting, completing elided prefixes, coding.
+
+Plans name responsible units in lists such as
+``区委宣传部（网信办）、团区委、科协、教体局按职责分工负责`` or, in Shenzhen's
+``分工`` blocks, ``牵头部门：市教育局，市科协、团市委。``.  Names after the first
+often drop the jurisdiction prefix; :func:`complete_name` restores it the way
+a reader does (``科协`` -> ``区科协``; ``宣传部`` after ``市委组织部`` -> ``市委宣传部``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .codebook import Codebook
+from .errors import BuildError
+
+LEVEL_CHARS = ("自治区", "市", "区", "县", "旗", "盟", "省")
+ROLE_SUFFIXES = {"牵头": "lead", "配合": "cooperating", "协助": "cooperating", "参与": "cooperating"}
+ROLE_PREFIX_RE = re.compile(r"^(牵头部门|牵头单位|责任部门|责任单位|配合部门|配合单位|协办单位)[：:]")
+ROLE_PREFIXES = {"牵头部门": "lead", "牵头单位": "lead", "责任部门": "responsible", "责任单位": "responsible",
+                 "配合部门": "cooperating", "配合单位": "cooperating", "协办单位": "cooperating"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One department named in a list, with its evidence offsets."""
+
+    printed: str  # as printed (without closing formula or 等)
+    department: str  # prefix restored
+    category: str
+    collective: bool
+    role: str
+    open_ended: bool
+    start: int
+    end: int
+
+
+def level_char_for(level: str) -> str:
+    return {"district": "区", "county": "县", "municipality": "市", "sub-provincial city": "市",
+            "prefecture-level city": "市", "autonomous region": "自治区", "province": "省"}.get(level, "")
+
+
+def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
+    """Spans of *text* split at separators outside parentheses."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
+    """The jurisdiction prefix a name carries (``市委``, ``区``, ``团县委``…), or None."""
+    m = re.match(r"^团(自治区|[市区县旗盟省])委", name)
+    if m:
+        return m.group(1)
+    for lv in LEVEL_CHARS:
+        # 市场监管局 begins with 市场 (market), not with the prefix 市
+        if name.startswith(lv) and not name.startswith(("市场", "区块", "县域")):
+            return lv
+    for p in places:
+        if p and name.startswith(p):
+            return p
+    return None
+
+
+def complete_name(name: str, level_char: str, codebook: Codebook, places: tuple[str, ...]) -> str:
+    """Restore the elided jurisdiction prefix of *name* (see module doc)."""
+    if name.startswith("各") or prefix_of(name, places) is not None or not level_char:
+        return name
+    if any(name.startswith(org) for org in codebook.party_organs):
+        return f"{level_char}委{name}"
+    return f"{level_char}{name}"
+
+
+def code_name(name: str, codebook: Codebook, where: str):
+    cats = codebook.categories_of(name)
+    if len(cats) != 1:
+        if not cats:
+            raise BuildError(f"{where}: department {name!r} matches no category of the codebook "
+                             f"({codebook.path}). Add an alias pattern to the right category (or a new category).")
+        raise BuildError(f"{where}: department {name!r} matches several categories "
+                         f"({', '.join(c.id for c in cats)}); make the codebook patterns specific.")
+    return cats[0]
+
+
+def looks_like_list(text: str, codebook: Codebook) -> bool:
+    """Whether a parenthesis at the end of an action is a department list.
+
+    True when it ends with a closing formula (``按职责分工负责``/``负责``) or when
+    its first item, prefix restored, matches a codebook category.
+    """
+    body = text.strip().rstrip("。")
+    if any(body.endswith(c) for c in codebook.list_closings):
+        return True
+    spans = split_top(body)
+    first = body[spans[0][0]:spans[0][1]].strip()
+    first = first[:-1] if first.endswith("等") else first
+    return bool(first) and bool(codebook.categories_of(first)) and len(first) <= 20
+
+
+def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, places: tuple[str, ...],
+               where: str, default_role: str = "responsible") -> list[Mention]:
+    """Parse one department list starting at document offset *offset*.
+
+    Handles closing formulas, ``等`` (open-ended), nested parentheses, role
+    clauses (``X牵头，Y配合``) and role prefixes (``牵头部门：``).  Returns one
+    mention per named unit, in printed order.
+    """
+    role = default_role
+    m = ROLE_PREFIX_RE.match(text)
+    base = 0
+    if m:
+        role = ROLE_PREFIXES[m.group(1)]
+        base = m.end()
+    body = text[base:]
+    # strip trailing punctuation and closing formula
+    end = len(body.rstrip().rstrip("。；;"))
+    for c in codebook.list_closings:
+        if body[:end].endswith(c):
+            end -= len(c)
+            break
+    out: list[Mention] = []
+    # role clauses: split on ，/； into clauses; a clause ending with 牵头/配合 sets its role
+    clause_spans = split_top(body[:end], "；;") if any(k in body[:end] for k in ROLE_SUFFIXES) else [(0, end)]
+    for cs, ce in clause_spans:
+        clause = body[cs:ce]
+        c_role = role
+        c_end = len(clause)
+        for suf, r in ROLE_SUFFIXES.items():
+            if clause.rstrip("，, ").endswith(suf):
+                c_role = r
+                c_end = len(clause.rstrip("，, ")) - len(suf)
+                break
+        items = split_top(clause[:c_end])
+        open_ended = False
+        last_item = clause[items[-1][0]:items[-1][1]].strip()
+        if any(last_item.endswith(mk) for mk in codebook.open_ended_markers):
+            open_ended = True
+        for s, e in items:
+            raw_item = clause[s:e]
+            lead = len(raw_item) - len(raw_item.lstrip())
+            item = raw_item.strip()
+            if not item:
+                continue
+            if any(item.endswith(mk) for mk in codebook.open_ended_markers) and (s, e) == items[-1]:
+                item = item[:-1]
+            abs_start = offset + base + cs + s + lead
+            name = complete_name(item, level_char, codebook, places)
+            cat = code_name(name, codebook, where)
+            out.append(Mention(item, name, cat.id, cat.collective, c_role, open_ended, abs_start,
+                               abs_start + len(item)))
+    if not out:
+        raise BuildError(f"{where}: empty department list {text!r}.")
+    return out
