@@ -36,7 +36,7 @@ from .errors import BuildError
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-PINYIN_RE = re.compile(rf"(?<=[{HAN}])\(([a-zü{TONED}]{{1,6}})\)")
+PINYIN_RE = re.compile(rf"(?<=[{HAN}])[(（](?=[a-zü]*[{TONED}])([a-zü{TONED}]{{1,6}})[)）]")
 ARTIFACT_RE = re.compile(r"\[bookmark: [^\]\n]*\]")
 CJK_PUNCT = "，。、；：？！“”‘’《》（）〔〕【】—…·"
 NEAR = rf"[{HAN}{CJK_PUNCT}]"
@@ -114,6 +114,9 @@ def _fullwidth_table() -> dict[int, str]:
 
 
 FULLWIDTH = _fullwidth_table()
+#: One-to-one width folding used only to *find* errata, so an erratum written
+#: for the file as published still matches a copy saved with other brackets.
+FOLD = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 HALF_PUNCT_RE = re.compile(rf"(?<={NEAR})[,;:?!]|[,;:?!](?={NEAR})")
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 NUM_ARABIC_RE = re.compile(r"(?m)^(\d{1,2})\s*[.．、]\s*")
@@ -146,8 +149,9 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
     # Errata are matched in the raw text (only line endings changed so far).
     accepted: list[tuple[int, int]] = []
     for e in errata:
-        needle = e.corrupted
-        hits = [m.start() for m in re.finditer(re.escape(needle), mt.text)]
+        needle = e.corrupted.translate(FOLD)
+        folded = mt.text.translate(FOLD)  # width-insensitive, one character for one
+        hits = [m.start() for m in re.finditer(re.escape(needle), folded)]
         if len(hits) != 1:
             where = "does not occur" if not hits else f"occurs {len(hits)} times"
             raise BuildError(f"errata.csv line {e.line}: the text {needle!r} {where} in {name}; an erratum must "
@@ -157,9 +161,9 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
             accepted.append((mt.src[start], mt.src[start + len(needle) - 1] + 1))
             findings.append(Finding("erratum_accepted", mt.src[start], needle, f"reviewed, kept as is: {e.reason}"))
             continue
-        pattern = re.compile(re.escape(needle))
+        pattern = re.compile(re.escape(mt.text[start:start + len(needle)]))
         res = mt.sub(pattern, lambda m, r=e.replacement: r)
-        findings.append(Finding("erratum", res[0][2], needle, f"replaced by {e.replacement!r}: {e.reason}"))
+        findings.append(Finding("erratum", res[0][2], e.corrupted, f"replaced by {e.replacement!r}: {e.reason}"))
 
     done = mt.sub(PINYIN_RE, lambda m: "")
     if done:

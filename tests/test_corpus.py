@@ -1,0 +1,131 @@
+"""The raw corpus guard: every bad input stops the build, names the file, and writes nothing."""
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from analysis.build import build
+from analysis.errors import BuildError
+from tests.conftest import copy_raw, rewrite_manifest
+
+
+def snapshot(d: Path) -> dict:
+    return {p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """A good earlier build, to check that failures leave it untouched."""
+    raw = copy_raw(tmp_path_factory.mktemp("raw"))
+    out = tmp_path_factory.mktemp("out") / "processed"
+    build(raw, out, progress=False, similarity=False)
+    return out
+
+
+def edit_manifest(raw: Path, fn):
+    path = raw / "manifest.csv"
+    rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
+    rows = fn(rows)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["jurisdiction", "file", "sha256", "name_zh", "name_en", "level",
+                                           "province"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def empty_file(raw):
+    (raw / "chongqing.txt").write_bytes(b"")
+    rewrite_manifest(raw)
+    return "chongqing.txt: the file is empty"
+
+
+def binary_file(raw):
+    (raw / "chongqing.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    rewrite_manifest(raw)
+    return "chongqing.txt: byte 8 is a NUL byte"
+
+
+def undecodable_file(raw):
+    data = (raw / "chongqing.txt").read_bytes()
+    at = data.index(b"\n", 100) + 1  # a character boundary
+    (raw / "chongqing.txt").write_bytes(data[:at] + b"\xff\xff" + data[at:])
+    rewrite_manifest(raw)
+    return f"chongqing.txt: cannot be decoded. Byte {at} (0xff)"
+
+
+def row_without_file(raw):
+    (raw / "shenzhen.txt").unlink()
+    return "shenzhen.txt: listed in manifest.csv"
+
+
+def file_without_row(raw):
+    (raw / "sixth.txt").write_text("一、总体要求\n", encoding="utf-8")
+    return "sixth.txt: this file is in the raw folder but has no row"
+
+
+def sha_mismatch(raw):
+    p = raw / "pingyin.txt"
+    p.write_bytes(p.read_bytes() + b"\n")
+    return "pingyin.txt: sha256 is"
+
+
+def duplicate_jurisdiction(raw):
+    def dup(rows):
+        rows[1]["jurisdiction"] = rows[0]["jurisdiction"]
+        return rows
+    edit_manifest(raw, dup)
+    return "jurisdiction 'zhifu' is listed twice"
+
+
+def no_manifest(raw):
+    (raw / "manifest.csv").unlink()
+    return "manifest.csv: no manifest"
+
+
+@pytest.mark.parametrize("breaker", [empty_file, binary_file, undecodable_file, row_without_file,
+                                     file_without_row, sha_mismatch, duplicate_jurisdiction, no_manifest])
+def test_bad_input_stops_with_clear_message_and_writes_nothing(breaker, tmp_path, previous):
+    raw = copy_raw(tmp_path / "raw")
+    expected = breaker(raw)
+    before = snapshot(previous)
+    with pytest.raises(BuildError) as e:
+        build(raw, previous, progress=False, similarity=False)
+    assert expected in str(e.value)
+    assert snapshot(previous) == before
+    assert not list(previous.parent.glob(".*staging*"))
+
+
+def test_cli_reports_error_without_traceback(tmp_path, capsys):
+    from analysis.__main__ import main
+
+    raw = copy_raw(tmp_path / "raw")
+    sha_mismatch(raw)
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "pingyin.txt" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_refuses_to_replace_unrelated_folder(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(BuildError, match="not an earlier build's output"):
+        build(copy_raw(tmp_path / "raw"), out, progress=False, similarity=False)
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_sixth_plan_needs_only_a_file_and_a_row(tmp_path):
+    raw = copy_raw(tmp_path / "raw")
+    text = (raw / "pingyin.txt").read_text(encoding="utf-8").replace("平阴县", "东阿县")
+    (raw / "donge.txt").write_bytes(text.encode("gb18030"))
+    with open(raw / "manifest.csv", "a", encoding="utf-8") as fh:
+        sha = hashlib.sha256((raw / "donge.txt").read_bytes()).hexdigest()
+        fh.write(f"donge,donge.txt,{sha},聊城市东阿县,\"Dong'e County, Liaocheng\",county,山东省\n")
+    c = build(raw, tmp_path / "out", progress=False, similarity=False)
+    assert list(c.documents.jurisdiction)[-1] == "donge"
+    a = c.actions
+    assert (a[a.jurisdiction == "donge"].title.tolist() == a[a.jurisdiction == "pingyin"].title.tolist())
+    assert c.documents.set_index("jurisdiction").loc["donge", "encoding"] == "gb18030"

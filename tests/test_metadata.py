@@ -1,0 +1,114 @@
+"""documents.csv against the raw texts and the corpus README (data/raw/README.md).
+
+The README's table states each plan's issue date and literacy target as the
+collectors read them; the other fields are checked against the raw text.
+"""
+import re
+
+import opencc
+import pytest
+
+from analysis import config
+from analysis.metadata import extract_metadata
+
+T2S = opencc.OpenCC("t2s")
+
+
+def readme_rows():
+    rows = {}
+    for line in (config.RAW / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].endswith(".txt"):
+            rows[cells[0][:-4]] = {"issued": cells[4], "target": cells[5], "what": cells[3]}
+    return rows
+
+
+README = readme_rows()
+
+
+def raw(j):
+    """Raw text in Simplified script with Zhifu's pinyin annotations dropped (a check, not the pipeline)."""
+    text = (config.RAW / f"{j}.txt").read_text(encoding="utf-8")
+    return T2S.convert(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)", "", text))
+
+
+@pytest.fixture(scope="module")
+def docs(corpus):
+    return corpus.documents.set_index("jurisdiction")
+
+
+def test_readme_covers_all_plans(docs):
+    assert sorted(README) == sorted(docs.index)
+
+
+@pytest.mark.parametrize("j", sorted(README))
+def test_issue_date(docs, j):
+    assert docs.loc[j, "issued"] == README[j]["issued"]
+    y, m, d = (int(x) for x in README[j]["issued"].split("-"))
+    assert f"{y}年{m}月{d}日" in raw(j)
+
+
+@pytest.mark.parametrize("j", sorted(README))
+def test_literacy_target_and_baseline(docs, j):
+    r, row = README[j]["target"], docs.loc[j]
+    m = re.search(r"(\d+(?:\.\d+)?)% (?:or more )?by (\d{4})", r)
+    if m is None:
+        assert r == "none stated"
+        assert row.literacy_target_pct == "" or row.literacy_target_pct != row.literacy_target_pct  # empty/NaN
+        return
+    assert float(row.literacy_target_pct) == float(m.group(1))
+    assert int(row.literacy_target_year) == int(m.group(2))
+    expected_q = "over" if "over" in r else "at_least" if "or more" in r else "reach"
+    assert row.literacy_target_qualifier == expected_q
+    b = re.search(r"\((\d+(?:\.\d+)?)% in (\d{4})\)", r)
+    if b:
+        assert float(row.literacy_baseline_pct) == float(b.group(1))
+        assert int(row.literacy_baseline_year) == int(b.group(2))
+    else:
+        assert row.literacy_baseline_pct in ("", None) or row.literacy_baseline_pct != row.literacy_baseline_pct
+
+
+@pytest.mark.parametrize("j", sorted(README))
+def test_title_issuer_number_published_are_in_the_text(docs, j):
+    row, text = docs.loc[j], raw(j)
+    flat = text.replace("(", "（").replace(")", "）").replace("\n", "")
+    assert row.title and row.title in flat
+    for part in row.issuer.split("、"):
+        assert part in text
+    if row.doc_number:
+        assert row.doc_number in text
+        assert re.fullmatch(r"\S+〔\d{4}〕\d+号", row.doc_number)
+    else:
+        assert "〔" not in text.split(row.title)[0]
+    if row.published:
+        assert row.published in text
+
+
+def test_doc_number_example_from_issue(docs):
+    assert docs.loc["pingyin", "doc_number"] == "平政字〔2022〕21号"
+
+
+@pytest.mark.parametrize("j", sorted(README))
+def test_period_matches_readme_description(docs, j):
+    what, row = README[j]["what"], docs.loc[j]
+    m = re.search(r"\((\d{4})—(\d{4})年\)", what)
+    if m:
+        assert (int(row.period_start), int(row.period_end)) == (int(m.group(1)), int(m.group(2)))
+    elif "十四五" in what:
+        assert (int(row.period_start), int(row.period_end)) == (2021, 2025)
+    elif re.match(r"\d{4}年", what):
+        assert int(row.period_start) == int(row.period_end) == int(what[:4])
+    else:
+        assert row.period_start in ("", None) or row.period_start != row.period_start
+
+
+def test_rules_work_on_another_plan_of_the_kind():
+    text = ("东阿县人民政府文件\n东政发〔2023〕5号\n东阿县人民政府关于印发东阿县全民科学素质行动规划纲要实施方案"
+            "（2021—2025年）的通知\n现将《东阿县全民科学素质行动规划纲要实施方案（2021—2025年）》印发给你们。\n"
+            "东阿县人民政府\n2023年1月6日\n一、总体要求\n到2025年，全县公民具备科学素质的比例达到16%以上。"
+            "2020年全县公民具备科学素质的比例为9.5%，全省公民具备科学素质的比例达到11.47%。\n")
+    m = extract_metadata(text)
+    assert (m["doc_number"], m["issued"], m["issuer"]) == ("东政发〔2023〕5号", "2023-01-06", "东阿县人民政府")
+    assert (m["period_start"], m["period_end"]) == (2021, 2025)
+    assert (m["literacy_target_pct"], m["literacy_target_year"], m["literacy_target_qualifier"]) == (16.0, 2025,
+                                                                                                      "at_least")
