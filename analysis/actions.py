@@ -214,35 +214,30 @@ class _Extractor:
         return t
 
     def _section_rows(self) -> list[dict]:
-        rows = []
-        action_nodes: dict[int, int] = {}
+        """One row per heading; ``context_*`` spans its own text that is not part of an action.
+
+        That is the introduction of a section, the objectives of a task (任务),
+        the division of work (分工) or a context section's body.
+        """
+        spans = [(u.start, u.end) for u in self.units]
+        counts: dict[int, int] = {}
         for u in self.units:
-            for n in [u.node] + u.path_nodes:
-                action_nodes[id(n)] = action_nodes.get(id(n), 0) + 1
+            for n in {id(x): x for x in [u.node] + u.path_nodes}.values():
+                counts[id(n)] = counts.get(id(n), 0) + 1
+        rows = []
         for i, rec in enumerate(self.sections, start=1):
             n, part = rec["node"], rec["part"]
-            if n.children:
-                intro = [p for p in n.paragraphs]
-            elif any(u.node is n and u.unit in ("heading_paragraph",) for u in self.units):
-                intro = []
-            else:
-                intro = None  # the node is itself an action (or task part)
-            a = n.body_start if n.has_own_text() else None
-            if intro is not None and intro:
-                a = a if a is not None else intro[0].start
-                b = intro[-1].end
-            elif a is not None and intro is not None:
-                b = n.line.end
-            else:
-                a = b = None
+            own = self._after_title(n) + n.paragraphs
+            free = [ln for ln in own if not any(a < ln.end and ln.start < b for a, b in spans)]
             rows.append({
                 "section_id": f"{self.j}-s{i:03d}", "jurisdiction": self.j, "level": n.level, "number": n.number,
                 "title": n.title, "path": " > ".join(x.heading for x in n.ancestors()), "part": part,
                 "task_part": TASK_PARTS.get(n.title, "") if n.parent and any(
                     c.title == "措施" for c in n.parent.children) else "",
                 "start": n.title_start, "end": n.end(),
-                "intro_start": "" if a is None else a, "intro_end": "" if b is None else b,
-                "n_actions": action_nodes.get(id(n), 0),
+                "context_start": min((ln.start for ln in free), default=""),
+                "context_end": max((ln.end for ln in free), default=""),
+                "n_actions": counts.get(id(n), 0),
             })
         return rows
 

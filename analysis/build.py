@@ -7,8 +7,10 @@ that stops on bad input leaves the previous results untouched.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +36,7 @@ ASSIGNMENT_COLUMNS = ["action_id", "jurisdiction", "department", "printed", "cat
 MENTION_COLUMNS = ["action_id", "jurisdiction", "group", "term", "start", "end"]
 TARGET_COLUMNS = ["action_id", "jurisdiction", "span", "value", "unit", "qualifier", "per", "year", "start", "end"]
 SECTION_COLUMNS = ["section_id", "jurisdiction", "level", "number", "title", "path", "part", "task_part", "start",
-                   "end", "intro_start", "intro_end", "n_actions"]
+                   "end", "context_start", "context_end", "n_actions"]
 QA_COLUMNS = ["document", "kind", "line", "offset", "count", "snippet", "action"]
 DOCUMENT_COLUMNS = ["jurisdiction", "name_zh", "name_en", "level", "province", "file", "sha256", "encoding",
                     "title", "issuer", "doc_number", "issued", "published", "period_start", "period_end",
@@ -69,50 +71,82 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def read_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True) -> Corpus:
-    """Decode, normalise and code every document of *raw_dir* (no writing)."""
+def process_document(doc: Document, errata: list, codebook_path: Path | None = None) -> dict:
+    """Decode, normalise and code one document; returns plain rows (picklable for worker processes)."""
+    codebook = load_codebook(codebook_path)
+    raw, encoding = read_text(doc.path)
+    text, findings = normalize(raw, errata, name=str(doc.path))
+    qa = [{"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
+           "snippet": "", "action": f"decoded as {encoding}"}]
+    warnings = []
+    for f in findings:
+        line = raw_line(raw, f.offset)
+        qa.append({"document": doc.jurisdiction, "kind": f.kind, "line": line, "offset": f.offset,
+                   "count": f.count, "snippet": f.snippet, "action": f.action})
+        if f.kind.startswith("suspect_"):
+            warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
+                            "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
+    tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
+    n_tg: dict[str, int] = {}
+    n_me: dict[str, int] = {}
+    for t in tables.targets:
+        n_tg[t["action_id"]] = n_tg.get(t["action_id"], 0) + 1
+    for m in tables.mentions:
+        n_me[m["action_id"]] = n_me.get(m["action_id"], 0) + 1
+    for a in tables.actions:
+        a["n_targets"] = n_tg.get(a["action_id"], 0)
+        a["n_group_mentions"] = n_me.get(a["action_id"], 0)
+    n_act = sum(1 for a in tables.actions if a["kind"] == "action")
+    doc_row = {
+        "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
+        "province": doc.province, "file": doc.file, "sha256": doc.sha256, "encoding": encoding,
+        **extract_metadata(text),
+        "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
+        "operative_chars": sum(a["n_chars"] for a in tables.actions),
+        "assigns_departments": any(not x["collective"] for x in tables.assignments),
+    }
+    return {"text": text, "doc": doc_row, "qa": qa, "warnings": warnings, "actions": tables.actions,
+            "assignments": tables.assignments, "mentions": tables.mentions, "targets": tables.targets,
+            "sections": tables.sections}
+
+
+#: Below this many documents the build runs in one process (start-up costs more than it saves).
+PARALLEL_MIN_DOCS = 40
+
+
+def read_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True,
+                n_jobs: int | None = None) -> Corpus:
+    """Decode, normalise and code every document of *raw_dir* (no writing).
+
+    ``n_jobs``: worker processes (default: all cores when there are at least
+    ``PARALLEL_MIN_DOCS`` documents, else 1).  Results are identical either way
+    and always in manifest order.
+    """
     docs = load_manifest(raw_dir)
     errata = load_errata(raw_dir, docs)
-    codebook = load_codebook(codebook_path)
-    texts: dict[str, str] = {}
-    doc_rows, qa_rows = [], []
-    acts, asg, men, tgt, sec = [], [], [], [], []
-    warnings = []
-    for doc in tqdm(docs, desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr):
-        raw, encoding = read_text(doc.path)
-        text, findings = normalize(raw, errata[doc.file], name=str(doc.path))
-        texts[doc.jurisdiction] = text
-        qa_rows.append({"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
-                        "snippet": "", "action": f"decoded as {encoding}"})
-        for f in findings:
-            qa_rows.append({"document": doc.jurisdiction, "kind": f.kind, "line": raw_line(raw, f.offset),
-                            "offset": f.offset, "count": f.count, "snippet": f.snippet, "action": f.action})
-            if f.kind.startswith("suspect_"):
-                warnings.append(f"{doc.path}, line {raw_line(raw, f.offset)}: possible damage {f.snippet!r} "
-                                "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
-        tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
-        meta = extract_metadata(text)
-        n_tg = pd.Series([t["action_id"] for t in tables.targets], dtype=object).value_counts()
-        n_me = pd.Series([m["action_id"] for m in tables.mentions], dtype=object).value_counts()
-        for a in tables.actions:
-            a["n_targets"] = int(n_tg.get(a["action_id"], 0))
-            a["n_group_mentions"] = int(n_me.get(a["action_id"], 0))
-        acts += tables.actions
-        asg += tables.assignments
-        men += tables.mentions
-        tgt += tables.targets
-        sec += tables.sections
-        n_act = sum(1 for a in tables.actions if a["kind"] == "action")
-        doc_rows.append({
-            "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
-            "province": doc.province, "file": doc.file, "sha256": doc.sha256, "encoding": encoding, **meta,
-            "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
-            "operative_chars": sum(a["n_chars"] for a in tables.actions),
-            "assigns_departments": any(not x["collective"] for x in tables.assignments),
-        })
-    return Corpus(_frame(doc_rows, DOCUMENT_COLUMNS), texts, _frame(acts, ACTION_COLUMNS),
-                  _frame(asg, ASSIGNMENT_COLUMNS), _frame(men, MENTION_COLUMNS), _frame(tgt, TARGET_COLUMNS),
-                  _frame(sec, SECTION_COLUMNS), _frame(qa_rows, QA_COLUMNS), warnings)
+    load_codebook(codebook_path)  # fail early on a bad codebook
+    if n_jobs is None:
+        n_jobs = (os.cpu_count() or 1) if len(docs) >= PARALLEL_MIN_DOCS else 1
+    bar = tqdm(total=len(docs), desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr)
+    results = []
+    if n_jobs > 1:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = [pool.submit(process_document, d, errata[d.file], codebook_path) for d in docs]
+            for fut in futures:
+                results.append(fut.result())
+                bar.update()
+    else:
+        for d in docs:
+            results.append(process_document(d, errata[d.file], codebook_path))
+            bar.update()
+    bar.close()
+    cat = lambda key: [row for r in results for row in r[key]]  # noqa: E731
+    return Corpus(_frame([r["doc"] for r in results], DOCUMENT_COLUMNS),
+                  {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
+                  _frame(cat("actions"), ACTION_COLUMNS), _frame(cat("assignments"), ASSIGNMENT_COLUMNS),
+                  _frame(cat("mentions"), MENTION_COLUMNS), _frame(cat("targets"), TARGET_COLUMNS),
+                  _frame(cat("sections"), SECTION_COLUMNS), _frame(cat("qa"), QA_COLUMNS),
+                  [w for r in results for w in r["warnings"]])
 
 
 def write_corpus(c: Corpus, out: Path) -> None:

@@ -52,3 +52,12 @@ def test_variant_gives_same_tables(variant, tmp_path, corpus):
         pd.testing.assert_frame_equal(getattr(other, name), getattr(corpus, name), obj=name)
     meta = [c for c in corpus.documents.columns if c not in ("sha256", "encoding")]
     pd.testing.assert_frame_equal(other.documents[meta], corpus.documents[meta])
+
+
+def test_parallel_and_serial_reading_agree(corpus):
+    from analysis import config
+
+    par = read_corpus(config.RAW, progress=False, n_jobs=2)
+    assert par.texts == corpus.texts
+    for name in ("documents", "actions", "assignments", "mentions", "targets", "sections", "qa"):
+        pd.testing.assert_frame_equal(getattr(par, name), getattr(corpus, name), obj=name)
