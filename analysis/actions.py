@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .codebook import Codebook
-from .departments import Mention, looks_like_list, parse_list
+from .departments import ROLE_PREFIX_RE, Mention, looks_like_list, parse_list
 from .groups import find_terms, group_of
 from .structure import Line, Node, is_heading_paragraph, opening_sentence, parse
 from .targets import find_targets
@@ -174,6 +174,23 @@ class _Extractor:
                     mentions = parse_list(inner, a + 1, self.cb, self.level_char, self.places, self.where(a))
                     closing = next((c for c in self.cb.list_closings if inner.rstrip("。").endswith(c)), "")
                     end = a
+            elif ROLE_PREFIX_RE.match(last_line) and last_line_start > u.start:
+                # trailing lines "牵头单位：…" / "责任单位：…" (a common format in other plans)
+                a = last_line_start
+                while True:
+                    prev_start = self.text.rfind("\n", 0, a - 1) + 1
+                    if prev_start > u.start and ROLE_PREFIX_RE.match(self.text[prev_start:a - 1]):
+                        a = prev_start
+                    else:
+                        break
+                mentions = []
+                for ln_start in [a] + [i + 1 for i in range(a, end) if self.text[i] == "\n"]:
+                    ln_end = self.text.find("\n", ln_start, end)
+                    ln_end = end if ln_end < 0 else ln_end
+                    mentions += parse_list(self.text[ln_start:ln_end], ln_start, self.cb, self.level_char,
+                                           self.places, self.where(ln_start))
+                dept_text, dept_start, dept_end, closing = self.text[a:end], a, end, "role_lines"
+                end = a
             if u.division:
                 closing = "division_block"
             while end > u.start and self.text[end - 1] in " \n":

@@ -127,35 +127,35 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
             end -= len(c)
             break
     out: list[Mention] = []
-    # role clauses: split on ，/； into clauses; a clause ending with 牵头/配合 sets its role
-    clause_spans = split_top(body[:end], "；;") if any(k in body[:end] for k in ROLE_SUFFIXES) else [(0, end)]
-    for cs, ce in clause_spans:
-        clause = body[cs:ce]
-        c_role = role
-        c_end = len(clause)
-        for suf, r in ROLE_SUFFIXES.items():
-            if clause.rstrip("，, ").endswith(suf):
-                c_role = r
-                c_end = len(clause.rstrip("，, ")) - len(suf)
-                break
-        items = split_top(clause[:c_end])
-        open_ended = False
-        last_item = clause[items[-1][0]:items[-1][1]].strip()
-        if any(last_item.endswith(mk) for mk in codebook.open_ended_markers):
-            open_ended = True
-        for s, e in items:
-            raw_item = clause[s:e]
-            lead = len(raw_item) - len(raw_item.lstrip())
-            item = raw_item.strip()
-            if not item:
-                continue
-            if any(item.endswith(mk) for mk in codebook.open_ended_markers) and (s, e) == items[-1]:
-                item = item[:-1]
-            abs_start = offset + base + cs + s + lead
-            name = complete_name(item, level_char, codebook, places)
-            cat = code_name(name, codebook, where)
-            out.append(Mention(item, name, cat.id, cat.collective, c_role, open_ended, abs_start,
-                               abs_start + len(item)))
+    listed = body[:end]
+    items = [(a, b) for a, b in split_top(listed) if listed[a:b].strip()]
+    # role clauses (X牵头，Y、Z配合): a role word closing an item applies to the items since the last one
+    roles: list[str] = []
+    pending = 0
+    trimmed: list[tuple[int, int]] = []
+    for a, b in items:
+        item = listed[a:b].rstrip()
+        suffix = next((suf for suf in ROLE_SUFFIXES if item.endswith(suf) and len(item) > len(suf)), None)
+        if suffix:
+            roles.extend([ROLE_SUFFIXES[suffix]] * (pending + 1))
+            pending = 0
+            trimmed.append((a, a + len(item) - len(suffix)))
+        else:
+            pending += 1
+            trimmed.append((a, b))
+    roles.extend([role] * pending)
+    last = listed[trimmed[-1][0]:trimmed[-1][1]].strip() if trimmed else ""
+    open_ended = any(last.endswith(mk) for mk in codebook.open_ended_markers)
+    for k, ((a, b), r) in enumerate(zip(trimmed, roles)):
+        raw_item = listed[a:b]
+        lead = len(raw_item) - len(raw_item.lstrip())
+        item = raw_item.strip()
+        if k == len(trimmed) - 1 and open_ended:
+            item = item[:-1]
+        abs_start = offset + base + a + lead
+        name = complete_name(item, level_char, codebook, places)
+        cat = code_name(name, codebook, where)
+        out.append(Mention(item, name, cat.id, cat.collective, r, open_ended, abs_start, abs_start + len(item)))
     if not out:
         raise BuildError(f"{where}: empty department list {text!r}.")
     return out

@@ -1,0 +1,70 @@
+"""Department lists in formats of other plans (a sixth plan must work too)."""
+import pytest
+
+from analysis.actions import extract
+from analysis.codebook import load_codebook
+from analysis.departments import complete_name, parse_list
+from analysis.errors import BuildError
+from analysis.normalize import normalize
+
+CB = load_codebook()
+
+
+def names(text, level="县", role="responsible"):
+    return [(m.department, m.role, m.open_ended) for m in parse_list(text, 0, CB, level, ("平阴",), "test", role)]
+
+
+def test_role_clauses_lead_and_cooperating():
+    assert names("县科协牵头，县教体局、科技局配合") == [
+        ("县科协", "lead", False), ("县教体局", "cooperating", False), ("县科技局", "cooperating", False)]
+
+
+def test_role_prefix_and_shared_prefix():
+    assert names("牵头部门：市委组织部、宣传部，市科协。", "市") == [
+        ("市委组织部", "lead", False), ("市委宣传部", "lead", False), ("市科协", "lead", False)]
+
+
+def test_open_ended_and_closings():
+    assert names("县科协、县教体局等按职责分工负责") == [("县科协", "responsible", True), ("县教体局", "responsible", True)]
+    assert names("县委组织部负责") == [("县委组织部", "responsible", False)]
+
+
+def test_prefix_rules():
+    assert complete_name("市场监管局", "区", CB, ()) == "区市场监管局"
+    assert complete_name("老干部局", "区", CB, ()) == "区委老干部局"
+    assert complete_name("团区委", "区", CB, ()) == "团区委"
+    assert complete_name("芝罘规划管理办公室", "区", CB, ("芝罘",)) == "芝罘规划管理办公室"
+    assert complete_name("各镇街道", "县", CB, ()) == "各镇街道"
+
+
+def test_unknown_department_stops_the_build():
+    with pytest.raises(BuildError, match="'县星际旅行局' matches no category"):
+        parse_list("县科协、星际旅行局按职责分工负责", 0, CB, "县", (), "plan X line 3")
+
+
+PLAN = """东阿县全民科学素质行动实施方案
+一、总体要求
+（一）指导思想。以习近平新时代中国特色社会主义思想为指导。
+二、重点任务
+（一）实施青少年科学素质提升行动
+1、加强科学教育。推进中小学科学教育（县教体局牵头，县科协、团县委配合）
+2、开展科技竞赛。每年举办青少年科技竞赛2次以上。
+责任单位：县教体局、县科协
+（二）实施老年人科学素质提升行动
+（1）开展智慧助老。普及智能技术（各镇街道、县卫生健康局等负责）
+三、保障措施
+（一）加强组织领导。县政府负责。
+"""
+
+
+def test_a_sixth_plan_with_other_conventions():
+    t = extract("donge", normalize(PLAN)[0], CB, "县", ("东阿",))
+    got = [(a["title"], a["group"], a["kind"], a["roles"]) for a in t.actions]
+    assert got == [("加强科学教育", "youth", "action", "cooperating+lead"),
+                   ("开展科技竞赛", "youth", "action", "responsible"),
+                   ("开展智慧助老", "elderly", "action", "responsible"),
+                   ("加强组织领导", "", "safeguard", "")]
+    assert t.actions[1]["text"] == "开展科技竞赛。每年举办青少年科技竞赛2次以上。"
+    deps = [(x["action_id"], x["department"], x["role"]) for x in t.assignments]
+    assert ("donge-002", "县科协", "responsible") in deps and ("donge-003", "各镇街道", "responsible") in deps
+    assert [x["value"] for x in t.targets] == [2.0]
