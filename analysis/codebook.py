@@ -17,6 +17,9 @@ from .config import CODEBOOK
 from .errors import BuildError
 
 
+_CATEGORY_CACHE: dict[tuple[str, str], list] = {}
+
+
 @dataclass(frozen=True)
 class Category:
     id: str
@@ -50,7 +53,10 @@ class Codebook:
 
     def categories_of(self, name: str) -> list[Category]:
         """Every category whose patterns match *name* (the coder wants exactly one)."""
-        return [c for c in self.categories if any(p.search(name) for p in c.patterns)]
+        key = (self.path, name)
+        if key not in _CATEGORY_CACHE:
+            _CATEGORY_CACHE[key] = [c for c in self.categories if any(p.search(name) for p in c.patterns)]
+        return _CATEGORY_CACHE[key]
 
     def category(self, cid: str) -> Category:
         return next(c for c in self.categories if c.id == cid)

@@ -13,15 +13,20 @@ import re
 from .codebook import Codebook
 
 
-def _term_regex(codebook: Codebook) -> re.Pattern:
-    terms = [t for t, _ in codebook.group_terms()]
-    return re.compile("|".join(re.escape(t) for t in terms))
+_REGEX_CACHE: dict[str, tuple[re.Pattern, dict[str, str]]] = {}
+
+
+def _term_regex(codebook: Codebook) -> tuple[re.Pattern, dict[str, str]]:
+    if codebook.path not in _REGEX_CACHE:
+        pairs = codebook.group_terms()
+        _REGEX_CACHE[codebook.path] = (re.compile("|".join(re.escape(t) for t, _ in pairs)), dict(pairs))
+    return _REGEX_CACHE[codebook.path]
 
 
 def find_terms(text: str, codebook: Codebook) -> list[tuple[int, int, str, str]]:
     """Non-overlapping ``(start, end, term, group)`` in *text*, longest term first."""
-    lookup = dict(codebook.group_terms())
-    return [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in _term_regex(codebook).finditer(text)]
+    rx, lookup = _term_regex(codebook)
+    return [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in rx.finditer(text)]
 
 
 def heading_group(heading: str, codebook: Codebook) -> str | None:

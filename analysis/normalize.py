@@ -26,6 +26,7 @@ Steps, in order (``normalize``):
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -173,38 +174,30 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
     for m, _, off in mt.sub(ARTIFACT_RE, lambda m: ""):
         findings.append(Finding("export_artifact", off, m.group(0), "removed (word-processor export marker)"))
 
-    converted = 0
-    first = None
-    lines = mt.text.split("\n")
-    new_lines, new_src, pos = [], [], 0
-    for line in lines:
-        simp = _t2s().convert(line) if line else line
-        seg = mt.src[pos:pos + len(line)]
-        if simp != line:
-            diff = sum(1 for a, b in zip(line, simp) if a != b) if len(simp) == len(line) else len(line)
-            converted += diff
-            if first is None:
-                first = (seg[0] if seg else 0, line[:12])
-            if len(simp) != len(line):
-                seg = [seg[0] if seg else 0] * len(simp)
-        new_lines.append(simp)
-        new_src.extend(seg)
-        pos += len(line)
-        if pos < len(mt.src):
-            new_src.append(mt.src[pos])
-        pos += 1
-    mt.text, mt.src = "\n".join(new_lines), new_src[:len("\n".join(new_lines))]
-    if converted:
-        findings.append(Finding("traditional_script", first[0], first[1],
+    simp = _t2s().convert(mt.text)
+    if simp != mt.text:
+        if len(simp) == len(mt.text):  # t2s is one-to-one here: the map is unchanged
+            diff = [i for i, (a, b) in enumerate(zip(mt.text, simp)) if a != b]
+            first_i = diff[0]
+            mt.text = simp
+            converted = len(diff)
+        else:  # phrase conversions changed lengths: convert line by line, map lines as wholes
+            converted, first_i = _t2s_by_line(mt)
+        findings.append(Finding("traditional_script", mt.src[first_i], mt.text[first_i:first_i + 12],
                                 "converted Traditional characters to Simplified (OpenCC t2s)", converted))
 
-    n_width, chars, src = 0, [], []
-    for ch, off in zip(mt.text, mt.src):
-        rep = FULLWIDTH.get(ord(ch), ch)
-        n_width += rep != ch
-        chars.append(rep)
-        src.extend([off] * len(rep))
-    mt.text, mt.src = "".join(chars), src
+    widened = mt.text.translate(FULLWIDTH)
+    if len(widened) == len(mt.text):  # no deletions: the map is unchanged
+        n_width = sum(map(operator.ne, mt.text, widened)) if widened != mt.text else 0
+        mt.text = widened
+    else:
+        n_width, chars, src = 0, [], []
+        for ch, off in zip(mt.text, mt.src):
+            rep = FULLWIDTH.get(ord(ch), ch)
+            n_width += rep != ch
+            chars.append(rep)
+            src.extend([off] * len(rep))
+        mt.text, mt.src = "".join(chars), src
     n_width += len(mt.sub(HALF_PUNCT_RE, lambda m: HALF_TO_FULL[m.group(0)]))
     if n_width:
         findings.append(Finding("width_unified", 0, "", "unified full-/half-width characters, brackets and "
@@ -232,3 +225,26 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
             findings.append(Finding(f"suspect_{kind}", off, _snippet(mt.text, m.start(), m.end()),
                                     "reported: no erratum covers this; add a 'fix' or 'accept' row to errata.csv"))
     return text, findings
+
+
+def _t2s_by_line(mt: MappedText) -> tuple[int, int]:
+    """Line-wise t2s for the rare case where conversion changes lengths; returns (count, first index)."""
+    lines = mt.text.split("\n")
+    out, src, pos, converted, first = [], [], 0, 0, None
+    for line in lines:
+        simp = _t2s().convert(line) if line else line
+        seg = mt.src[pos:pos + len(line)]
+        if simp != line:
+            converted += max(1, sum(1 for a, b in zip(line, simp) if a != b))
+            first = len("\n".join(out)) + (1 if out else 0) if first is None else first
+            if len(simp) != len(line):
+                seg = [seg[0] if seg else (mt.src[pos - 1] if pos else 0)] * len(simp)
+        out.append(simp)
+        src.extend(seg)
+        pos += len(line)
+        if pos < len(mt.src):
+            src.append(mt.src[pos])
+        pos += 1
+    mt.text = "\n".join(out)
+    mt.src = src[:len(mt.text)]
+    return converted, first or 0

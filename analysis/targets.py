@@ -36,11 +36,20 @@ def _inside_title(text: str, pos: int) -> bool:
     return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
 
 
+_RX: dict[str, re.Pattern] = {}
+
+
+def _regex(codebook: Codebook) -> re.Pattern:
+    if codebook.path not in _RX:
+        units = "|".join(re.escape(u) for u in codebook.units)
+        after = "|".join(re.escape(q) for q in sorted(codebook.after_qualifiers, key=len, reverse=True))
+        _RX[codebook.path] = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?({units})({after})?")
+    return _RX[codebook.path]
+
+
 def find_targets(text: str, codebook: Codebook, offset: int = 0) -> list[Target]:
     """Every commitment in *text*; offsets are shifted by *offset*."""
-    units = "|".join(re.escape(u) for u in codebook.units)
-    after = "|".join(re.escape(q) for q in sorted(codebook.after_qualifiers, key=len, reverse=True))
-    rx = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?({units})({after})?")
+    rx = _regex(codebook)
     out = []
     for m in rx.finditer(text):
         num, pre_after, unit, post = m.group(1), m.group(2), m.group(3), m.group(4)
