@@ -197,7 +197,7 @@ class _Extractor:
                 end -= 1
             body = self.text[u.start:end]
             group = group_of(u.group_headings, self.cb)
-            roles = sorted({m.role for m in mentions})
+            roles = [r for r in ("lead", "cooperating", "responsible") if any(m.role == r for m in mentions)]
             t.actions.append({
                 "action_id": aid, "jurisdiction": self.j, "seq": seq, "kind": u.kind, "unit": u.unit,
                 "path": " > ".join(n.heading for n in u.path_nodes),

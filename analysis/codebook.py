@@ -50,6 +50,14 @@ class Codebook:
     after_qualifiers: dict
     periods: dict
     path: str
+    not_mentions: tuple[str, ...] = ()
+    canonical_names: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def canonical(self, name: str) -> str:
+        """One spelling per department (see ``canonical_names`` in the codebook)."""
+        for rx, rep in self.canonical_names:
+            name = rx.sub(rep, name)
+        return name
 
     def categories_of(self, name: str) -> list[Category]:
         """Every category whose patterns match *name* (the coder wants exactly one)."""
@@ -92,6 +100,8 @@ def _load(path: str) -> Codebook:
         return Codebook(tuple(cats), groups, tuple(data["party_organs"]), tuple(data["list_closings"]),
                         tuple(data["open_ended_markers"]), tuple(data["group_heading_keywords"]),
                         tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
-                        dict(t["after_qualifiers"]), dict(t["periods"]), path)
+                        dict(t["after_qualifiers"]), dict(t["periods"]), path,
+                        tuple(data.get("not_mentions", [])),
+                        tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])))
     except (KeyError, TypeError, re.error) as exc:
         raise BuildError(f"{path}: malformed codebook ({exc!r}); compare with the package's codebook.yaml.") from exc

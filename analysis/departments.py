@@ -153,7 +153,7 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
         if k == len(trimmed) - 1 and open_ended:
             item = item[:-1]
         abs_start = offset + base + a + lead
-        name = complete_name(item, level_char, codebook, places)
+        name = codebook.canonical(complete_name(item, level_char, codebook, places))
         cat = code_name(name, codebook, where)
         out.append(Mention(item, name, cat.id, cat.collective, r, open_ended, abs_start, abs_start + len(item)))
     if not out:

@@ -18,7 +18,8 @@ _REGEX_CACHE: dict[str, tuple[re.Pattern, dict[str, str]]] = {}
 
 def _term_regex(codebook: Codebook) -> tuple[re.Pattern, dict[str, str]]:
     if codebook.path not in _REGEX_CACHE:
-        pairs = codebook.group_terms()
+        pairs = codebook.group_terms() + [(t, "") for t in codebook.not_mentions]
+        pairs.sort(key=lambda p: (-len(p[0]), p[0]))
         _REGEX_CACHE[codebook.path] = (re.compile("|".join(re.escape(t) for t, _ in pairs)), dict(pairs))
     return _REGEX_CACHE[codebook.path]
 
@@ -26,7 +27,7 @@ def _term_regex(codebook: Codebook) -> tuple[re.Pattern, dict[str, str]]:
 def find_terms(text: str, codebook: Codebook) -> list[tuple[int, int, str, str]]:
     """Non-overlapping ``(start, end, term, group)`` in *text*, longest term first."""
     rx, lookup = _term_regex(codebook)
-    return [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in rx.finditer(text)]
+    return [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in rx.finditer(text) if lookup[m.group(0)]]
 
 
 def heading_group(heading: str, codebook: Codebook) -> str | None:

@@ -123,6 +123,8 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 NUM_ARABIC_RE = re.compile(r"(?m)^(\d{1,2})\s*[.．、]\s*")
 NUM_HAN_RE = re.compile(r"(?m)^([一二三四五六七八九十]{1,3})\s*[.．、,，]\s*")
 ZERO_RE = re.compile(r"(?<=[一二三四五六七八九〇零])[OoＯｏ○](?=[一二三四五六七八九〇零年])")
+T2S_FIXES_RE = re.compile(r"(?<!显)著(?=[力重眼手])")
+PUNCT_SPACE_RE = re.compile(r"(?<=[，。；：、！？）》”])[ \t]+|[ \t]+(?=[，。；：、！？（《“])")
 SPACES_RE = re.compile(r"(?m)^[ \t]+|[ \t]+$")
 BLANK_RE = re.compile(r"\n{2,}")
 
@@ -183,8 +185,13 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
             converted = len(diff)
         else:  # phrase conversions changed lengths: convert line by line, map lines as wholes
             converted, first_i = _t2s_by_line(mt)
-        findings.append(Finding("traditional_script", mt.src[first_i], mt.text[first_i:first_i + 12],
+        findings.append(Finding("traditional_script", mt.src[first_i], raw[mt.src[first_i]:mt.src[first_i] + 12],
                                 "converted Traditional characters to Simplified (OpenCC t2s)", converted))
+        # OpenCC keeps 著 in 著力/著重 (a Traditional form); Simplified writes 着
+        fixed = mt.sub(T2S_FIXES_RE, lambda m: "着")
+        if fixed:
+            findings.append(Finding("traditional_script", fixed[0][2], raw[fixed[0][2]:fixed[0][2] + 4],
+                                    "著 -> 着 in 著力/著重/著眼/著手 (left by OpenCC)", len(fixed)))
 
     widened = mt.text.translate(FULLWIDTH)
     if len(widened) == len(mt.text):  # no deletions: the map is unchanged
@@ -209,6 +216,7 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
                                 n_zero))
     mt.sub(SPACES_RE, lambda m: "")
     mt.sub(re.compile(r"[ \t]{2,}"), lambda m: " ")
+    mt.sub(PUNCT_SPACE_RE, lambda m: "")
     mt.sub(BLANK_RE, lambda m: "\n")
     n_num = len(mt.sub(NUM_ARABIC_RE, lambda m: f"{m.group(1)}.")) + len(
         mt.sub(NUM_HAN_RE, lambda m: f"{m.group(1)}、"))

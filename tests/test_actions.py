@@ -256,3 +256,23 @@ def test_not_commitments(corpus):
     for s in ("66条", "第11次", "现有16个", "30万以上", "330工程"):
         assert s not in spans
     assert corpus.targets[corpus.targets.span.str.contains("知晓率")].year.item() == "2025"
+
+
+def test_mentions_follow_codebook_exclusions_and_variants(corpus):
+    m = corpus.mentions
+    assert not m.term.isin(["青少年宫", "城郊居民区"]).any()
+    assert set(m[m.term.isin(["城郊居民工", "异地务工人员", "农民工"])].group) == {"workers"}
+    sz = m[(m.jurisdiction == "shenzhen") & (m.group == "workers")]
+    assert len(sz) > 0
+    assert (m.term == "老人").any()
+
+
+def test_one_spelling_per_department(corpus):
+    names = set(corpus.assignments.department)
+    assert not any(n.endswith("应急局") for n in names)
+    assert "区应急管理局" in names
+
+
+def test_zhifu_t2s_leftovers_fixed(corpus):
+    assert "著力" not in corpus.texts["zhifu"] and "着力打造全国科普日" in corpus.texts["zhifu"]
+    assert "审核，净化" in corpus.texts["inner_mongolia"]

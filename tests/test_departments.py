@@ -60,7 +60,7 @@ PLAN = """东阿县全民科学素质行动实施方案
 def test_a_sixth_plan_with_other_conventions():
     t = extract("donge", normalize(PLAN)[0], CB, "县", ("东阿",))
     got = [(a["title"], a["group"], a["kind"], a["roles"]) for a in t.actions]
-    assert got == [("加强科学教育", "youth", "action", "cooperating+lead"),
+    assert got == [("加强科学教育", "youth", "action", "lead+cooperating"),
                    ("开展科技竞赛", "youth", "action", "responsible"),
                    ("开展智慧助老", "elderly", "action", "responsible"),
                    ("加强组织领导", "", "safeguard", "")]
