@@ -26,10 +26,10 @@ unit: setup
 	$(BIN)/python -m pytest tests
 
 nbval: setup
-	$(BIN)/python -m pytest --nbval notebooks --sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
 test: setup
-	$(BIN)/python -m pytest tests --nbval notebooks --sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python -m analysis bench

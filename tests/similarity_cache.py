@@ -1,0 +1,55 @@
+"""One similarity computation per test session, shared by the similarity tests.
+
+Not a test module (no ``test_`` prefix): the test modules import it.  The
+corpus comes from the session fixture ``corpus`` of conftest.py (read fresh
+from data/raw), so these tests do not depend on data/processed.
+"""
+from __future__ import annotations
+
+from analysis.similarity import SimilarityResult, compute_similarity
+from analysis.tokenize import tokenize_many
+from analysis.vectorize import WordTfidf
+
+_CACHE: dict[tuple, object] = {}
+
+
+def result(corpus) -> SimilarityResult:
+    """compute_similarity(corpus) with default parameters, computed once per corpus object."""
+    key = ("result", id(corpus))
+    if key not in _CACHE:
+        _CACHE[key] = compute_similarity(corpus)
+    return _CACHE[key]
+
+
+def tokens(corpus) -> list[list[str]]:
+    """Content tokens of every row of corpus.actions, once."""
+    key = ("tokens", id(corpus))
+    if key not in _CACHE:
+        _CACHE[key] = tokenize_many(corpus.actions["text"].tolist())
+    return _CACHE[key]
+
+
+def tfidf(corpus):
+    """Word TF-IDF of every row of corpus.actions (as the build computes it)."""
+    key = ("tfidf", id(corpus))
+    if key not in _CACHE:
+        _CACHE[key] = WordTfidf().fit_transform(tokens(corpus))
+    return _CACHE[key]
+
+
+def plans(corpus) -> list[str]:
+    return [str(j) for j in corpus.documents["jurisdiction"]]
+
+
+def title_pairs(corpus, a: str = "zhifu", b: str = "pingyin") -> list[tuple[str, str]]:
+    """(id in a, id in b) of actions whose titles are identical and unique in both plans."""
+    acts = corpus.actions
+    ta = acts[acts["jurisdiction"] == a]
+    tb = acts[acts["jurisdiction"] == b]
+    ua = ta["title"].value_counts()
+    ub = tb["title"].value_counts()
+    common = sorted(t for t in set(ua.index) & set(ub.index) if ua[t] == 1 and ub[t] == 1)
+    return [(ta.loc[ta["title"] == t, "action_id"].iloc[0], tb.loc[tb["title"] == t, "action_id"].iloc[0])
+            for t in common]
+
+

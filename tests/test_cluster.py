@@ -1,0 +1,103 @@
+"""Clusters: deterministic, k by silhouette, labels from each cluster's own actions, consistent tables."""
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+from analysis.cluster import choose_k, cluster_vectors, ctfidf_terms
+
+import similarity_cache as sc
+
+
+def _tokens_by_action(corpus):
+    return dict(zip(corpus.actions["action_id"], sc.tokens(corpus)))
+
+
+def test_every_action_clustered_once_safeguards_not(corpus):
+    cl = sc.result(corpus).tables["clusters"]
+    acts = corpus.actions
+    assert list(cl["action_id"]) == list(acts.loc[acts["kind"] == "action", "action_id"])
+    assert cl["cluster"].min() == 1
+
+
+def test_labels_and_terms_come_from_the_clusters_own_actions(corpus):
+    t = sc.result(corpus).tables
+    by_action = _tokens_by_action(corpus)
+    for c, g in t["clusters"].groupby("cluster"):
+        own = [w for a in g["action_id"] for w in by_action[a]]
+        counts = pd.Series(own).value_counts()
+        label = g["label"].iloc[0]
+        assert label, c
+        for term in label.split("、"):
+            assert term in counts.index, (c, term)
+        terms = t["cluster_terms"][t["cluster_terms"]["cluster"] == c]
+        assert list(terms["rank"]) == list(range(1, len(terms) + 1))
+        assert (terms["weight"].diff().dropna() <= 1e-12).all()
+        for term, n in zip(terms["term"], terms["count"]):
+            assert counts[term] == n, (c, term)
+
+
+def test_summary_and_plan_counts_agree_with_clusters(corpus):
+    t = sc.result(corpus).tables
+    cl, summ, pc = t["clusters"], t["cluster_summary"], t["cluster_plans"]
+    n_plans = len(corpus.documents)
+    assert summ["n_actions"].sum() == len(cl)
+    for row in summ.itertuples():
+        members = cl[cl["cluster"] == row.cluster]
+        js = [j for j in sc.plans(corpus) if j in set(members["jurisdiction"])]
+        assert row.n_actions == len(members)
+        assert row.jurisdictions == ";".join(js) and row.n_jurisdictions == len(js)
+        expected = "shared_by_all" if len(js) == n_plans else ("unique" if len(js) == 1 else "shared")
+        assert row.scope == expected
+    pivot = cl.groupby(["cluster", "jurisdiction"]).size()
+    assert dict(zip(zip(pc["cluster"], pc["jurisdiction"]), pc["n_actions"])) == pivot.to_dict()
+    sizes = summ.sort_values("cluster")["n_actions"].tolist()
+    assert sizes == sorted(sizes, reverse=True)  # cluster 1 is the largest
+
+
+def test_quality_table_names_the_k_used(corpus):
+    t = sc.result(corpus).tables
+    q = t["cluster_quality"]
+    chosen = q[q["chosen"]]
+    assert len(chosen) == 1
+    k = int(chosen["k"].iloc[0])
+    assert k == t["clusters"]["cluster"].nunique()
+    assert chosen["silhouette"].iloc[0] == q["silhouette"].max()
+    assert list(q["k"]) == list(range(8, 31))
+    for col in ["stability_seeds_ari", "stability_bootstrap_ari"]:
+        assert 0 < chosen[col].iloc[0] <= 1
+        assert q.loc[~q["chosen"], col].isna().all()
+
+
+def _blobs(seed=0):
+    rng = np.random.default_rng(seed)
+    centers = np.eye(6)[:3] * 5
+    Z = np.vstack([c + rng.normal(scale=0.3, size=(20, 6)) for c in centers])
+    return Z / np.linalg.norm(Z, axis=1, keepdims=True), np.repeat([0, 1, 2], 20)
+
+
+def test_choose_k_finds_separated_groups_and_k_can_be_fixed():
+    Z, truth = _blobs()
+    k, table = choose_k(Z, k_min=2, k_max=6)
+    assert k == 3 and table["chosen"].sum() == 1
+    res = cluster_vectors(Z, k_min=2, k_max=6, stability_runs=3)
+    assert res.k == 3 and adjusted_rand_score(truth, res.labels) == 1.0
+    assert res.stability_seeds == 1.0 and res.stability_bootstrap == 1.0
+    fixed = cluster_vectors(Z, k=5, stability_runs=0)
+    assert fixed.k == 5 and len(set(fixed.labels)) == 5 and fixed.quality["chosen"].all()
+
+
+def test_clustering_is_deterministic(corpus):
+    from analysis.vectorize import LSA
+
+    Z = LSA(n_components=15, random_state=0).fit_transform(sc.tfidf(corpus))
+    a = cluster_vectors(Z, stability_runs=2)
+    b = cluster_vectors(Z, stability_runs=2)
+    assert np.array_equal(a.labels, b.labels) and a.quality.equals(b.quality)
+    assert a.stability_seeds == b.stability_seeds
+
+
+def test_ctfidf_prefers_terms_specific_to_a_cluster():
+    tokens = [["科普", "青少年", "学校"], ["科普", "青少年"], ["科普", "农民"], ["科普", "农民", "农业"]]
+    terms = ctfidf_terms(tokens, [1, 1, 2, 2], top_n=2)
+    top = terms[terms["rank"] == 1].set_index("cluster")["term"].to_dict()
+    assert top == {1: "青少年", 2: "农民"}

@@ -1,0 +1,132 @@
+"""Text reuse: passages really are shared, maximal, complete; shares add up; the scale regime agrees."""
+import numpy as np
+import pytest
+
+from analysis.reuse import MIN_CHARS, plan_windows, reuse, window_hashes, code_points
+
+import similarity_cache as sc
+
+
+def _spans(corpus):
+    return {j: list(zip(g["start"].astype(int), g["end"].astype(int)))
+            for j, g in corpus.actions.groupby("jurisdiction")}
+
+
+def _inside(spans, s, e):
+    return any(a <= s and e <= b for a, b in spans)
+
+
+@pytest.fixture(scope="module")
+def tables(corpus):
+    return sc.result(corpus).tables
+
+
+def test_passages_occur_in_both_texts_at_their_offsets(corpus, tables):
+    p = tables["reuse_passages"]
+    assert len(p) > 10
+    T = corpus.texts
+    spans = _spans(corpus)
+    order = {j: i for i, j in enumerate(sc.plans(corpus))}
+    for r in p.itertuples():
+        a = T[r.jurisdiction_a][r.start_a:r.end_a]
+        b = T[r.jurisdiction_b][r.start_b:r.end_b]
+        assert a == b == r.text
+        assert r.length == len(r.text) >= MIN_CHARS
+        assert order[r.jurisdiction_a] < order[r.jurisdiction_b]
+        assert _inside(spans[r.jurisdiction_a], r.start_a, r.end_a)
+        assert _inside(spans[r.jurisdiction_b], r.start_b, r.end_b)
+
+
+def test_passages_are_maximal(corpus, tables):
+    T = corpus.texts
+    spans = _spans(corpus)
+    for r in tables["reuse_passages"].itertuples():
+        ta, tb = T[r.jurisdiction_a], T[r.jurisdiction_b]
+        sa, sb = spans[r.jurisdiction_a], spans[r.jurisdiction_b]
+        left_ok = (_inside(sa, r.start_a - 1, r.end_a) and _inside(sb, r.start_b - 1, r.end_b)
+                   and ta[r.start_a - 1] == tb[r.start_b - 1])
+        right_ok = (_inside(sa, r.start_a, r.end_a + 1) and _inside(sb, r.start_b, r.end_b + 1)
+                    and r.end_a < len(ta) and r.end_b < len(tb) and ta[r.end_a] == tb[r.end_b])
+        assert not left_ok and not right_ok, r
+
+
+def test_every_shared_window_is_covered(corpus, tables):
+    """Brute force on the template pair: each operative 20-gram of Zhifu found in Pingyin lies in a passage."""
+    T, spans = corpus.texts, _spans(corpus)
+    n = MIN_CHARS
+
+    def grams(j):
+        return {(T[j][i:i + n], i) for s, e in spans[j] for i in range(s, e - n + 1)}
+
+    in_b = {g for g, _ in grams("pingyin")}
+    p = tables["reuse_passages"]
+    p = p[(p["jurisdiction_a"] == "zhifu") & (p["jurisdiction_b"] == "pingyin")]
+    covered = np.zeros(len(T["zhifu"]), dtype=bool)
+    for s, e in zip(p["start_a"], p["end_a"]):
+        covered[s:e] = True
+    expected = np.zeros_like(covered)
+    for g, i in grams("zhifu"):
+        if g in in_b:
+            expected[i:i + n] = True
+    assert expected.sum() > 500
+    assert np.array_equal(covered, expected)
+
+
+def test_shares_add_up(corpus, tables):
+    p, m, s = tables["reuse_passages"], tables["reuse_matrix"], tables["reuse_summary"]
+    T = corpus.texts
+    any_cov = {j: np.zeros(len(T[j]), dtype=bool) for j in T}
+    for r in m.itertuples():
+        sel = p[((p["jurisdiction_a"] == r.jurisdiction) & (p["jurisdiction_b"] == r.other_jurisdiction))]
+        cov = np.zeros(len(T[r.jurisdiction]), dtype=bool)
+        for x, y in zip(sel["start_a"], sel["end_a"]):
+            cov[x:y] = True
+        sel = p[((p["jurisdiction_b"] == r.jurisdiction) & (p["jurisdiction_a"] == r.other_jurisdiction))]
+        for x, y in zip(sel["start_b"], sel["end_b"]):
+            cov[x:y] = True
+        assert cov.sum() == r.shared_chars
+        assert abs(r.share - r.shared_chars / r.operative_chars) < 1e-6
+        any_cov[r.jurisdiction] |= cov
+    docs = corpus.documents.set_index("jurisdiction")
+    for r in s.itertuples():
+        assert r.shared_chars_any == any_cov[r.jurisdiction].sum()
+        assert r.operative_chars == docs.loc[r.jurisdiction, "operative_chars"]
+    zp = m[(m["jurisdiction"] == "zhifu") & (m["rank"] == 1)]
+    assert zp["other_jurisdiction"].iloc[0] == "pingyin" and zp["share"].iloc[0] > 0.1
+
+
+def test_planted_passage_is_found_exactly_and_short_ones_are_not():
+    shared = "这是一段两份文本逐字相同的二十五个汉字组成的句子"
+    assert len(shared) == 24
+    a = "甲" * 10 + shared + "乙" * 10 + "全民科学素质行动计划" + "丙" * 5
+    b = "丁" * 3 + shared + "戊" * 7 + "全民科学素质行动计划" + "己" * 5
+    texts = {"a": a, "b": b}
+    spans = {"a": [(0, len(a))], "b": [(0, len(b))]}
+    p, m, s = reuse(texts, spans, ["a", "b"], min_chars=20)
+    assert p[["start_a", "end_a", "start_b", "end_b"]].values.tolist() == [[10, 34, 3, 27]]
+    assert m["shared_chars"].tolist() == [24, 24]
+    p, _, _ = reuse(texts, spans, ["a", "b"], min_chars=10)
+    assert len(p) == 2 and "全民科学素质行动计划" in p["text"].tolist()
+    # passages never leave the operative spans
+    p, _, _ = reuse(texts, {"a": [(0, 30)], "b": [(0, len(b))]}, ["a", "b"], min_chars=20)
+    assert p[["start_a", "end_a"]].values.tolist() == [[10, 30]]
+
+
+def test_hashes_identify_windows():
+    c = code_points("科普科普科普教育")
+    h = window_hashes(c, 2)
+    assert h[0] == h[2] == h[4] and h[0] != h[1]
+    w = plan_windows("x", "科普科普科普教育", [(0, 4), (4, 8)], 3)
+    assert sorted(w.pos.tolist()) == [0, 1, 4, 5]
+
+
+def test_scale_regime_finds_the_template_source(corpus, tables):
+    plans = sc.plans(corpus)
+    p, m, s = reuse(corpus.texts, _spans(corpus), plans, all_pairs_max_plans=1, top_k=1)
+    assert m.groupby("jurisdiction").size().max() == 1
+    exact = tables["reuse_matrix"].set_index(["jurisdiction", "other_jurisdiction"])["shared_chars"]
+    got = m.set_index(["jurisdiction", "other_jurisdiction"])["shared_chars"]
+    assert got[("zhifu", "pingyin")] == exact[("zhifu", "pingyin")]
+    assert got[("pingyin", "zhifu")] == exact[("pingyin", "zhifu")]
+    cols = ["jurisdiction", "operative_chars", "shared_chars_any"]  # linear in the corpus: the same in both regimes
+    assert s[cols].equals(tables["reuse_summary"][cols])

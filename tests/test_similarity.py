@@ -1,0 +1,49 @@
+"""The similarity outputs of the build: every file, fixed columns, byte-identical across runs."""
+import pandas as pd
+
+from analysis.similarity import OUTPUT_FILES, SimilarityParams, compute_similarity, write_similarity
+
+import similarity_cache as sc
+
+COLUMNS = {
+    "clusters": ["action_id", "jurisdiction", "cluster", "label"],
+    "cluster_terms": ["cluster", "rank", "term", "weight", "count"],
+    "cluster_summary": ["cluster", "label", "n_actions", "n_jurisdictions", "jurisdictions", "scope"],
+    "cluster_plans": ["cluster", "jurisdiction", "n_actions"],
+    "cluster_quality": ["k", "silhouette", "chosen", "n_clustered", "n_sample", "stability_seeds_ari",
+                        "stability_bootstrap_ari"],
+    "alignment": ["action_id", "jurisdiction", "other_jurisdiction", "match_action_id", "similarity", "rank",
+                  "mutual"],
+    "jurisdiction_similarity": ["jurisdiction", "other_jurisdiction", "n_actions", "n_actions_other",
+                                "mean_best_similarity", "share_matched", "centroid_cosine", "rank"],
+    "keyness": ["jurisdiction", "rank", "term", "count_target", "count_reference", "total_target",
+                "total_reference", "g2", "chi2", "p_value", "log_ratio"],
+    "reuse_passages": ["jurisdiction_a", "start_a", "end_a", "jurisdiction_b", "start_b", "end_b", "length",
+                       "text"],
+    "reuse_matrix": ["jurisdiction", "other_jurisdiction", "shared_chars", "operative_chars", "share", "rank"],
+    "reuse_summary": ["jurisdiction", "operative_chars", "shared_chars_any", "share_any", "n_sources"],
+}
+
+
+def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path, capfd):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_similarity(corpus, a, progress=False)
+    write_similarity(corpus, b, progress=False)
+    assert capfd.readouterr().err == ""  # no progress bar, no jieba log
+    assert sorted(p.name for p in a.iterdir()) == sorted(f"{n}.csv" for n in OUTPUT_FILES)
+    tables = sc.result(corpus).tables
+    for name in OUTPUT_FILES:
+        assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes(), name
+        df = pd.read_csv(a / f"{name}.csv")
+        assert list(df.columns) == COLUMNS[name] == list(tables[name].columns), name
+        assert len(df) == len(tables[name]), name
+
+
+def test_parameters_change_the_outputs(corpus):
+    r = compute_similarity(corpus, SimilarityParams(n_clusters=6, stability_runs=0, keyness_top_n=5,
+                                                    reuse_min_chars=30))
+    t = r.tables
+    assert t["clusters"]["cluster"].nunique() == 6
+    assert t["keyness"].groupby("jurisdiction").size().max() == 5
+    assert t["reuse_passages"]["length"].min() >= 30
+    assert set(r.timings) == {"tokenize", "vectors", "clusters", "alignment", "keyness", "reuse"}
