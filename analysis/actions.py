@@ -119,6 +119,11 @@ class _Extractor:
                 self.collect(c)
             return
         paras = node.paragraphs
+        lead = 0  # introductory paragraphs (no heading sentence) before heading paragraphs are context
+        while lead < len(paras) and not is_heading_paragraph(paras[lead].text):
+            lead += 1
+        if lead < len(paras) and len(paras) - lead >= 2:
+            paras = paras[lead:]
         if len(paras) >= 2 and all(is_heading_paragraph(p.text) for p in paras):
             path = node.ancestors() + [node]
             for p in paras:

@@ -102,6 +102,11 @@ def looks_like_list(text: str, codebook: Codebook) -> bool:
     spans = split_top(body)
     first = body[spans[0][0]:spans[0][1]].strip()
     first = first[:-1] if first.endswith("等") else first
+    first = ROLE_PREFIX_RE.sub("", first)
+    for suf in ROLE_SUFFIXES:  # 团区委牵头 -> 团区委
+        if first.endswith(suf) and len(first) > len(suf):
+            first = first[:-len(suf)]
+            break
     return bool(first) and bool(codebook.categories_of(first)) and len(first) <= 20
 
 
@@ -110,9 +115,21 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
     """Parse one department list starting at document offset *offset*.
 
     Handles closing formulas, ``等`` (open-ended), nested parentheses, role
-    clauses (``X牵头，Y配合``) and role prefixes (``牵头部门：``).  Returns one
-    mention per named unit, in printed order.
+    clauses (``X牵头，Y配合``) and role prefixes (``牵头部门：``), also several
+    ``；``-separated clauses on one line (``牵头部门：…；配合部门：…``).  Returns
+    one mention per named unit, in printed order.
     """
+    out: list[Mention] = []
+    for cs, ce in split_top(text, "；;"):
+        if text[cs:ce].strip(" 。"):
+            out += _parse_clause(text[cs:ce], offset + cs, codebook, level_char, places, where, default_role)
+    if not out:
+        raise BuildError(f"{where}: empty department list {text!r}.")
+    return out
+
+
+def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, places: tuple[str, ...],
+                  where: str, default_role: str) -> list[Mention]:
     role = default_role
     m = ROLE_PREFIX_RE.match(text)
     base = 0
@@ -153,6 +170,9 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
         if k == len(trimmed) - 1 and open_ended:
             item = item[:-1]
         abs_start = offset + base + a + lead
+        if "：" in item or ":" in item:
+            raise BuildError(f"{where}: {item!r} is not a department name (a label inside a list?); "
+                             "write each role as its own clause, e.g. 牵头部门：…；配合部门：…")
         name = codebook.canonical(complete_name(item, level_char, codebook, places))
         cat = code_name(name, codebook, where)
         out.append(Mention(item, name, cat.id, cat.collective, r, open_ended, abs_start, abs_start + len(item)))

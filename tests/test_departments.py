@@ -68,3 +68,32 @@ def test_a_sixth_plan_with_other_conventions():
     deps = [(x["action_id"], x["department"], x["role"]) for x in t.assignments]
     assert ("donge-002", "县科协", "responsible") in deps and ("donge-003", "各镇街道", "responsible") in deps
     assert [x["value"] for x in t.targets] == [2.0]
+
+
+def test_both_roles_on_one_line():
+    assert names("牵头部门：县教体局，县科协；配合部门：县委宣传部，县科技局。") == [
+        ("县教体局", "lead", False), ("县科协", "lead", False),
+        ("县委宣传部", "cooperating", False), ("县科技局", "cooperating", False)]
+
+
+def test_label_inside_a_list_is_refused():
+    with pytest.raises(BuildError, match="not a department name"):
+        names("牵头部门：县教体局，配合部门：县委宣传部")
+
+
+PLAN2 = """二、重点任务
+（一）实施青少年科学素质提升行动。
+以激发青少年想象力和好奇心为重点，着重培养爱国情怀和社会责任感，提升创新精神和实践能力。
+弘扬和传承科学精神。开展科学家精神进校园系列活动。（团区委牵头，区科协、区教育局配合）
+提升教师科学素质。将科学精神作为教师培训的重要内容。（区科协、教体局按职责分工负责）
+"""
+
+
+def test_intro_paragraph_then_heading_paragraphs_and_league_led_roles():
+    t = extract("x", normalize(PLAN2)[0], CB, "区", ())
+    assert [a["title"] for a in t.actions] == ["弘扬和传承科学精神", "提升教师科学素质"]
+    assert [(x["department"], x["role"]) for x in t.assignments if x["action_id"] == "x-001"] == [
+        ("团区委", "lead"), ("区科协", "cooperating"), ("区教育局", "cooperating")]
+    assert not t.actions[0]["text"].endswith("）")
+    sec = [s for s in t.sections if s["title"] == "实施青少年科学素质提升行动"][0]
+    assert sec["context_start"] != "" and sec["n_actions"] == 2
