@@ -14,3 +14,18 @@ from .actions import extract, Tables
 __all__ = ["Corpus", "build", "read_corpus", "Codebook", "load_codebook", "Document", "load_errata",
            "load_manifest", "decode_bytes", "read_text", "BuildError", "extract_metadata", "normalize",
            "extract", "Tables"]
+
+from .tokenize import ChineseTokenizer, default_tokenizer, tokenize, tokenize_many
+from .vectorize import LSA, CharNgramTfidf, WordTfidf
+from .cluster import ClusterResult, cluster_vectors, ctfidf_terms
+from .align import align_actions, plan_similarity
+from .keyness import keyness
+from .reuse import reuse
+from .similarity import SimilarityParams, SimilarityResult, compute_similarity, write_similarity
+from . import charts, compare, style
+from .style import MissingFontError, apply_style, save_figure, set_lang
+
+__all__ += ["ChineseTokenizer", "default_tokenizer", "tokenize", "tokenize_many", "LSA", "CharNgramTfidf",
+            "WordTfidf", "ClusterResult", "cluster_vectors", "ctfidf_terms", "align_actions", "plan_similarity",
+            "keyness", "reuse", "SimilarityParams", "SimilarityResult", "compute_similarity", "write_similarity",
+            "charts", "compare", "style", "MissingFontError", "apply_style", "save_figure", "set_lang"]
