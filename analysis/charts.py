@@ -171,14 +171,16 @@ def department_workload_heatmap(workload: pd.DataFrame, collective: pd.DataFrame
         ax2.tick_params(axis="y", labelleft=False)
         for ax, im in ((ax1, im1), (ax2, im2)):
             ax.xaxis.tick_top()
-            ax.tick_params(axis="x", labelrotation=40)
+            # vertical plan names: a slanted last name would overhang into the colour bar's place
+            ax.tick_params(axis="x", labelrotation=90)
             for t in ax.get_xticklabels():
                 t.set_horizontalalignment("left")
+                t.set_verticalalignment("center")
                 t.set_rotation_mode("anchor")
         for ax, im, label in ((ax1, im1, style.tr("share of assigned actions", "占已分工行动比例", lang)),
                               (ax2, im2, style.tr("share of weighted load", "加权工作量占比", lang))):
             cb = fig.colorbar(im, ax=ax, location="right", shrink=min(0.6, 12 / max(len(cats), 1)), aspect=15,
-                              pad=0.03)
+                              fraction=0.04, pad=0.03)
             percent_axis(cb.ax.yaxis)
             cb.set_label(label, fontsize=8)
         fig.legend(handles=[missing_patch(na)], loc="outside lower center", frameon=False)

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 from .frames import (TABLE_FILES, has_group, matrix, plan_order, plans_of, processed_dir, read_processed,
                      read_table)
-from .coverage import (UNIT_CLASSES, corpus_overview, group_coverage, measurability,
+from .coverage import (UNIT_CLASS_ORDER, UNIT_CLASSES, corpus_overview, group_coverage, group_ids, measurability,
                        measurability_by_unit, unit_class)
 from .workload import (coassignment_edges, coassignment_graph, department_summary,
                        department_workload, collective_assignments, network_summary)
-from .crossplan import (action_map, cluster_composition, cluster_spread, longest_passages,
+from .crossplan import (action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
                         reuse_matrix, shared_clusters, similarity_matrix, top_keyness, unique_clusters)
 
 __all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "plans_of", "has_group",
-           "matrix", "UNIT_CLASSES", "unit_class", "corpus_overview", "group_coverage", "measurability",
-           "measurability_by_unit", "department_workload", "department_summary", "collective_assignments",
-           "coassignment_graph", "coassignment_edges", "network_summary", "cluster_composition",
-           "cluster_spread", "shared_clusters", "unique_clusters", "action_map", "similarity_matrix",
-           "reuse_matrix", "longest_passages", "top_keyness"]
+           "matrix", "UNIT_CLASSES", "UNIT_CLASS_ORDER", "unit_class", "group_ids", "corpus_overview",
+           "group_coverage", "measurability", "measurability_by_unit", "department_workload", "department_summary",
+           "collective_assignments", "coassignment_graph", "coassignment_edges", "network_summary",
+           "cluster_composition", "cluster_spread", "shared_clusters", "unique_clusters", "action_map",
+           "similarity_matrix", "counterparts", "reuse_matrix", "longest_passages", "top_keyness"]

@@ -40,8 +40,12 @@ def unit_class(unit: object) -> str:
     return UNIT_CLASSES.get(str(unit), "other")
 
 
-def _group_ids() -> list[str]:
+def group_ids() -> list[str]:
+    """The codebook's target groups, in codebook order (the order of every coverage table and chart)."""
     return [g.id for g in load_codebook().groups]
+
+
+_group_ids = group_ids
 
 
 def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .align import MATCH_THRESHOLD  # the build's ``match_threshold``: a best match this close is a counterpart
 from .frames import plan_order, plans_of
 
 #: Cluster id used for actions a clustering leaves unassigned (noise).
@@ -239,7 +240,7 @@ def reuse_matrix(reuse: pd.DataFrame, plans: list[str] | None = None) -> pd.Data
     if "share" not in df.columns:
         df["share"] = df["shared_chars"] / df["operative_chars"]
     df = df[df["jurisdiction"] != df["other_jurisdiction"]]
-    everyone = plan_order(list(plans or []) + list(df["jurisdiction"]) + list(df["other_jurisdiction"]))
+    everyone = plan_order((list(plans) if plans is not None else []) + list(df["jurisdiction"]) + list(df["other_jurisdiction"]))
     m = df.pivot_table(index="jurisdiction", columns="other_jurisdiction", values="share", aggfunc="first")
     m = m.reindex(index=everyone, columns=everyone).fillna(0.0)
     return _with_diagonal(m, diagonal=np.nan)
@@ -256,6 +257,43 @@ def longest_passages(passages: pd.DataFrame, n: int = 10, min_length: int = 0) -
     p = p.sort_values(["length", "_a", "_b", "start_a", "start_b"], ascending=[False, True, True, True, True])
     cols = ["jurisdiction_a", "jurisdiction_b", "length", "start_a", "end_a", "start_b", "end_b", "text"]
     return p[cols].head(n).reset_index(drop=True)
+
+
+def counterparts(alignment: pd.DataFrame, actions: pd.DataFrame, jurisdiction: str, other: str) -> pd.DataFrame:
+    """Each action of *jurisdiction* beside its most similar action in *other* (``alignment.csv``).
+
+    Columns: ``action_id, title, match_action_id, match_title, similarity,
+    mutual`` (the match's own best match in *jurisdiction* is this action),
+    ``counterpart`` (``similarity`` reaches :data:`MATCH_THRESHOLD`, the
+    build's threshold for ``share_matched``).  Rows: most similar first (ties:
+    order of the plan).  Safeguards are included, as in the alignment.
+    Titles are the plans' own (Chinese) headings; an action without a title
+    shows the opening of its text.
+    """
+    if jurisdiction == other:
+        raise ValueError("counterparts: give two different plans")
+    pos = {a: i for i, a in enumerate(actions["action_id"])}
+    titles = actions.set_index("action_id").apply(_title, axis=1)
+    a = alignment[(alignment["jurisdiction"] == jurisdiction) & (alignment["other_jurisdiction"] == other)].copy()
+    if a.empty:
+        raise ValueError(f"alignment has no rows for {jurisdiction} -> {other}")
+    a["title"] = a["action_id"].map(titles)
+    a["match_title"] = a["match_action_id"].map(titles)
+    a["similarity"] = a["similarity"].astype(float)
+    a["mutual"] = a["mutual"].astype(str).str.lower().isin(["true", "1"])
+    a["counterpart"] = a["similarity"] >= MATCH_THRESHOLD
+    a["_pos"] = a["action_id"].map(pos)
+    a = a.sort_values(["similarity", "_pos"], ascending=[False, True])
+    cols = ["action_id", "title", "match_action_id", "match_title", "similarity", "mutual", "counterpart"]
+    return a[cols].reset_index(drop=True)
+
+
+def _title(row: pd.Series, n: int = 24) -> str:
+    title = row.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    text = str(row.get("text", "") or "").strip()
+    return text if len(text) <= n else text[:n] + "…"
 
 
 KEYNESS_SCORES = ("keyness", "log_likelihood", "loglik", "g2", "llr", "chi2", "chi_square", "score")

@@ -14,7 +14,9 @@ and (b) never leave a half-executed notebook behind.  Hence:
   written with nbformat (indent 1, UTF-8 kept as is, final newline);
 - a notebook is written only on success, and atomically (temporary file +
   rename); a failing notebook stops the run with a message naming it and its
-  failing cell, and its file is left exactly as it was.
+  failing cell, and its file is left exactly as it was;
+- after the project's notebooks all ran, ``figures/README.md`` is rewritten
+  from the figure registry (:mod:`analysis.figures`), again only if a byte changed.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from . import config
 from .errors import BuildError
 
 NOTEBOOK_PATTERN = re.compile(r"^\d+_.+\.ipynb$")
@@ -132,11 +135,16 @@ def _short(exc: Exception, lines: int = 25) -> str:
     return "\n".join(text[-lines:])
 
 
-def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: bool = False) -> list[Path]:
+def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: bool = False,
+                figures_readme: bool | None = None) -> list[Path]:
     """Execute every ``NN_*.ipynb`` of *notebooks_dir* in name order, in place; stop at the first failure.
 
     Returns the notebooks executed.  Notebooks after a failing one are not run
     (their results could depend on the failing one's figures or tables).
+    After a successful run, ``figures/README.md`` is rewritten from
+    :data:`analysis.figures.FIGURES` (:func:`analysis.figures.write_readme`);
+    by default (*figures_readme* None) only when *notebooks_dir* is the
+    project's ``notebooks/`` folder, since other notebooks save elsewhere.
     """
     paths = notebook_paths(notebooks_dir)
     if not paths:
@@ -145,6 +153,14 @@ def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: b
         changed = execute(p, timeout=timeout)
         if not quiet:
             print(f"{p.name}: {'updated' if changed else 'unchanged'}")
+    if figures_readme is None:
+        figures_readme = Path(notebooks_dir).resolve() == config.NOTEBOOKS.resolve()
+    if figures_readme:
+        from .figures import README, write_readme
+
+        changed = write_readme()
+        if not quiet:
+            print(f"figures/{README}: {'updated' if changed else 'unchanged'}")
     return paths
 
 
