@@ -169,7 +169,8 @@ def _instrument(clock: StageClock, workers: _WorkerTimes) -> list[str]:
                         ("read_corpus", "extraction_pass"), ("write_corpus", "write_tables")):
         fn = getattr(build_mod, attr)
         _replace_everywhere(fn, clock.wrap(fn, stage))
-    # similarity modules: every public function and public method of their classes
+    # similarity modules: every public function, and every public method of their public classes,
+    # inherited ones included (WordTfidf's fit/fit_transform/transform are defined on _TfidfBase)
     for modname, stage in MODULE_STAGES.items():
         mod = sys.modules.get(modname)
         if mod is None:
@@ -180,13 +181,32 @@ def _instrument(clock: StageClock, workers: _WorkerTimes) -> list[str]:
             if inspect.isfunction(value):
                 _replace_everywhere(value, clock.wrap(value, stage))
             elif inspect.isclass(value):
-                for mname, meth in list(vars(value).items()):
-                    if not mname.startswith("_") and inspect.isfunction(meth):
-                        setattr(value, mname, clock.wrap(meth, stage))
+                _wrap_methods(clock, value)
     sim = sys.modules.get("analysis.similarity")
     if sim is not None and hasattr(sim, "write_similarity"):
         _replace_everywhere(sim.write_similarity, clock.wrap(sim.write_similarity, "similarity_glue"))
     return found
+
+
+def _wrap_methods(clock: StageClock, cls: type) -> list[str]:
+    """Wrap the public methods *cls* has, its own and inherited from classes of :data:`MODULE_STAGES` modules.
+
+    Walks the MRO: a method is wrapped once, on the class that defines it,
+    and charged to the stage of that class's module (methods inherited from
+    scikit-learn or ``object`` are not the library's and stay unwrapped).
+    Returns the ``module.Class.method`` names wrapped by this call.
+    """
+    wrapped = []
+    for klass in cls.__mro__:
+        stage = MODULE_STAGES.get(getattr(klass, "__module__", ""))
+        if stage is None:
+            continue
+        for mname, meth in list(vars(klass).items()):
+            if mname.startswith("_") or not inspect.isfunction(meth) or getattr(meth, "__wrapped_by_bench__", False):
+                continue
+            setattr(klass, mname, clock.wrap(meth, stage))
+            wrapped.append(f"{klass.__module__}.{klass.__qualname__}.{mname}")
+    return wrapped
 
 
 # --------------------------------------------------------------------------- memory

@@ -135,14 +135,14 @@ def _relabel(raw: np.ndarray) -> np.ndarray:
 
 
 def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: int = 30, random_state: int = 0,
-                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 5000) -> ClusterResult:
+                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 1000) -> ClusterResult:
     """Cluster the rows of *Z* (L2-normalised vectors, e.g. :class:`analysis.vectorize.LSA` output).
 
     - ``k`` [None] -- number of clusters; ``None`` chooses it by silhouette
       over ``k_min..k_max`` [8..30] (:func:`choose_k`).
     - ``random_state`` [0], ``n_init`` [10] -- k-means seed and restarts.
     - ``stability_runs`` [10] -- re-clusterings for :func:`stability` (0 skips).
-    - ``selection_sample`` [5000] -- above this many rows, k and stability are
+    - ``selection_sample`` [1000] -- above this many rows, k and stability are
       computed on a deterministic sample of this size (the final clustering
       always uses every row).
     """

@@ -107,6 +107,10 @@ class SimilarityParams:
       - ``reuse_min_chars`` = 20: shortest shared passage
         (:data:`analysis.reuse.MIN_CHARS`, justified there).
       - ``reuse_top_k`` = 5: sources kept per plan beyond ``all_pairs_max_plans``.
+      - ``reuse_max_postings`` = 256: beyond ``all_pairs_max_plans``, a window
+        hash held by more plans than this votes for a fixed sample of this many
+        when sources are searched, so the search stays linear in the number of
+        plans (:func:`analysis.reuse.reuse`, ``max_postings``).
     """
 
     random_state: int = 0
@@ -133,6 +137,7 @@ class SimilarityParams:
     keyness_min_count: int = 3
     reuse_min_chars: int = MIN_CHARS
     reuse_top_k: int = 5
+    reuse_max_postings: int = 256
 
 
 @dataclass
@@ -228,7 +233,8 @@ def _analyse(corpus: "Corpus", items: pd.DataFrame, tokens: list[list[str]], pla
 
     spans = {j: list(zip(g["start"].astype(int), g["end"].astype(int))) for j, g in items.groupby("jurisdiction")}
     passages, matrix, rsum = reuse(corpus.texts, spans, plans, min_chars=p.reuse_min_chars,
-                                   all_pairs_max_plans=p.all_pairs_max_plans, top_k=p.reuse_top_k)
+                                   all_pairs_max_plans=p.all_pairs_max_plans, top_k=p.reuse_top_k,
+                                   max_postings=p.reuse_max_postings)
     lap("reuse", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "alignment": alignment,

@@ -17,6 +17,13 @@ in a :class:`sklearn.pipeline.Pipeline`:
 
 Both TF-IDF classes wrap :class:`sklearn.feature_extraction.text.TfidfVectorizer`
 rather than re-implementing it; they differ only in the analyzer they give it.
+
+:class:`LSA` validates its input as scikit-learn estimators do (``validate_data``:
+array-likes and CSR/CSC matrices, ``n_features_in_`` checked in ``transform``)
+and declares sparse input in its tags; it passes
+``sklearn.utils.estimator_checks.check_estimator``.  The TF-IDF classes take
+documents (strings or token lists), not numeric arrays, so those checks do not
+apply to them (nor to scikit-learn's own ``TfidfVectorizer``).
 """
 from __future__ import annotations
 
@@ -31,6 +38,12 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
+
+try:  # scikit-learn >= 1.6
+    from sklearn.utils.validation import validate_data as _validate_data
+except ImportError:  # pragma: no cover - scikit-learn 1.4/1.5
+    def _validate_data(est, X, reset=True, **kw):
+        return est._validate_data(X, reset=reset, **kw)
 
 from .tokenize import ChineseTokenizer, default_tokenizer, tokenize_many
 
@@ -219,21 +232,33 @@ class LSA(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit and return the reduced vectors (documents x ``n_components_``)."""
+        """Fit and return the reduced vectors (documents x ``n_components_``).
+
+        *X*: a 2-D array-like or sparse matrix of numbers (validated with
+        scikit-learn's ``validate_data``: lists are accepted, NaN and infinity
+        refused); sets ``n_features_in_``.
+        """
+        X = _validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=True)
         n_samples, n_features = X.shape
         k = max(1, min(self.n_components, n_samples - 1, n_features - 1))
         self.svd_ = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=self.n_iter,
                                  random_state=self.random_state)
         Z = self.svd_.fit_transform(X)
         self.n_components_ = k
-        self.n_features_in_ = n_features
         self.explained_variance_ratio_ = self.svd_.explained_variance_ratio_
         return self._finish(Z)
 
     def transform(self, X: Any) -> np.ndarray:
-        """Project *X* on the fitted components."""
+        """Project *X* on the fitted components (it must have ``n_features_in_`` columns)."""
         check_is_fitted(self, "svd_")
+        X = _validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False)
         return self._finish(self.svd_.transform(X))
+
+    def __sklearn_tags__(self):
+        """scikit-learn >= 1.6 tags: sparse input is accepted (a TF-IDF matrix is the usual input)."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def _finish(self, Z: np.ndarray) -> np.ndarray:
         return normalize(Z) if self.normalize else Z

@@ -3,10 +3,15 @@ the machine's speed: a tiny N only checks that the benchmark works."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
 
+from analysis import config
 from analysis.bench import STAGES, StageClock, evaluate_targets, run_bench
 
 RUN_KEYS = {"n_plans", "n_chars", "n_actions", "stages", "total_s", "peak_rss_mb", "tokenize_floor_s",
@@ -77,3 +82,45 @@ def test_stage_clock_is_exclusive():
     assert set(clock.totals) == {"a", "b"}
     assert clock.totals["a"] + clock.totals["b"] == pytest.approx(elapsed, abs=0.005)
     assert clock.calls == {"a": 1, "b": 1}
+
+
+def test_inherited_methods_are_timed_in_their_stage():
+    """WordTfidf's fit/fit_transform/transform live on _TfidfBase: the instrumentation must still charge them
+    to ``vectorize`` (so TF-IDF fitting counts as ``vectors``, not ``other``).  Run in a fresh process, as the
+    benchmark does, so this test process stays uninstrumented."""
+    script = textwrap.dedent("""
+        import json
+        from analysis.bench import StageClock, _WorkerTimes, _instrument
+        from analysis.vectorize import LSA, CharNgramTfidf, WordTfidf, _TfidfBase
+        from sklearn.base import BaseEstimator
+        clock = StageClock()
+        _instrument(clock, _WorkerTimes())
+        wrapped = {c.__name__: sorted(m for m in ("fit", "fit_transform", "transform", "get_feature_names_out")
+                                      if getattr(getattr(c, m), "__wrapped_by_bench__", False))
+                   for c in (WordTfidf, CharNgramTfidf, LSA)}
+        base_own = sorted(m for m, f in vars(_TfidfBase).items() if getattr(f, "__wrapped_by_bench__", False))
+        sk = getattr(BaseEstimator.get_params, "__wrapped_by_bench__", False)
+        WordTfidf().fit_transform([["科普", "活动"], ["科普", "教育"], ["青少年", "活动"]])
+        print(json.dumps({"wrapped": wrapped, "base_own": base_own, "sklearn_wrapped": sk,
+                          "calls": clock.calls, "totals": clock.totals}))
+    """)
+    env = dict(os.environ, PYTHONPATH=str(config.ROOT))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=config.ROOT)
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    every = ["fit", "fit_transform", "get_feature_names_out", "transform"]
+    assert res["wrapped"] == {"WordTfidf": every, "CharNgramTfidf": every, "LSA": every}
+    assert res["base_own"] == every  # wrapped once, where they are defined
+    assert res["sklearn_wrapped"] is False  # scikit-learn's own methods are left alone
+    # one WordTfidf.fit_transform (plus the as_token_lists it calls), all charged to vectorize
+    assert res["calls"].get("vectorize", 0) >= 1 and set(res["calls"]) == {"vectorize"}
+    assert res["totals"]["vectorize"] > 0
+
+
+def test_tiny_run_charges_tfidf_to_vectors(results):
+    _, doc = results
+    run = doc["runs"][0]
+    # the build fits one WordTfidf and one LSA (plus the as_token_lists the TF-IDF calls): each is a call
+    assert run["stage_calls"]["vectorize"] >= 3
+    assert run["stages"]["vectors"] is not None and run["stages"]["vectors"] > 0

@@ -101,3 +101,21 @@ def test_ctfidf_prefers_terms_specific_to_a_cluster():
     terms = ctfidf_terms(tokens, [1, 1, 2, 2], top_n=2)
     top = terms[terms["rank"] == 1].set_index("cluster")["term"].to_dict()
     assert top == {1: "青少年", 2: "农民"}
+
+
+def test_defaults_agree_with_similarity_params():
+    """cluster_vectors used on its own behaves as the build does (README: selection_sample 1,000)."""
+    import inspect
+
+    from analysis.similarity import SimilarityParams
+
+    sig = inspect.signature(cluster_vectors).parameters
+    p = SimilarityParams()
+    for name in ("k_min", "k_max", "random_state", "n_init", "selection_sample"):
+        assert sig[name].default == getattr(p, name), name
+    assert sig["stability_runs"].default == p.stability_runs
+    assert p.selection_sample == 1000
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(1200, 4))
+    res = cluster_vectors(Z / np.linalg.norm(Z, axis=1, keepdims=True), k=3, stability_runs=0)
+    assert res.n_sample == 1000 and len(res.labels) == 1200  # k chosen on a sample, every row clustered

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from analysis.reuse import MIN_CHARS, plan_windows, reuse, window_hashes, code_points
+from analysis.reuse import MIN_CHARS, _sketch_candidates, code_points, plan_windows, reuse, window_hashes
 
 import similarity_cache as sc
 
@@ -130,3 +130,59 @@ def test_scale_regime_finds_the_template_source(corpus, tables):
     assert got[("pingyin", "zhifu")] == exact[("pingyin", "zhifu")]
     cols = ["jurisdiction", "operative_chars", "shared_chars_any"]  # linear in the corpus: the same in both regimes
     assert s[cols].equals(tables["reuse_summary"][cols])
+
+
+def _toy_windows(texts, n=MIN_CHARS):
+    return [plan_windows(j, t, [(0, len(t))], n) for j, t in texts.items()]
+
+
+def _toy_corpus(n_plans=40, seed=0):
+    """Every plan holds one common template; plan i also shares a private passage with plan i ^ 1 only."""
+    rng = np.random.default_rng(seed)
+    chars = np.array(list("科普教育青少年农民工人老年干部社区学校活动宣传服务能力提升建设资源平台"))
+
+    def rand(k):
+        return "".join(rng.choice(chars, k))
+
+    common = rand(400)
+    pair_text = {i: rand(200) for i in range(0, n_plans, 2)}
+    return {f"p{i:02d}": common + "。" + pair_text[i - i % 2] + "。" + rand(300) for i in range(n_plans)}
+
+
+def test_candidate_search_without_cap_is_the_exact_sketch_count():
+    texts = _toy_corpus(12)
+    for j in list(texts)[:6]:  # some plans also share a second stretch with a few others
+        texts[j] += "。" + list(texts.values())[-1][-150:]
+    wins = _toy_windows(texts)
+    sk, k = 64, 3
+    got = _sketch_candidates(wins, sk, k, max_postings=10 ** 9, depth=k, rescore_size=sk)
+    uniq = [np.unique(w.hashes) for w in wins]
+    for a, u in enumerate(uniq):
+        count = np.asarray([0 if b == a else np.isin(u[:sk], uniq[b]).sum() for b in range(len(wins))])
+        order = sorted((b for b in range(len(wins)) if count[b] > 0), key=lambda b: (-count[b], b))[:k]
+        assert got[a].tolist() == order
+
+
+def test_candidate_search_is_linear_and_finds_the_private_source():
+    """A template every plan holds makes every posting list as long as the corpus: capped, votes per plan are
+    bounded (not proportional to the number of plans) and each plan's private partner is still its top source."""
+    texts = _toy_corpus(40)
+    wins = _toy_windows(texts)
+    stats = {}
+    got = _sketch_candidates(wins, 128, 1, max_postings=8, stats=stats)
+    assert stats["max_postings_seen"] == 40
+    assert stats["votes"] <= 40 * 128 * 8
+    assert [int(g[0]) for g in got] == [i ^ 1 for i in range(40)]
+    uncapped = {}
+    _sketch_candidates(wins, 128, 1, max_postings=10 ** 9, stats=uncapped)
+    assert uncapped["votes"] > 3 * stats["votes"]
+    # and through reuse(): the top-k regime keeps the partner with its exact share
+    plans = list(texts)
+    spans = {j: [(0, len(t))] for j, t in texts.items()}
+    _, m, s = reuse(texts, spans, plans, all_pairs_max_plans=10, top_k=1, max_postings=8)
+    top = m.set_index("jurisdiction")["other_jurisdiction"]
+    assert all(top[f"p{i:02d}"] == f"p{i ^ 1:02d}" for i in range(40))
+    _, m_all, s_all = reuse(texts, spans, plans)
+    exact = m_all.set_index(["jurisdiction", "other_jurisdiction"])["shared_chars"]
+    assert all(r.shared_chars == exact[(r.jurisdiction, r.other_jurisdiction)] for r in m.itertuples())
+    assert s.drop(columns="n_sources").equals(s_all.drop(columns="n_sources"))

@@ -1,6 +1,7 @@
 """The vectorisers follow scikit-learn's transformer contract and do what they say."""
 import numpy as np
 import pytest
+import sklearn
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -10,6 +11,7 @@ from analysis.vectorize import LSA, CharNgramTfidf, WordTfidf, char_ngrams
 
 import similarity_cache as sc
 
+SKLEARN_TAGS = tuple(int(x) for x in sklearn.__version__.split(".")[:2]) >= (1, 6)
 TRANSFORMERS = [WordTfidf(), CharNgramTfidf(), LSA(n_components=5)]
 
 
@@ -82,3 +84,39 @@ def test_lsa_is_seeded_and_capped(corpus):
     small = LSA(n_components=500).fit(X[:6])
     assert small.n_components_ == 5
     assert small.explained_variance_ratio_.shape == (5,)
+
+
+def test_lsa_validates_input_like_a_scikit_learn_estimator(corpus):
+    X = sc.tfidf(corpus)[:40]
+    dense = X.toarray()
+    a = LSA(n_components=5).fit_transform(dense.tolist())  # a plain list of lists is accepted
+    assert np.allclose(np.abs(a), np.abs(LSA(n_components=5).fit_transform(dense)), atol=1e-8)
+    est = LSA(n_components=5).fit(X)
+    assert est.n_features_in_ == X.shape[1]
+    with pytest.raises(ValueError):
+        est.transform(dense[:, :-1])  # wrong number of features
+    bad = dense.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError):
+        LSA(n_components=5).fit(bad)
+    if SKLEARN_TAGS:
+        assert LSA().__sklearn_tags__().input_tags.sparse
+
+
+@pytest.mark.skipif(not SKLEARN_TAGS, reason="estimator tags and check_estimator(on_fail=None): scikit-learn >= 1.6")
+def test_lsa_passes_scikit_learns_estimator_checks():
+    """scikit-learn's own common checks (input validation, sparse input, cloning, pickling, n_features_in_ ...).
+
+    The TF-IDF classes take documents (text or token lists), not numeric arrays, so these checks do not
+    apply to them, as they do not to scikit-learn's own TfidfVectorizer.
+    """
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = check_estimator(LSA(n_components=2), on_fail=None)
+    failed = [(r["check_name"], repr(r["exception"])) for r in results if r["status"] == "failed"]
+    assert not failed
+    assert sum(r["status"] == "passed" for r in results) >= 40
