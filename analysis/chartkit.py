@@ -106,6 +106,15 @@ def percent_axis(axis) -> None:
     axis.set_major_formatter(lambda v, _: pct(v))
 
 
+
+def slant_xticks(ax: Axes, degrees: float = 30, ha: str = "right") -> None:
+    """Rotate the x tick labels by *degrees*, anchored at the tick so long plan names stay under their column."""
+    ax.tick_params(axis="x", labelrotation=degrees)
+    for t in ax.get_xticklabels():
+        t.set_horizontalalignment(ha)
+        t.set_rotation_mode("anchor")
+
+
 def plan_ticks(plans: list[str], lang: str, documents: pd.DataFrame | None) -> list[str]:
     labels = style.plan_labels(documents, lang)
     return [labels.get(j, j) for j in plans]

@@ -23,7 +23,7 @@ from matplotlib.patches import Rectangle
 
 from . import style
 from .chartkit import (ANNOT_SIZE, QUALITATIVE, finish, heatmap, missing_patch, pct, percent_axis, plan_ticks,
-                       small_pct)
+                       slant_xticks, small_pct)
 from .coverage import UNIT_CLASS_ORDER
 from .frames import matrix, plan_order
 
@@ -116,10 +116,7 @@ def coverage_heatmap(coverage: pd.DataFrame, lang: str | None = None,
                        column_order=plans)
             im = heatmap(ax, m, xlabels, ylabels, fmt=fmt, vmin=0, missing=style.tr("no line", "未设", lang))
             ax.set_title(title)
-            ax.tick_params(axis="x", labelrotation=40)
-            for t in ax.get_xticklabels():
-                t.set_horizontalalignment("right")
-                t.set_rotation_mode("anchor")
+            slant_xticks(ax, 40)
             cb = fig.colorbar(im, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, aspect=25)
             cb.ax.tick_params(labelsize=7)
             if col == "text_share":

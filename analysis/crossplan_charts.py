@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from . import style
-from .chartkit import ANNOT_SIZE, finish, heatmap, pct, percent_axis, plan_ticks
+from .chartkit import ANNOT_SIZE, finish, heatmap, pct, percent_axis, plan_ticks, slant_xticks
 from .frames import matrix, plan_order
 
 
@@ -48,10 +48,7 @@ def cluster_composition(composition: pd.DataFrame, spread: pd.DataFrame, lang: s
         fig, ax = plt.subplots(figsize=(6.6, 1.3 + 0.24 * len(clusters)))
         im = heatmap(ax, m, plan_ticks(plans, lang, documents), ylabels, annot=annot, vmin=0, blank_zero=True)
         ax.xaxis.tick_top()
-        ax.tick_params(axis="x", labelrotation=30)
-        for t in ax.get_xticklabels():
-            t.set_horizontalalignment("left")
-            t.set_rotation_mode("anchor")
+        slant_xticks(ax, 30, "left")
         for i, (_, row) in enumerate(spread.iterrows()):
             ax.text(len(plans) - 0.35, i, _scope_text(row, names, len(plans), lang), va="center", ha="left",
                     fontsize=ANNOT_SIZE, color="#222222" if row["shared_by_all"] or row["unique_to"] else "#666666")
@@ -122,10 +119,7 @@ def jurisdiction_similarity(similarity: pd.DataFrame, lang: str | None = None,
                      missing="—")
         ax.set_xlabel(style.tr("best match searched in", "在该方案中找最相似行动", lang))
         ax.set_ylabel(style.tr("actions of", "行动所属方案", lang))
-        ax.tick_params(axis="x", labelrotation=30)
-        for t in ax.get_xticklabels():
-            t.set_horizontalalignment("right")
-            t.set_rotation_mode("anchor")
+        slant_xticks(ax)
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label(style.tr("mean cosine similarity of best matches", "最佳匹配的平均余弦相似度", lang))
         return finish(fig, similarity, style.tr("How similar are the plans' actions?", "方案之间行动的相似度", lang))
@@ -150,10 +144,7 @@ def text_reuse(reuse: pd.DataFrame, passages: pd.DataFrame, lang: str | None = N
                      fmt=lambda v: "0" if v == 0 else ("<1%" if v < 0.005 else pct(v)), vmin=0, missing="—")
         ax1.set_xlabel(style.tr("found in", "出现于", lang))
         ax1.set_ylabel(style.tr("text of", "文本所属方案", lang))
-        ax1.tick_params(axis="x", labelrotation=30)
-        for t in ax1.get_xticklabels():
-            t.set_horizontalalignment("right")
-            t.set_rotation_mode("anchor")
+        slant_xticks(ax1)
         ax1.set_title(style.tr("Share of operative text shared verbatim", "执行部分中逐字相同文本的占比", lang))
         cb = fig.colorbar(im, ax=ax1, location="right", shrink=0.8, aspect=20, pad=0.03)
         percent_axis(cb.ax.yaxis)

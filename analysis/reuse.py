@@ -110,12 +110,7 @@ def window_hashes(codes: np.ndarray, n: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         for k in range(n):
             h = h * _BASE + codes[k:k + L]
-        h ^= h >> np.uint64(30)
-        h *= _M1
-        h ^= h >> np.uint64(27)
-        h *= _M2
-        h ^= h >> np.uint64(31)
-    return h
+    return _mix64(h)
 
 
 @dataclass
