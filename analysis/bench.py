@@ -591,12 +591,6 @@ def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: 
     return doc
 
 
-def small_bench(tmp_dir: Path, n: int = 3, seed: int = 0) -> dict:
-    """A quick benchmark of *n* plans into *tmp_dir* (for tests); returns the results document."""
-    tmp_dir = Path(tmp_dir)
-    return run_bench([n], tmp_dir / "results.json", seed=seed, work_dir=tmp_dir / "work", quiet=True)
-
-
 def _child_main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.bench",
                                  description="internal: measure one synthetic corpus (used by `analysis bench`)")

@@ -258,7 +258,7 @@ def load_pool(processed: str | None = None) -> Pool:
 
     lists: list[list[str]] = []
     divisions: dict[tuple, None] = {}
-    for aid, rows in by_action.items():
+    for rows in by_action.values():
         cats = list(dict.fromkeys(r["category"] for r in rows if r["collective"] != "True" and r["category"] in bases))
         if rows[0]["source"] == "division_block":
             lead = list(dict.fromkeys(r["category"] for r in rows if r["role"] == "lead" and r["category"] in bases))
@@ -301,7 +301,7 @@ def load_pool(processed: str | None = None) -> Pool:
         parts = a["path"].split(" > ")
         if a["group"] and len(parts) >= 2:
             group_of_heading[re.sub(r"^（[一二三四五六七八九十]+）", "", parts[1])] = a["group"]
-    for j, text in sorted(texts.items()):
+    for _, text in sorted(texts.items()):
         blocks = _top_blocks(text)
         lines = text.split("\n")
         first_top = next((i for i, ln in enumerate(lines) if re.match(r"^[一二三四五六七八九十]{1,3}、", ln)), None)

@@ -52,7 +52,6 @@ def expected(j):
                 title = re.sub(r"^\d+[.．]", "", first_sentence(ln))
                 out.append((title, "action", group_in(heading) if section.endswith("提升行动") else ""))
     elif j == "chongqing":
-        heading = ""
         for ln in lines:
             m = re.match(r"^(\d+)\.(.*)", ln)
             if m:
