@@ -1,31 +1,63 @@
 """Compare Chinese local science-literacy action plans (全民科学素质行动).
 
-Public names are gathered here; each lives in a small module of one concern.
-Functions named like their module (``build``, ``normalize``, ``tokenize``,
-``keyness``, ``reuse``) are not re-exported, so ``analysis.build`` etc. stay
-modules: call ``analysis.build.build(...)``.
+The package follows the data flow, one subpackage per stage:
+
+- :mod:`analysis.corpus` -- reading a raw folder: manifest, decoding, normalisation, heading tree;
+- :mod:`analysis.coding` -- segmenting a plan into actions and coding them (codebook, departments,
+  target groups, commitments, metadata);
+- :mod:`analysis.pipeline` -- the build: the per-document pass, the cross-plan stage, writing outputs;
+- :mod:`analysis.textstats` -- tokens, vectors, clusters, alignment, keyness, reuse;
+- :mod:`analysis.compare` -- comparisons of the plans from the processed tables;
+- :mod:`analysis.plots` -- the house style and every chart;
+- :mod:`analysis.report` -- the figure registry and the notebook runner.
+
+Infrastructure used by all of them: :mod:`analysis.paths`, :mod:`analysis.errors`,
+:mod:`analysis.files`.
+
+Importing :mod:`analysis` is cheap: the public names below are resolved on first use
+(PEP 562), so ``import analysis.errors`` does not load pandas, scikit-learn or matplotlib.
 """
-from .build import Corpus, read_corpus
-from .codebook import Codebook, load_codebook
-from .corpus import Document, load_errata, load_manifest
-from .decode import decode_bytes, read_text
-from .errors import BuildError
-from .metadata import extract_metadata
-from .actions import extract, Tables
+from __future__ import annotations
 
-__all__ = ["Corpus", "read_corpus", "Codebook", "load_codebook", "Document", "load_errata",
-           "load_manifest", "decode_bytes", "read_text", "BuildError", "extract_metadata",
-           "extract", "Tables"]
+import importlib
 
-from .tokenize import ChineseTokenizer, default_tokenizer, tokenize_many
-from .vectorize import LSA, CharNgramTfidf, WordTfidf
-from .cluster import ClusterResult, cluster_vectors, ctfidf_terms
-from .align import align_actions, plan_similarity
-from .similarity import SimilarityParams, SimilarityResult, compute_similarity, write_similarity
-from . import charts, compare, style
-from .style import MissingFontError, apply_style, save_figure, set_lang
+#: public name -> module that defines it
+_PUBLIC = {
+    # stages (subpackages)
+    "corpus": "analysis.corpus", "coding": "analysis.coding", "pipeline": "analysis.pipeline",
+    "textstats": "analysis.textstats", "compare": "analysis.compare", "plots": "analysis.plots",
+    "report": "analysis.report", "paths": "analysis.paths", "errors": "analysis.errors",
+    # the most used names of each stage
+    "BuildError": "analysis.errors",
+    "Document": "analysis.corpus", "load_manifest": "analysis.corpus", "load_errata": "analysis.corpus",
+    "decode_bytes": "analysis.corpus", "read_text": "analysis.corpus", "normalize": "analysis.corpus",
+    "Codebook": "analysis.coding", "load_codebook": "analysis.coding", "extract_metadata": "analysis.coding",
+    "extract": "analysis.coding", "Tables": "analysis.coding",
+    "Dataset": "analysis.pipeline", "extract_corpus": "analysis.pipeline", "build": "analysis.pipeline",
+    "CrossPlanParams": "analysis.pipeline", "CrossPlanResult": "analysis.pipeline",
+    "compute_crossplan": "analysis.pipeline", "write_crossplan": "analysis.pipeline",
+    "ChineseTokenizer": "analysis.textstats", "default_tokenizer": "analysis.textstats",
+    "tokenize": "analysis.textstats", "tokenize_many": "analysis.textstats", "WordTfidf": "analysis.textstats",
+    "CharNgramTfidf": "analysis.textstats", "LSA": "analysis.textstats", "ClusterResult": "analysis.textstats",
+    "cluster_vectors": "analysis.textstats", "ctfidf_terms": "analysis.textstats",
+    "align_actions": "analysis.textstats", "plan_similarity": "analysis.textstats",
+    "keyness_table": "analysis.textstats", "find_reuse": "analysis.textstats",
+    "MissingFontError": "analysis.plots", "apply_style": "analysis.plots", "save_figure": "analysis.plots",
+    "set_lang": "analysis.plots",
+}
 
-__all__ += ["ChineseTokenizer", "default_tokenizer", "tokenize_many", "LSA", "CharNgramTfidf",
-            "WordTfidf", "ClusterResult", "cluster_vectors", "ctfidf_terms", "align_actions", "plan_similarity",
-            "SimilarityParams", "SimilarityResult", "compute_similarity", "write_similarity",
-            "charts", "compare", "style", "MissingFontError", "apply_style", "save_figure", "set_lang"]
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    mod = importlib.import_module(module)
+    value = mod if module == f"analysis.{name}" else getattr(mod, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

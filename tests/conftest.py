@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config
-from analysis.build import read_corpus
+from analysis import paths
+from analysis.pipeline.run import extract_corpus
 
 
 @pytest.fixture(scope="session")
 def corpus():
     """The five plans, decoded, normalised and coded from data/raw (not from data/processed)."""
-    return read_corpus(config.RAW, progress=False)
+    return extract_corpus(paths.RAW, progress=False)
 
 
 def copy_raw(dst: Path) -> Path:
     """Copy data/raw (texts, manifest, errata) into *dst* and return it."""
     dst.mkdir(parents=True, exist_ok=True)
-    for p in config.RAW.iterdir():
+    for p in paths.RAW.iterdir():
         if p.is_file():
             shutil.copy2(p, dst / p.name)
     return dst

@@ -6,18 +6,18 @@ from data/raw), so these tests do not depend on data/processed.
 """
 from __future__ import annotations
 
-from analysis.similarity import SimilarityResult, compute_similarity
-from analysis.tokenize import tokenize_many
-from analysis.vectorize import WordTfidf
+from analysis.pipeline.crossplan import CrossPlanResult, compute_crossplan
+from analysis.textstats.tokens import tokenize_many
+from analysis.textstats.vectorize import WordTfidf
 
 _CACHE: dict[tuple, object] = {}
 
 
-def result(corpus) -> SimilarityResult:
-    """compute_similarity(corpus) with default parameters, computed once per corpus object."""
+def result(corpus) -> CrossPlanResult:
+    """compute_crossplan(corpus) with default parameters, computed once per corpus object."""
     key = ("result", id(corpus))
     if key not in _CACHE:
-        _CACHE[key] = compute_similarity(corpus)
+        _CACHE[key] = compute_crossplan(corpus)
     return _CACHE[key]
 
 

@@ -11,7 +11,7 @@ import opencc
 import pandas as pd
 import pytest
 
-from analysis import config
+from analysis import paths
 
 T2S = opencc.OpenCC("t2s")
 GROUP_WORDS = {"青少年": "youth", "城郊居民": "farmers", "农牧民": "farmers", "农民": "farmers",
@@ -20,7 +20,7 @@ GROUP_WORDS = {"青少年": "youth", "城郊居民": "farmers", "农牧民": "fa
 
 
 def raw_lines(j):
-    text = (config.RAW / f"{j}.txt").read_text(encoding="utf-8")
+    text = (paths.RAW / f"{j}.txt").read_text(encoding="utf-8")
     text = T2S.convert(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)", "", text))
     return [ln.strip().replace("\u3000", "") for ln in text.splitlines() if ln.strip()]
 
@@ -87,7 +87,7 @@ def fold(s):
     return s.replace("(", "（").replace(")", "）").replace(",", "，")
 
 
-@pytest.mark.parametrize("j", config.JURISDICTION_ORDER)
+@pytest.mark.parametrize("j", paths.JURISDICTION_ORDER)
 def test_every_action_exactly_once_with_title_kind_group(corpus, j):
     a = corpus.actions[corpus.actions.jurisdiction == j]
     got = list(zip(a.title, a.kind, a.group.fillna("")))
@@ -99,7 +99,7 @@ def test_every_action_exactly_once_with_title_kind_group(corpus, j):
 
 def test_counts_match_corpus_readme(corpus):
     n = corpus.actions.groupby("jurisdiction").size()
-    readme = (config.RAW / "README.md").read_text(encoding="utf-8")
+    readme = (paths.RAW / "README.md").read_text(encoding="utf-8")
     assert "numbers 21 work points" in readme and n["chongqing"] == 21
     assert "nineteen items" in readme and n["inner_mongolia"] == 19
     assert "nine tasks" in readme
@@ -199,7 +199,7 @@ def test_every_printed_department_list_is_fully_coded(corpus, j):
 
 
 def test_every_department_maps_to_exactly_one_category(corpus):
-    from analysis.codebook import load_codebook
+    from analysis.coding.codebook import load_codebook
 
     cb = load_codebook()
     for name in corpus.assignments.department.unique():

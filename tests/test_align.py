@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from analysis.align import align_actions, plan_similarity
+from analysis.textstats.align import align_actions, plan_similarity
 
 import similarity_cache as sc
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from analysis import config
-from analysis.bench import STAGES, StageClock, evaluate_targets, run_bench
+from analysis import paths
+from benchmarks.bench import STAGES, StageClock, evaluate_targets, run_bench
 
 RUN_KEYS = {"n_plans", "n_chars", "n_actions", "stages", "total_s", "peak_rss_mb", "tokenize_floor_s",
             "extraction_accuracy", "stage_detail", "memory", "build_complete", "stages_missing", "synth_s"}
@@ -90,8 +90,8 @@ def test_inherited_methods_are_timed_in_their_stage():
     benchmark does, so this test process stays uninstrumented."""
     script = textwrap.dedent("""
         import json
-        from analysis.bench import StageClock, _WorkerTimes, _instrument
-        from analysis.vectorize import LSA, CharNgramTfidf, WordTfidf, _TfidfBase
+        from benchmarks.bench import StageClock, _WorkerTimes, _instrument
+        from analysis.textstats.vectorize import LSA, CharNgramTfidf, WordTfidf, _TfidfBase
         from sklearn.base import BaseEstimator
         clock = StageClock()
         _instrument(clock, _WorkerTimes())
@@ -104,9 +104,9 @@ def test_inherited_methods_are_timed_in_their_stage():
         print(json.dumps({"wrapped": wrapped, "base_own": base_own, "sklearn_wrapped": sk,
                           "calls": clock.calls, "totals": clock.totals}))
     """)
-    env = dict(os.environ, PYTHONPATH=str(config.ROOT))
+    env = dict(os.environ, PYTHONPATH=str(paths.ROOT))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
-                         cwd=config.ROOT)
+                         cwd=paths.ROOT)
     assert out.returncode == 0, out.stderr
     res = json.loads(out.stdout.strip().splitlines()[-1])
     every = ["fit", "fit_transform", "get_feature_names_out", "transform"]

@@ -3,14 +3,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config
-from analysis.build import build
+from analysis import paths
+from analysis.pipeline.run import build
 
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     out = tmp_path_factory.mktemp("fresh") / "processed"
-    build(config.RAW, out, progress=False)
+    build(paths.RAW, out, progress=False)
     return out
 
 
@@ -19,7 +19,7 @@ def files(d: Path) -> dict[str, bytes]:
 
 
 def test_committed_processed_equals_a_fresh_build(fresh):
-    committed, new = files(config.PROCESSED), files(fresh)
+    committed, new = files(paths.PROCESSED), files(fresh)
     assert sorted(committed) == sorted(new), "run `make data` and commit data/processed"
     stale = [name for name in new if committed[name] != new[name]]
     assert not stale, f"stale results (run `make data` and commit): {stale}"
@@ -28,5 +28,5 @@ def test_committed_processed_equals_a_fresh_build(fresh):
 def test_outputs_hold_no_absolute_paths_or_timestamps(fresh):
     for name, data in files(fresh).items():
         text = data.decode("utf-8")
-        assert str(config.ROOT) not in text and "/tmp/" not in text, name
+        assert str(paths.ROOT) not in text and "/tmp/" not in text, name
         assert "\r" not in text, name

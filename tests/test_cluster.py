@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.cluster import choose_k, cluster_vectors, ctfidf_terms
+from analysis.textstats.cluster import choose_k, cluster_vectors, ctfidf_terms
 
 import similarity_cache as sc
 
@@ -87,7 +87,7 @@ def test_choose_k_finds_separated_groups_and_k_can_be_fixed():
 
 
 def test_clustering_is_deterministic(corpus):
-    from analysis.vectorize import LSA
+    from analysis.textstats.vectorize import LSA
 
     Z = LSA(n_components=15, random_state=0).fit_transform(sc.tfidf(corpus))
     a = cluster_vectors(Z, stability_runs=2)
@@ -107,10 +107,10 @@ def test_defaults_agree_with_similarity_params():
     """cluster_vectors used on its own behaves as the build does (README: selection_sample 1,000)."""
     import inspect
 
-    from analysis.similarity import SimilarityParams
+    from analysis.pipeline.crossplan import CrossPlanParams
 
     sig = inspect.signature(cluster_vectors).parameters
-    p = SimilarityParams()
+    p = CrossPlanParams()
     for name in ("k_min", "k_max", "random_state", "n_init", "selection_sample"):
         assert sig[name].default == getattr(p, name), name
     assert sig["stability_runs"].default == p.stability_runs

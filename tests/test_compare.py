@@ -13,10 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import compare, config, crossplan
-from analysis.codebook import load_codebook
+from analysis import compare
 
-PROCESSED = config.PROCESSED
+from analysis import paths
+
+from analysis.compare import crossplan
+from analysis.coding.codebook import load_codebook
+
+PROCESSED = paths.PROCESSED
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,7 @@ def test_plan_order_is_fixed():
 def test_corpus_overview_matches_documents(t):
     ov = compare.corpus_overview(t["documents"], t["actions"]).set_index("jurisdiction")
     docs = t["documents"].set_index("jurisdiction")
-    assert list(ov.index) == config.JURISDICTION_ORDER
+    assert list(ov.index) == paths.JURISDICTION_ORDER
     for col in ("n_actions", "n_safeguards", "operative_chars"):
         assert (ov[col] == docs.loc[ov.index, col].astype(int)).all(), col
     a = t["actions"][t["actions"]["kind"] == "action"]
@@ -68,7 +72,7 @@ def test_group_coverage_recomputed_by_hand(t):
     a, men = t["actions"], t["group_mentions"]
     cov = compare.group_coverage(a, men)
     groups = [g.id for g in load_codebook().groups]
-    assert len(cov) == len(config.JURISDICTION_ORDER) * len(groups)
+    assert len(cov) == len(paths.JURISDICTION_ORDER) * len(groups)
     for row in cov.itertuples():
         plan = a[a["jurisdiction"] == row.jurisdiction]
         line = plan[(plan["kind"] == "action") & (plan["group"] == row.group)]
@@ -106,7 +110,7 @@ def test_documents_operative_chars_agree_with_actions(t):
 def test_measurability_recomputed_by_hand(t):
     a, tg = t["actions"], t["targets"]
     m = compare.measurability(a, tg).set_index("jurisdiction")
-    for j in config.JURISDICTION_ORDER:
+    for j in paths.JURISDICTION_ORDER:
         ids = set(a.loc[(a["jurisdiction"] == j) & (a["kind"] == "action"), "action_id"])
         meas = set(tg["action_id"]) & ids
         assert m.loc[j, "n_actions"] == len(ids)
@@ -267,7 +271,7 @@ def test_cluster_composition_and_spread(t):
     for row in spread.itertuples():
         plans = merged.loc[merged["cluster"] == row.cluster, "jurisdiction"].unique()
         assert row.n_plans == len(plans)
-        assert row.shared_by_all == (len(plans) == len(config.JURISDICTION_ORDER))
+        assert row.shared_by_all == (len(plans) == len(paths.JURISDICTION_ORDER))
         assert row.unique_to == (plans[0] if len(plans) == 1 else "")
     assert list(spread["n_plans"]) == sorted(spread["n_plans"], reverse=True)
     shared = compare.shared_clusters(spread)
@@ -296,19 +300,19 @@ def test_reuse_matrix_and_passages(t):
     needs(t, "reuse_matrix", "reuse_passages")
     r = t["reuse_matrix"]
     m = compare.reuse_matrix(r, list(t["documents"]["jurisdiction"]))
-    assert list(m.index) == config.JURISDICTION_ORDER
+    assert list(m.index) == paths.JURISDICTION_ORDER
     for row in r.itertuples():
         if row.jurisdiction != row.other_jurisdiction:
             assert m.loc[row.jurisdiction, row.other_jurisdiction] == pytest.approx(row.share)
     listed = set(zip(r["jurisdiction"], r["other_jurisdiction"]))
-    for a_, b_ in itertools.permutations(config.JURISDICTION_ORDER, 2):
+    for a_, b_ in itertools.permutations(paths.JURISDICTION_ORDER, 2):
         if (a_, b_) not in listed:
             assert m.loc[a_, b_] == 0  # shares nothing: zero, not missing
     assert np.isnan(np.diag(m.to_numpy())).all()
     top = compare.longest_passages(t["reuse_passages"], n=5)
     assert list(top["length"]) == sorted(top["length"], reverse=True)
     assert top["length"].iloc[0] == t["reuse_passages"]["length"].max()
-    texts = {j: (PROCESSED / "text" / f"{j}.txt").read_text(encoding="utf-8") for j in config.JURISDICTION_ORDER}
+    texts = {j: (PROCESSED / "text" / f"{j}.txt").read_text(encoding="utf-8") for j in paths.JURISDICTION_ORDER}
     for row in top.itertuples():  # the passage really is in both texts at the stated offsets
         assert texts[row.jurisdiction_a][row.start_a:row.end_a] == row.text
         assert texts[row.jurisdiction_b][row.start_b:row.end_b] == row.text

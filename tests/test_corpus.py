@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import build
+from analysis.pipeline.run import build
 from analysis.errors import BuildError
 from tests.conftest import copy_raw, rewrite_manifest
 

@@ -3,11 +3,11 @@ import codecs
 
 import pytest
 
-from analysis import config
-from analysis.decode import decode_bytes
+from analysis import paths
+from analysis.corpus.decode import decode_bytes
 from analysis.errors import BuildError
 
-TEXT = (config.RAW / "pingyin.txt").read_text(encoding="utf-8")
+TEXT = (paths.RAW / "pingyin.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("data, enc", [

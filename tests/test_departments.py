@@ -1,11 +1,11 @@
 """Department lists in formats of other plans (a sixth plan must work too)."""
 import pytest
 
-from analysis.actions import extract
-from analysis.codebook import load_codebook
-from analysis.departments import complete_name, parse_list
+from analysis.coding.segment import extract
+from analysis.coding.codebook import load_codebook
+from analysis.coding.departments import complete_name, parse_list
 from analysis.errors import BuildError
-from analysis.normalize import normalize
+from analysis.corpus.normalization import normalize
 
 CB = load_codebook()
 

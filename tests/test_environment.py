@@ -4,7 +4,7 @@ import tomllib
 
 import yaml
 
-from analysis import config
+from analysis import paths
 
 
 def norm(name):
@@ -17,9 +17,9 @@ def split(req):
 
 
 def test_pyproject_and_environment_in_step():
-    py = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    py = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     deps = dict(split(r) for r in py["project"]["dependencies"])
-    env = yaml.safe_load((config.ROOT / "environment.yml").read_text(encoding="utf-8"))
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda, pip = {}, {}
     for d in env["dependencies"]:
         if isinstance(d, dict):

@@ -1,6 +1,6 @@
 """figures/: every registered figure written as PNG (>= 200 dpi) and SVG, nothing else, and a README that lists them.
 
-The registry (:data:`analysis.figures.FIGURES`) names each figure's notebook;
+The registry (:data:`analysis.report.figures.FIGURES`) names each figure's notebook;
 the notebooks' own ``style.save_figure(fig, "<name>")`` calls must match it,
 so a figure cannot be added, renamed or moved to another notebook without
 the README following.
@@ -14,7 +14,11 @@ import nbformat
 import pytest
 from PIL import Image
 
-from analysis import config, figures, style
+from analysis import paths
+
+from analysis.report import figures
+
+from analysis.plots import style
 
 #: The figures issue #5 requires (at least).
 REQUIRED = {"corpus_overview", "coverage_heatmap", "department_workload_heatmap", "department_network",
@@ -26,7 +30,7 @@ MIN_DPI = 200
 def test_registry_holds_the_required_figures():
     assert REQUIRED <= set(figures.FIGURES)
     for name, (nb, caption) in figures.FIGURES.items():
-        assert (config.NOTEBOOKS / nb).is_file(), f"{name}: notebook {nb} does not exist"
+        assert (paths.NOTEBOOKS / nb).is_file(), f"{name}: notebook {nb} does not exist"
         assert caption and "\n" not in caption and "|" not in caption  # one line, table-safe
 
 
@@ -39,11 +43,11 @@ def test_figures_folder_holds_nothing_unregistered():
 
 
 def test_readme_is_the_generated_list_of_exactly_the_files():
-    readme = config.FIGURES / figures.README
+    readme = paths.FIGURES / figures.README
     assert readme.is_file()
     text = readme.read_text(encoding="utf-8")
     assert text == figures.readme_text(), "figures/README.md is stale: run `python -m analysis notebooks`"
-    files = sorted(p.name for p in config.FIGURES.iterdir() if p.is_file() and p.name != figures.README
+    files = sorted(p.name for p in paths.FIGURES.iterdir() if p.is_file() and p.name != figures.README
                    and not p.name.startswith("."))
     linked = sorted(part.split(")")[0] for part in text.split("](")[1:] if not part.startswith("../"))
     assert linked == files
@@ -54,7 +58,7 @@ def test_readme_is_the_generated_list_of_exactly_the_files():
 
 @pytest.mark.parametrize("name", sorted(figures.FIGURES))
 def test_png_resolution(name):
-    with Image.open(config.FIGURES / f"{name}.png") as im:
+    with Image.open(paths.FIGURES / f"{name}.png") as im:
         dpi = im.info.get("dpi")
         assert dpi is not None, "PNG has no pHYs resolution"
         assert min(dpi) >= MIN_DPI
@@ -64,7 +68,7 @@ def test_png_resolution(name):
 @pytest.mark.parametrize("name", sorted(figures.FIGURES))
 def test_svg_is_self_contained(name):
     """Valid SVG, text drawn as outlines (renders without the CJK font), no date stamp."""
-    raw = (config.FIGURES / f"{name}.svg").read_text(encoding="utf-8")
+    raw = (paths.FIGURES / f"{name}.svg").read_text(encoding="utf-8")
     root = ET.fromstring(raw)
     assert root.tag.endswith("svg")
     assert not any(el.tag.endswith("}text") for el in root.iter())
@@ -89,7 +93,7 @@ def _saved_names(path) -> list[str]:
 
 def test_notebooks_save_exactly_the_registered_figures():
     expected = figures.notebook_figures()
-    for path in sorted(config.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         assert _saved_names(path) == expected.get(path.name, []), path.name
 
 
@@ -113,14 +117,14 @@ def test_missing_and_unlisted_on_a_folder(tmp_path):
 
 
 def test_runner_writes_the_readme_after_the_notebooks(tmp_path, monkeypatch):
-    from analysis.notebooks import execute_all
+    from analysis.report.notebooks import execute_all
 
     nbs, figs = tmp_path / "nbs", tmp_path / "figs"
     nbs.mkdir()
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
     nbformat.write(nb, nbs / "01_tiny.ipynb")
-    monkeypatch.setattr(config, "FIGURES", figs)
+    monkeypatch.setattr(paths, "FIGURES", figs)
     execute_all(nbs, quiet=True)  # not the project's notebooks folder: no README by default
     assert not (figs / figures.README).exists()
     execute_all(nbs, quiet=True, figures_readme=True)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2_contingency
 
-from analysis.keyness import KEYNESS_COLUMNS, keyness
+from analysis.textstats.keyness import KEYNESS_COLUMNS, keyness_table as keyness
 
 import similarity_cache as sc
 

@@ -8,15 +8,15 @@ import re
 import opencc
 import pytest
 
-from analysis import config
-from analysis.metadata import extract_metadata
+from analysis import paths
+from analysis.coding.metadata import extract_metadata
 
 T2S = opencc.OpenCC("t2s")
 
 
 def readme_rows():
     rows = {}
-    for line in (config.RAW / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (paths.RAW / "README.md").read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 6 and cells[0].endswith(".txt"):
             rows[cells[0][:-4]] = {"issued": cells[4], "target": cells[5], "what": cells[3]}
@@ -28,7 +28,7 @@ README = readme_rows()
 
 def raw(j):
     """Raw text in Simplified script with Zhifu's pinyin annotations dropped (a check, not the pipeline)."""
-    text = (config.RAW / f"{j}.txt").read_text(encoding="utf-8")
+    text = (paths.RAW / f"{j}.txt").read_text(encoding="utf-8")
     return T2S.convert(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)", "", text))
 
 

@@ -4,10 +4,10 @@ import re
 import opencc
 import pytest
 
-from analysis import config
-from analysis.corpus import Erratum, load_errata, load_manifest
+from analysis import paths
+from analysis.corpus.manifest import Erratum, load_errata, load_manifest
 from analysis.errors import BuildError
-from analysis.normalize import HAN, normalize
+from analysis.corpus.normalization import HAN, normalize
 
 T2S = opencc.OpenCC("t2s")
 
@@ -37,8 +37,8 @@ def test_zhifu_has_no_traditional_no_pinyin_no_damage(corpus):
 
 
 def test_every_erratum_is_listed_in_qa(corpus):
-    docs = load_manifest(config.RAW)
-    errata = load_errata(config.RAW, docs)
+    docs = load_manifest(paths.RAW)
+    errata = load_errata(paths.RAW, docs)
     qa = corpus.qa
     by_file = {d.file: d.jurisdiction for d in docs}
     for f, rows in errata.items():
@@ -51,7 +51,7 @@ def test_every_erratum_is_listed_in_qa(corpus):
 
 def test_qa_offsets_point_into_raw(corpus):
     qa = corpus.qa[corpus.qa.kind == "erratum"]
-    raw = (config.RAW / "zhifu.txt").read_text(encoding="utf-8")
+    raw = (paths.RAW / "zhifu.txt").read_text(encoding="utf-8")
     for _, r in qa.iterrows():
         assert raw[int(r.offset):int(r.offset) + len(r.snippet)] == r.snippet
         assert raw.splitlines()[int(r.line) - 1].find(r.snippet) >= 0

@@ -1,7 +1,7 @@
 """The data behind every figure the notebooks save, and the notebooks' own promises.
 
 nbval re-executes the notebooks and compares their text outputs, but not
-their images.  So, for every figure of :data:`analysis.figures.FIGURES`:
+their images.  So, for every figure of :data:`analysis.report.figures.FIGURES`:
 
 - :data:`BUILDERS` makes it with exactly the calls its notebook makes, and a
   test checks the table the figure was drawn from (``fig.analysis_data``)
@@ -30,24 +30,27 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
-from analysis import charts, compare, config, figures, style  # noqa: E402
+from analysis import compare, paths  # noqa: E402
+from analysis import plots as charts  # noqa: E402
+from analysis.plots import style  # noqa: E402
+from analysis.report import figures  # noqa: E402
 
-PLANS = config.JURISDICTION_ORDER
+PLANS = paths.JURISDICTION_ORDER
 
 
 @pytest.fixture(scope="module")
 def t():
-    if not (config.PROCESSED / "documents.csv").is_file():
+    if not (paths.PROCESSED / "documents.csv").is_file():
         pytest.skip("data/processed not built (run `python -m analysis build`)")
     return compare.read_processed()
 
 
 @pytest.fixture(scope="module")
 def raw():
-    """The CSV files read with plain pandas, independently of analysis.frames."""
-    if not (config.PROCESSED / "documents.csv").is_file():
+    """The CSV files read with plain pandas, independently of analysis.compare.tables."""
+    if not (paths.PROCESSED / "documents.csv").is_file():
         pytest.skip("data/processed not built (run `python -m analysis build`)")
-    return lambda name: pd.read_csv(config.PROCESSED / f"{name}.csv", keep_default_na=False, na_values=[""])
+    return lambda name: pd.read_csv(paths.PROCESSED / f"{name}.csv", keep_default_na=False, na_values=[""])
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +104,7 @@ def test_every_registered_figure_has_its_data_checked():
 @pytest.mark.parametrize("name", sorted(figures.FIGURES))
 def test_committed_png_is_what_the_code_draws_now(drawn, name):
     """The PNG in figures/ equals a fresh rendering of the notebook's calls on today's data."""
-    path = config.FIGURES / f"{name}.png"
+    path = paths.FIGURES / f"{name}.png"
     assert path.is_file(), f"{path.name} missing: run `python -m analysis notebooks`"
     assert style.figure_bytes(drawn[name], "png") == path.read_bytes(), (
         f"figures/{name}.png is stale (data or chart code changed): run `python -m analysis notebooks`")
@@ -269,8 +272,8 @@ def test_text_reuse_data(drawn, raw):
     p = raw("reuse_passages")
     assert passages["length"].tolist() == sorted(p["length"], reverse=True)[:10]
     for x in passages.itertuples():  # each passage is in both texts at its offsets
-        ta = (config.PROCESSED / "text" / f"{x.jurisdiction_a}.txt").read_text(encoding="utf-8")
-        tb = (config.PROCESSED / "text" / f"{x.jurisdiction_b}.txt").read_text(encoding="utf-8")
+        ta = (paths.PROCESSED / "text" / f"{x.jurisdiction_a}.txt").read_text(encoding="utf-8")
+        tb = (paths.PROCESSED / "text" / f"{x.jurisdiction_b}.txt").read_text(encoding="utf-8")
         assert ta[x.start_a:x.end_a] == x.text == tb[x.start_b:x.end_b]
 
 
@@ -312,7 +315,7 @@ def test_group_ids_in_codebook_order():
 
 
 # ---------------------------------------------------------------- notebooks
-NOTEBOOKS = sorted(config.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def _text_outputs(nb) -> str:
@@ -342,7 +345,7 @@ def test_notebook_is_executed_and_clean(path):
             assert o["output_type"] != "error", c.source
             assert not (o["output_type"] == "stream" and o["name"] == "stderr"), f"stderr output in: {c.source}"
     text = _text_outputs(nb)
-    assert str(config.ROOT) not in text and "/home/" not in text, "absolute path in an output"
+    assert str(paths.ROOT) not in text and "/home/" not in text, "absolute path in an output"
     assert not re.search(r"Warning\b", text), "a warning in an output"
     assert " at 0x" not in text
 

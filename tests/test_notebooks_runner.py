@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from analysis.errors import BuildError
-from analysis.notebooks import execute_all, notebook_paths
+from analysis.report.notebooks import execute_all, notebook_paths
 
 
 def write_nb(path, sources, minor=5):
@@ -89,7 +89,7 @@ def test_empty_folder_is_an_error(tmp_path):
 
 
 def test_missing_cell_ids_are_derived_not_random(tmp_path):
-    from analysis.notebooks import read
+    from analysis.report.notebooks import read
 
     p = write_nb(tmp_path / "01_ids.ipynb", ["1"])
     assert [c["id"] for c in read(p).cells] == [c["id"] for c in read(p).cells]

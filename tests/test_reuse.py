@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from analysis.reuse import MIN_CHARS, _sketch_candidates, code_points, plan_windows, reuse, window_hashes
+from analysis.textstats.reuse import MIN_CHARS, _sketch_candidates, code_points, plan_windows, window_hashes
+from analysis.textstats.reuse import find_reuse as reuse
 
 import similarity_cache as sc
 

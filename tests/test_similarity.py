@@ -5,9 +5,9 @@ import sys
 
 import pandas as pd
 
-from analysis import config
+from analysis import paths
 
-from analysis.similarity import OUTPUT_FILES, SimilarityParams, compute_similarity, write_similarity
+from analysis.pipeline.crossplan import OUTPUT_FILES, CrossPlanParams, compute_crossplan, write_crossplan
 
 import similarity_cache as sc
 
@@ -33,8 +33,8 @@ COLUMNS = {
 
 def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path, capfd):
     a, b = tmp_path / "a", tmp_path / "b"
-    write_similarity(corpus, a, progress=False)
-    write_similarity(corpus, b, progress=False)
+    write_crossplan(corpus, a, progress=False)
+    write_crossplan(corpus, b, progress=False)
     assert capfd.readouterr().err == ""  # no progress bar, no jieba log
     assert sorted(p.name for p in a.iterdir()) == sorted(f"{n}.csv" for n in OUTPUT_FILES)
     tables = sc.result(corpus).tables
@@ -46,7 +46,7 @@ def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path
 
 
 def test_parameters_change_the_outputs(corpus):
-    r = compute_similarity(corpus, SimilarityParams(n_clusters=6, stability_runs=0, keyness_top_n=5,
+    r = compute_crossplan(corpus, CrossPlanParams(n_clusters=6, stability_runs=0, keyness_top_n=5,
                                                     reuse_min_chars=30))
     t = r.tables
     assert t["clusters"]["cluster"].nunique() == 6
@@ -64,9 +64,9 @@ def test_build_is_byte_identical_under_different_hash_seeds(tmp_path):
     procs, outs = [], []
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}"
-        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(config.ROOT))
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(paths.ROOT))
         procs.append(subprocess.Popen([sys.executable, "-m", "analysis", "build", "--quiet", "--out", str(out)],
-                                      cwd=config.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True))
         outs.append(out)
     for p in procs:

@@ -14,8 +14,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from analysis import config, style  # noqa: E402
-from analysis.codebook import load_codebook  # noqa: E402
+from analysis import paths  # noqa: E402
+from analysis.plots import style  # noqa: E402
+from analysis.coding.codebook import load_codebook  # noqa: E402
 
 
 def _draw_strict(fig):
@@ -70,7 +71,7 @@ def test_lang_setting():
 
 
 def test_plan_labels_come_from_the_documents_table():
-    docs = pd.read_csv(config.PROCESSED / "documents.csv", dtype=str)
+    docs = pd.read_csv(paths.PROCESSED / "documents.csv", dtype=str)
     zh = style.plan_labels(docs, "zh")
     en = style.plan_labels(docs, "en")
     full = style.plan_labels(docs, "en", full=True)
@@ -93,8 +94,8 @@ def test_group_and_category_labels_follow_the_codebook():
 
 
 def test_plans_have_fixed_distinct_colours_and_markers():
-    colors = [style.plan_color(j) for j in config.JURISDICTION_ORDER]
-    markers = [style.plan_marker(j) for j in config.JURISDICTION_ORDER]
+    colors = [style.plan_color(j) for j in paths.JURISDICTION_ORDER]
+    markers = [style.plan_marker(j) for j in paths.JURISDICTION_ORDER]
     assert len(set(colors)) == len(colors) and len(set(markers)) == len(markers)
     assert set(colors) <= set(style.OKABE_ITO.values())
     assert style.OKABE_ITO["yellow"] not in colors  # illegible on white

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import read_corpus
-from analysis.corpus import load_manifest
-from analysis.decode import decode_bytes
-from analysis.normalize import normalize
-from analysis.synth import (FORMATS, STYLES, VARIANTS, accuracy_report, extraction_accuracy, generate,
+from analysis.pipeline.run import extract_corpus
+from analysis.corpus.manifest import load_manifest
+from analysis.corpus.decode import decode_bytes
+from analysis.corpus.normalization import normalize
+from benchmarks.synth import (FORMATS, STYLES, VARIANTS, accuracy_report, extraction_accuracy, generate,
                             han_number)
 
 N = 12
@@ -39,7 +39,7 @@ def synth(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def synth_corpus(synth):
-    return read_corpus(synth / "raw", progress=False)
+    return extract_corpus(synth / "raw", progress=False)
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):

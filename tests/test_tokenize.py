@@ -5,9 +5,9 @@ import pickle
 import jieba
 import pytest
 
-from analysis import config
-from analysis import tokenize as tk
-from analysis.tokenize import ChineseTokenizer, default_tokenizer, load_wordlist, tokenize, tokenize_many
+from analysis import paths
+from analysis.textstats import tokens as tk
+from analysis.textstats.tokens import ChineseTokenizer, default_tokenizer, load_wordlist, tokenize, tokenize_many
 
 SENTENCE = "推动“科普中国”资源落地应用，开展科普大篷车进校园活动，组织科技辅导员参加全国科普日和科技活动周。"
 
@@ -20,13 +20,13 @@ def test_user_dictionary_terms_stay_whole():
 
 def test_every_userdict_entry_is_one_token():
     tok = default_tokenizer()
-    for entry in load_wordlist(config.USERDICT):
+    for entry in load_wordlist(paths.USERDICT):
         word = entry.split(" ")[0]
         assert tok.cut(word) == [word], word
 
 
 def test_stopwords_punctuation_numbers_and_short_tokens_are_dropped():
-    stop = set(load_wordlist(config.STOPWORDS))
+    stop = set(load_wordlist(paths.STOPWORDS))
     assert {"的", "和", "等", "加强", "推进", "开展", "积极"} <= stop
     text = "加强和推进科普工作，积极开展2025年的科普活动等。"
     toks = tokenize(text)

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.build import read_corpus
+from analysis.pipeline.run import extract_corpus
 from tests.conftest import copy_raw, rewrite_manifest
 
 
@@ -46,7 +46,7 @@ def test_variant_gives_same_tables(variant, tmp_path, corpus):
     raw = copy_raw(tmp_path / "raw")
     variant(raw)
     rewrite_manifest(raw)
-    other = read_corpus(raw, progress=False)
+    other = extract_corpus(raw, progress=False)
     assert other.texts == corpus.texts
     for name in ("actions", "assignments", "mentions", "targets", "sections"):
         pd.testing.assert_frame_equal(getattr(other, name), getattr(corpus, name), obj=name)
@@ -55,9 +55,9 @@ def test_variant_gives_same_tables(variant, tmp_path, corpus):
 
 
 def test_parallel_and_serial_reading_agree(corpus):
-    from analysis import config
+    from analysis import paths
 
-    par = read_corpus(config.RAW, progress=False, n_jobs=2)
+    par = extract_corpus(paths.RAW, progress=False, n_jobs=2)
     assert par.texts == corpus.texts
     for name in ("documents", "actions", "assignments", "mentions", "targets", "sections", "qa"):
         pd.testing.assert_frame_equal(getattr(par, name), getattr(corpus, name), obj=name)

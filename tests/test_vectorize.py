@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 
-from analysis.vectorize import LSA, CharNgramTfidf, WordTfidf, char_ngrams
+from analysis.textstats.vectorize import LSA, CharNgramTfidf, WordTfidf, char_ngrams
 
 import similarity_cache as sc
 

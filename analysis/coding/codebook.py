@@ -1,0 +1,107 @@
+"""The codebook: department categories, target groups and target units.
+
+Loaded from ``analysis/resources/codebook.yaml`` (or a file the researcher
+passes), validated once, then used by the coders.  Keeping the coding rules in
+a data file means a reader can audit and change them without reading Python.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import CODEBOOK
+from analysis.errors import BuildError
+
+
+_CATEGORY_CACHE: dict[tuple[str, str], list] = {}
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    zh: str
+    en: str
+    patterns: tuple[re.Pattern, ...]
+    collective: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    zh: str
+    en: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    categories: tuple[Category, ...]
+    groups: tuple[Group, ...]
+    party_organs: tuple[str, ...]
+    list_closings: tuple[str, ...]
+    open_ended_markers: tuple[str, ...]
+    group_heading_keywords: tuple[str, ...]
+    units: tuple[str, ...]
+    before_qualifiers: dict
+    after_qualifiers: dict
+    periods: dict
+    path: str
+    not_mentions: tuple[str, ...] = ()
+    canonical_names: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def canonical(self, name: str) -> str:
+        """One spelling per department (see ``canonical_names`` in the codebook)."""
+        for rx, rep in self.canonical_names:
+            name = rx.sub(rep, name)
+        return name
+
+    def categories_of(self, name: str) -> list[Category]:
+        """Every category whose patterns match *name* (the coder wants exactly one)."""
+        key = (self.path, name)
+        if key not in _CATEGORY_CACHE:
+            _CATEGORY_CACHE[key] = [c for c in self.categories if any(p.search(name) for p in c.patterns)]
+        return _CATEGORY_CACHE[key]
+
+    def category(self, cid: str) -> Category:
+        return next(c for c in self.categories if c.id == cid)
+
+    def group_terms(self) -> list[tuple[str, str]]:
+        """``(term, group_id)`` pairs, longest term first."""
+        pairs = [(t, g.id) for g in self.groups for t in g.terms]
+        return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
+
+
+def load_codebook(path: Path | str | None = None) -> Codebook:
+    """Read and validate a codebook YAML file (default: the package's own)."""
+    return _load(str(Path(path or CODEBOOK).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Codebook:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: cannot read the codebook ({exc}).") from exc
+    try:
+        cats = []
+        for c in data["categories"]:
+            pats = tuple(re.compile(p) for p in c["patterns"])
+            cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False))))
+        groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"])) for g in data["groups"])
+        t = data["targets"]
+        ids = [c.id for c in cats]
+        if len(set(ids)) != len(ids):
+            raise BuildError(f"{path}: a category id is used twice.")
+        return Codebook(tuple(cats), groups, tuple(data["party_organs"]), tuple(data["list_closings"]),
+                        tuple(data["open_ended_markers"]), tuple(data["group_heading_keywords"]),
+                        tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
+                        dict(t["after_qualifiers"]), dict(t["periods"]), path,
+                        tuple(data.get("not_mentions", [])),
+                        tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])))
+    except (KeyError, TypeError, re.error) as exc:
+        raise BuildError(f"{path}: malformed codebook ({exc!r}); compare with the package's codebook.yaml.") from exc

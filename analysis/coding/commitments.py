@@ -1,0 +1,98 @@
+"""Quantified commitments inside an action's text.
+
+A commitment is an Arabic number followed by a unit from the codebook
+(``30余人次``, ``90%以上``, ``5000万元``, ``10名``), with the qualifier around it
+(``不少于``, ``达到``, ``以上``, ``余``, ``左右``…), the period it recurs over
+(``每年``) and its deadline (``到2025年``).  Numbers that are not commitments are
+skipped: years and dates, ordinals (``第11次``), numbers inside titles
+(``《健康素养66条》``), existing counts (``现有16个``) and parts of decimals or
+codes.  Chinese numerals are not read: in these plans they name slogans
+(``三下乡``, ``四个意识``), not targets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.coding.codebook import Codebook
+
+CLAUSE_SEPS = "，。；：！？\n"
+SPAN_SEPS = CLAUSE_SEPS + "、"
+
+
+@dataclass(frozen=True)
+class Target:
+    span: str
+    value: float
+    unit: str
+    qualifier: str
+    per: str
+    year: str
+    start: int
+    end: int
+
+
+def _inside_title(text: str, pos: int) -> bool:
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
+_RX: dict[str, re.Pattern] = {}
+
+
+def _regex(codebook: Codebook) -> re.Pattern:
+    if codebook.path not in _RX:
+        units = "|".join(re.escape(u) for u in codebook.units)
+        after = "|".join(re.escape(q) for q in sorted(codebook.after_qualifiers, key=len, reverse=True))
+        _RX[codebook.path] = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?({units})({after})?")
+    return _RX[codebook.path]
+
+
+def find_targets(text: str, codebook: Codebook, offset: int = 0) -> list[Target]:
+    """Every commitment in *text*; offsets are shifted by *offset*."""
+    rx = _regex(codebook)
+    out = []
+    for m in rx.finditer(text):
+        num, pre_after, unit, post = m.group(1), m.group(2), m.group(3), m.group(4)
+        s = m.start()
+        before = text[max(0, s - 3):s]
+        if before.endswith("第") or _inside_title(text, s) or text[max(0, s - 4):s].endswith(("现有", "已有")):
+            continue
+        if re.search(r"现有\d*$", text[max(0, s - 6):s]):
+            continue
+        if unit in ("%",) and text[m.end():m.end() + 1].isdigit():
+            continue
+        # the clause the number belongs to
+        cs = max(text.rfind(c, 0, s) for c in SPAN_SEPS) + 1
+        while text.count("）", cs, s) > text.count("（", cs, s):  # a separator inside （市、区）
+            opened = text.rfind("（", 0, cs)
+            if opened < 0:
+                break
+            cs = max(text.rfind(c, 0, opened) for c in SPAN_SEPS) + 1
+        clause_start = max(text.rfind(c, 0, s) for c in CLAUSE_SEPS) + 1
+        sentence_start = max(text.rfind(c, 0, s) for c in "。；\n") + 1
+        end = m.end()
+        head = text[cs:s]
+        qualifier = ""
+        for q, code in sorted(codebook.before_qualifiers.items(), key=lambda kv: -len(kv[0])):
+            if head.endswith(q) or q in head[-6:]:
+                qualifier = code
+                break
+        for q in (pre_after, post):
+            if q:
+                qualifier = codebook.after_qualifiers.get(q, qualifier)
+        per = ""
+        clause = text[clause_start:s]
+        for p, code in codebook.periods.items():
+            if p in clause:
+                per = code
+                break
+        year = ""
+        ym = list(re.finditer(r"(?:到|至|于|在)?(\d{4})年(?:底|前|末)?", text[sentence_start:s]))
+        if ym:
+            cand = ym[-1]
+            if cand.group(0).startswith(("到", "至")) or cand.group(0).endswith(("底", "前", "末")) or \
+                    text[sentence_start + cand.end():sentence_start + cand.end() + 1] in ("，", ""):
+                year = cand.group(1)
+        value = float(num)
+        out.append(Target(text[cs:end], value, unit, qualifier, per, year, offset + cs, offset + end))
+    return out

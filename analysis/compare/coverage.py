@@ -1,0 +1,167 @@
+"""Per-plan comparisons of *what* the plans cover: overview, target groups, measurability.
+
+Conventions shared by every function here:
+
+- *Operative text* is every action row of a plan, safeguards included (the
+  same total as ``documents.csv`` ``operative_chars``): it is the text a
+  share or a rate is taken of.
+- Counts of *actions* are of ``kind == "action"`` rows.  Safeguards
+  (组织实施/保障 items) are organisational provisions every plan words alike;
+  they belong to no group line and carry no department assignments, so
+  counting them would only dilute the shares.  :func:`measurability` can
+  include them on request.
+- A group a plan has no dedicated line for is ``has_line == False`` with NaN
+  in the dedicated views -- never 0, which would read as "a line with no
+  actions".
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.coding.codebook import load_codebook
+from analysis.compare.tables import has_group, plans_of
+
+#: Unit of a quantified commitment -> kind of unit (the codebook's ``targets.units``).
+UNIT_CLASSES = {
+    "%": "percent",
+    "元": "money", "万元": "money", "亿元": "money",
+    "人": "people", "名": "people", "人次": "people", "万人次": "people",
+    "次": "events", "场": "events", "期": "events", "批": "events",
+    "小时": "time", "学时": "time", "天": "time",
+    "个": "items", "所": "items", "家": "items", "项": "items", "处": "items", "座": "items", "支": "items",
+    "门": "items", "篇": "items", "部": "items", "件": "items", "套": "items", "种": "items", "间": "items",
+}
+#: Order of unit kinds in tables and charts.
+UNIT_CLASS_ORDER = ["percent", "people", "events", "items", "money", "time", "other"]
+
+
+def unit_class(unit: object) -> str:
+    """Kind of a target's unit: percent, people, events, items, money, time, or other."""
+    return UNIT_CLASSES.get(str(unit), "other")
+
+
+def group_ids() -> list[str]:
+    """The codebook's target groups, in codebook order (the order of every coverage table and chart)."""
+    return [g.id for g in load_codebook().groups]
+
+
+_group_ids = group_ids
+
+
+def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per plan: what it is and how big it is.
+
+    Columns: ``jurisdiction, name_zh, name_en, level, issued, issued_year,
+    period_start, period_end, n_actions, n_safeguards, operative_chars,
+    n_group_lines, actions_<group>`` (one per codebook group: actions in that
+    group's line), ``actions_no_group``.  Counts come from ``actions`` (not the
+    document table), so they describe exactly the rows every other analysis uses.
+    """
+    groups = _group_ids()
+    rows = []
+    for j in plans_of(documents, actions):
+        a = actions[actions["jurisdiction"] == j]
+        d = documents[documents["jurisdiction"] == j]
+        d = d.iloc[0] if len(d) else pd.Series(dtype=object)
+        act = a[a["kind"] == "action"]
+        in_group = has_group(act["group"])
+        issued = d.get("issued")
+        row = {
+            "jurisdiction": j, "name_zh": d.get("name_zh"), "name_en": d.get("name_en"), "level": d.get("level"),
+            "issued": issued,
+            "issued_year": int(str(issued)[:4]) if isinstance(issued, str) and issued[:4].isdigit() else pd.NA,
+            "period_start": d.get("period_start"), "period_end": d.get("period_end"),
+            "n_actions": len(act), "n_safeguards": int((a["kind"] == "safeguard").sum()),
+            "operative_chars": int(a["n_chars"].sum()),
+            "n_group_lines": int(act.loc[in_group, "group"].nunique()),
+        }
+        for g in groups:
+            row[f"actions_{g}"] = int((act["group"] == g).sum())
+        row["actions_no_group"] = int((~in_group).sum())
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["issued_year"] = out["issued_year"].astype("Int64")
+    return out
+
+
+def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
+    """Plan x target group, measured three ways.
+
+    Columns: ``jurisdiction, group, has_line, dedicated_actions,
+    dedicated_chars, operative_chars, text_share, mentions, mentions_per_10k``.
+
+    - ``dedicated_actions``: actions whose ``group`` is the group (its action
+      line); NaN when the plan has no line for the group (``has_line`` False).
+    - ``text_share``: characters of those actions / the plan's operative
+      characters; NaN without a line.
+    - ``mentions_per_10k``: mentions of the group's terms anywhere in the
+      plan's operative text (``group_mentions.csv``) per 10,000 operative
+      characters -- 0 is a real zero here: the plan never names the group.
+    """
+    groups = groups if groups is not None else _group_ids()
+    rows = []
+    for j in plans_of(actions):
+        a = actions[actions["jurisdiction"] == j]
+        act = a[a["kind"] == "action"]
+        op_chars = int(a["n_chars"].sum())
+        m = mentions[mentions["jurisdiction"] == j]
+        for g in groups:
+            line = act[act["group"] == g]
+            has_line = len(line) > 0
+            n_men = int((m["group"] == g).sum())
+            rows.append({
+                "jurisdiction": j, "group": g, "has_line": has_line,
+                "dedicated_actions": float(len(line)) if has_line else float("nan"),
+                "dedicated_chars": float(line["n_chars"].sum()) if has_line else float("nan"),
+                "operative_chars": op_chars,
+                "text_share": float(line["n_chars"].sum()) / op_chars if has_line and op_chars else float("nan"),
+                "mentions": n_men,
+                "mentions_per_10k": n_men / op_chars * 10_000 if op_chars else float("nan"),
+            })
+    return pd.DataFrame(rows)
+
+
+def _scope(actions: pd.DataFrame, include_safeguards: bool) -> pd.DataFrame:
+    return actions if include_safeguards else actions[actions["kind"] == "action"]
+
+
+def measurability(actions: pd.DataFrame, targets: pd.DataFrame, include_safeguards: bool = False) -> pd.DataFrame:
+    """Share of each plan's actions holding at least one quantified commitment.
+
+    Columns: ``jurisdiction, n_actions, n_measurable, share_measurable,
+    n_targets`` (targets inside the counted actions).  Safeguards are left out
+    by default (see module doc); every plan has actions, so 0 is a real zero.
+    """
+    acts = _scope(actions, include_safeguards)
+    rows = []
+    for j in plans_of(actions):
+        ids = set(acts.loc[acts["jurisdiction"] == j, "action_id"])
+        t = targets[targets["action_id"].isin(ids)]
+        n_meas = t["action_id"].nunique()
+        rows.append({"jurisdiction": j, "n_actions": len(ids), "n_measurable": n_meas,
+                     "share_measurable": n_meas / len(ids) if ids else float("nan"), "n_targets": len(t)})
+    return pd.DataFrame(rows)
+
+
+def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
+                          include_safeguards: bool = False) -> pd.DataFrame:
+    """Plan x kind of unit (:data:`UNIT_CLASSES`): how the plans quantify.
+
+    Columns: ``jurisdiction, unit_class, n_targets, n_actions`` (actions with
+    at least one target of that kind), ``share_of_actions`` (of the plan's
+    counted actions).  An action quantified in two kinds counts in both.
+    """
+    acts = _scope(actions, include_safeguards)
+    t = targets[targets["action_id"].isin(set(acts["action_id"]))].assign(
+        unit_class=lambda d: d["unit"].map(unit_class))
+    present = [c for c in UNIT_CLASS_ORDER if c != "other" or (t["unit_class"] == "other").any()]
+    rows = []
+    for j in plans_of(actions):
+        n_act = int((acts["jurisdiction"] == j).sum())
+        tj = t[t["jurisdiction"] == j]
+        for c in present:
+            tc = tj[tj["unit_class"] == c]
+            k = tc["action_id"].nunique()
+            rows.append({"jurisdiction": j, "unit_class": c, "n_targets": len(tc), "n_actions": k,
+                         "share_of_actions": k / n_act if n_act else float("nan")})
+    return pd.DataFrame(rows)

@@ -1,0 +1,258 @@
+"""Raw text -> one clean Simplified-Chinese text per document.
+
+Each step is a small function on a :class:`MappedText`, which remembers for
+every output character the offset of the raw character it came from.  That is
+how the QA report can point at the raw file (line and character) for every
+change and every suspicious span, although the output text is shifted by them.
+
+Steps, in order (``normalize``):
+
+1. line endings CRLF/CR -> LF;
+2. errata from ``errata.csv``: reviewed repairs of damaged spans, matched
+   exactly in the decoded raw text (and reviewed false alarms, which are only
+   recorded);
+3. inline pinyin annotations ``區(qū)`` -> ``區`` (a parenthesis right after a
+   Han character holding one toned pinyin syllable; real parentheses hold
+   Chinese and are untouched, nested or not);
+4. export artefacts such as ``[bookmark: _GoBack]``;
+5. Traditional -> Simplified with OpenCC ``t2s``;
+6. widths: ideographic and no-break spaces -> space; full-width letters,
+   digits and symbols -> ASCII; brackets -> full-width ``（）``; ``, ; : ? !``
+   next to Chinese -> full-width ``，；：？！``;
+7. lines: trimmed, blank lines dropped, numbering ``1、`` ``1．`` ``1.`` -> ``1.``
+   and ``一.`` ``一．`` -> ``一、`` at the start of a line;
+8. detection of damage no erratum covers (``?``/``�`` next to Han characters,
+   enclosed numerals and lone Latin letters inside Chinese words): reported.
+"""
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+from analysis.corpus.manifest import Erratum
+from analysis.errors import BuildError
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_RE = re.compile(rf"(?<=[{HAN}])[(（](?=[a-zü]*[{TONED}])([a-zü{TONED}]{{1,6}})[)）]")
+ARTIFACT_RE = re.compile(r"\[bookmark: [^\]\n]*\]")
+CJK_PUNCT = "，。、；：？！“”‘’《》（）〔〕【】—…·"
+NEAR = rf"[{HAN}{CJK_PUNCT}]"
+SUSPECT_RES = [
+    ("question_mark", re.compile(rf"(?<=[{HAN}])[?？�]|[?？�](?=[{HAN}])")),
+    ("replacement_char", re.compile("\ufffd")),
+    ("enclosed_numeral", re.compile(rf"(?<=[{HAN}])[\u2460-\u24ff\u2776-\u2793]|[\u2460-\u24ff\u2776-\u2793](?=[{HAN}])")),
+    ("latin_in_word", re.compile(rf"(?<=[{HAN}])[A-Za-z](?=[{HAN}])")),
+]
+
+
+@dataclass
+class MappedText:
+    """A text plus, for each character, the offset of its raw source character."""
+
+    text: str
+    src: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_raw(cls, raw: str) -> "MappedText":
+        return cls(raw, list(range(len(raw))))
+
+    def sub(self, pattern: re.Pattern, repl: Callable[[re.Match], str]) -> list[tuple[re.Match, str, int]]:
+        """Replace every match; return ``(match, replacement, raw_offset)`` for each."""
+        out, src, done, last = [], [], [], 0
+        for m in pattern.finditer(self.text):
+            new = repl(m)
+            if new == m.group(0):
+                continue
+            out.append(self.text[last:m.start()])
+            src.extend(self.src[last:m.start()])
+            anchor = self.src[m.start()] if m.start() < len(self.src) else (self.src[-1] + 1 if self.src else 0)
+            if len(new) == len(m.group(0)):
+                src.extend(self.src[m.start():m.end()])
+            else:
+                src.extend([anchor] * len(new))
+            out.append(new)
+            done.append((m, new, anchor))
+            last = m.end()
+        if done:
+            out.append(self.text[last:])
+            src.extend(self.src[last:])
+            self.text, self.src = "".join(out), src
+        return done
+
+
+@dataclass
+class Finding:
+    """One row of the QA report."""
+
+    kind: str
+    offset: int  # character offset in the decoded raw text
+    snippet: str
+    action: str
+    count: int = 1
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _fullwidth_table() -> dict[int, str]:
+    table = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: "", 0xFEFF: ""}
+    for cp in range(0xFF01, 0xFF5F):
+        table[cp] = chr(cp - 0xFEE0)
+    for ch in "（），；：？！":  # these stay full-width
+        table.pop(ord(ch), None)
+    table[ord("(")] = "（"
+    table[ord(")")] = "）"
+    table[ord("．")] = "."
+    return table
+
+
+FULLWIDTH = _fullwidth_table()
+#: One-to-one width folding used only to *find* errata, so an erratum written
+#: for the file as published still matches a copy saved with other brackets.
+FOLD = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+HALF_PUNCT_RE = re.compile(rf"(?<={NEAR})[,;:?!]|[,;:?!](?={NEAR})")
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+NUM_ARABIC_RE = re.compile(r"(?m)^(\d{1,2})\s*[.．、]\s*")
+NUM_HAN_RE = re.compile(r"(?m)^([一二三四五六七八九十]{1,3})\s*[.．、,，]\s*")
+ZERO_RE = re.compile(r"(?<=[一二三四五六七八九〇零])[OoＯｏ○](?=[一二三四五六七八九〇零年])")
+T2S_FIXES_RE = re.compile(r"(?<!显)著(?=[力重眼手])")
+PUNCT_SPACE_RE = re.compile(r"(?<=[，。；：、！？）》”])[ \t]+|[ \t]+(?=[，。；：、！？（《“])")
+SPACES_RE = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+BLANK_RE = re.compile(r"\n{2,}")
+
+
+def raw_line(raw: str, offset: int) -> int:
+    """1-based line of *offset* in *raw* (CRLF, CR and LF each end a line)."""
+    head = raw[:offset]
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+
+
+def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
+    return text[max(0, start - pad):end + pad].replace("\n", "⏎")
+
+
+def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>") -> tuple[str, list[Finding]]:
+    """Return the normalised text of *raw* and the QA findings (see module doc)."""
+    errata = errata or []
+    mt = MappedText.from_raw(raw)
+    findings: list[Finding] = []
+
+    done = mt.sub(re.compile(r"\r\n?"), lambda m: "\n")
+    if done:
+        findings.append(Finding("line_endings", done[0][2], "CRLF/CR", "converted to LF", len(done)))
+
+    # Errata are matched in the raw text (only line endings changed so far).
+    accepted: list[tuple[int, int]] = []
+    for e in errata:
+        needle = e.corrupted.translate(FOLD)
+        folded = mt.text.translate(FOLD)  # width-insensitive, one character for one
+        hits = [m.start() for m in re.finditer(re.escape(needle), folded)]
+        if len(hits) != 1:
+            where = "does not occur" if not hits else f"occurs {len(hits)} times"
+            raise BuildError(f"errata.csv line {e.line}: the text {needle!r} {where} in {name}; an erratum must "
+                             "match exactly one place. Quote more context, or remove the row if the file changed.")
+        start = hits[0]
+        if e.action == "accept":
+            accepted.append((mt.src[start], mt.src[start + len(needle) - 1] + 1))
+            findings.append(Finding("erratum_accepted", mt.src[start], needle, f"reviewed, kept as is: {e.reason}"))
+            continue
+        pattern = re.compile(re.escape(mt.text[start:start + len(needle)]))
+        res = mt.sub(pattern, lambda m, r=e.replacement: r)
+        findings.append(Finding("erratum", res[0][2], e.corrupted, f"replaced by {e.replacement!r}: {e.reason}"))
+
+    done = mt.sub(PINYIN_RE, lambda m: "")
+    if done:
+        findings.append(Finding("pinyin_annotation", done[0][2], done[0][0].group(0),
+                                "removed inline pinyin annotations", len(done)))
+
+    for m, _, off in mt.sub(ARTIFACT_RE, lambda m: ""):
+        findings.append(Finding("export_artifact", off, m.group(0), "removed (word-processor export marker)"))
+
+    simp = _t2s().convert(mt.text)
+    if simp != mt.text:
+        if len(simp) == len(mt.text):  # t2s is one-to-one here: the map is unchanged
+            diff = [i for i, (a, b) in enumerate(zip(mt.text, simp)) if a != b]
+            first_i = diff[0]
+            mt.text = simp
+            converted = len(diff)
+        else:  # phrase conversions changed lengths: convert line by line, map lines as wholes
+            converted, first_i = _t2s_by_line(mt)
+        findings.append(Finding("traditional_script", mt.src[first_i], raw[mt.src[first_i]:mt.src[first_i] + 12],
+                                "converted Traditional characters to Simplified (OpenCC t2s)", converted))
+        # OpenCC keeps 著 in 著力/著重 (a Traditional form); Simplified writes 着
+        fixed = mt.sub(T2S_FIXES_RE, lambda m: "着")
+        if fixed:
+            findings.append(Finding("traditional_script", fixed[0][2], raw[fixed[0][2]:fixed[0][2] + 4],
+                                    "著 -> 着 in 著力/著重/著眼/著手 (left by OpenCC)", len(fixed)))
+
+    widened = mt.text.translate(FULLWIDTH)
+    if len(widened) == len(mt.text):  # no deletions: the map is unchanged
+        n_width = sum(map(operator.ne, mt.text, widened)) if widened != mt.text else 0
+        mt.text = widened
+    else:
+        n_width, chars, src = 0, [], []
+        for ch, off in zip(mt.text, mt.src):
+            rep = FULLWIDTH.get(ord(ch), ch)
+            n_width += rep != ch
+            chars.append(rep)
+            src.extend([off] * len(rep))
+        mt.text, mt.src = "".join(chars), src
+    n_width += len(mt.sub(HALF_PUNCT_RE, lambda m: HALF_TO_FULL[m.group(0)]))
+    if n_width:
+        findings.append(Finding("width_unified", 0, "", "unified full-/half-width characters, brackets and "
+                                "punctuation", n_width))
+
+    n_zero = len(mt.sub(ZERO_RE, lambda m: "〇"))
+    if n_zero:
+        findings.append(Finding("numeral_zero", 0, "", "letter O used as the numeral zero in a Chinese year -> 〇",
+                                n_zero))
+    mt.sub(SPACES_RE, lambda m: "")
+    mt.sub(re.compile(r"[ \t]{2,}"), lambda m: " ")
+    mt.sub(PUNCT_SPACE_RE, lambda m: "")
+    mt.sub(BLANK_RE, lambda m: "\n")
+    n_num = len(mt.sub(NUM_ARABIC_RE, lambda m: f"{m.group(1)}.")) + len(
+        mt.sub(NUM_HAN_RE, lambda m: f"{m.group(1)}、"))
+    if n_num:
+        findings.append(Finding("numbering", 0, "", "unified numbering punctuation to '1.' and '一、'", n_num))
+    mt.sub(re.compile(r"^\n+|\n+$"), lambda m: "")
+    text = mt.text + "\n"
+
+    for kind, rx in SUSPECT_RES:
+        for m in rx.finditer(mt.text):
+            off = mt.src[m.start()]
+            if any(a <= off < b for a, b in accepted):
+                continue
+            findings.append(Finding(f"suspect_{kind}", off, _snippet(mt.text, m.start(), m.end()),
+                                    "reported: no erratum covers this; add a 'fix' or 'accept' row to errata.csv"))
+    return text, findings
+
+
+def _t2s_by_line(mt: MappedText) -> tuple[int, int]:
+    """Line-wise t2s for the rare case where conversion changes lengths; returns (count, first index)."""
+    lines = mt.text.split("\n")
+    out, src, pos, converted, first = [], [], 0, 0, None
+    for line in lines:
+        simp = _t2s().convert(line) if line else line
+        seg = mt.src[pos:pos + len(line)]
+        if simp != line:
+            converted += max(1, sum(1 for a, b in zip(line, simp) if a != b))
+            first = len("\n".join(out)) + (1 if out else 0) if first is None else first
+            if len(simp) != len(line):
+                seg = [seg[0] if seg else (mt.src[pos - 1] if pos else 0)] * len(simp)
+        out.append(simp)
+        src.extend(seg)
+        pos += len(line)
+        if pos < len(mt.src):
+            src.append(mt.src[pos])
+        pos += 1
+    mt.text = "\n".join(out)
+    mt.src = src[:len(mt.text)]
+    return converted, first or 0

@@ -1,0 +1,142 @@
+"""The heading tree of a normalised plan.
+
+Chinese policy documents number their headings ``一、`` > ``（一）`` > ``1.`` >
+``（1）``; normalisation has already made every variant (``1、``, ``1．``,
+half-width brackets) one of these.  A line that starts with a marker opens a
+node; any other line is a paragraph of the innermost open node.  Nothing here
+decides what an action is (see :mod:`analysis.coding.segment`): this module only
+records the tree, with character offsets, so every later fact can point back
+at its text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HAN_NUM = "一二三四五六七八九十"
+MARKERS = [
+    (1, re.compile(rf"^([{HAN_NUM}]{{1,3}})、")),
+    (2, re.compile(rf"^（([{HAN_NUM}]{{1,3}})）")),
+    (3, re.compile(r"^(\d{1,2})\.(?!\d)")),
+    (4, re.compile(r"^（(\d{1,2})）")),
+]
+ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[：:]?")
+FURNITURE_RE = re.compile(r"^(\[[^\]\n]*\]\s*)+$")
+HEADING_SENTENCE_MAX = 60
+
+
+@dataclass
+class Line:
+    start: int
+    end: int  # exclusive, without the newline
+    text: str
+
+
+@dataclass
+class Node:
+    """A numbered heading and everything under it."""
+
+    level: int  # 1..4, 0 for the document root
+    number: str  # the marker as printed, e.g. "（一）"
+    title: str  # heading text (up to the first 。 if the line goes on)
+    line: Line | None
+    title_start: int  # offset of the title's first character
+    body_start: int | None = None  # offset of text after the marker on the heading line, if any beyond the title
+    paragraphs: list[Line] = field(default_factory=list)  # unnumbered lines directly under this node
+    children: list["Node"] = field(default_factory=list)
+    parent: "Node | None" = field(default=None, repr=False)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}{self.title}"
+
+    def ancestors(self) -> list["Node"]:
+        out, n = [], self.parent
+        while n is not None and n.level > 0:
+            out.append(n)
+            n = n.parent
+        return out[::-1]
+
+    def end(self) -> int:
+        """End offset of the last line in this subtree."""
+        ends = [self.line.end] if self.line else [0]
+        ends += [p.end for p in self.paragraphs]
+        ends += [c.end() for c in self.children]
+        return max(ends)
+
+    def has_own_text(self) -> bool:
+        """True when the heading line goes on after its title (``（一）指导思想。以…``)."""
+        return self.body_start is not None
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+def split_title(rest: str) -> tuple[str, bool]:
+    """Heading text of a line's remainder and whether the line goes on after it.
+
+    The title is everything up to the first ``。`` (rule 6 of the issue); a
+    line without one, or ending at it, is all title.
+    """
+    i = rest.find("。")
+    if i < 0 or i == len(rest) - 1:
+        return rest.rstrip("。").strip(), False
+    return rest[:i].strip(), True
+
+
+def opening_sentence(text: str) -> str:
+    i = text.find("。")
+    return text if i < 0 else text[:i]
+
+
+def is_heading_paragraph(text: str) -> bool:
+    """A paragraph that opens with a short heading sentence (``弘扬和传承科学精神。…``)."""
+    i = text.find("。")
+    return 0 < i <= HEADING_SENTENCE_MAX and i < len(text) - 1
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        if raw:
+            out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
+    """Parse *text* into ``(root, preamble, tail)``.
+
+    ``preamble`` holds the lines before the first top-level heading (notice,
+    title, opening paragraph); ``tail`` the attachment and web-page lines after
+    the plan (``附件``, ``[pdf文件下载]``), which are not part of any node.
+    """
+    root = Node(0, "", "", None, 0)
+    stack = [root]
+    preamble: list[Line] = []
+    tail: list[Line] = []
+    ended = False
+    for ln in lines_of(text):
+        if ended or ATTACHMENT_RE.match(ln.text) or FURNITURE_RE.match(ln.text):
+            ended = True
+            tail.append(ln)
+            continue
+        level, m = next(((lv, rx.match(ln.text)) for lv, rx in MARKERS if rx.match(ln.text)), (0, None))
+        if m and (level == 1 or len(stack) > 1):
+            rest = ln.text[m.end():]
+            title, goes_on = split_title(rest)
+            lead = len(rest) - len(rest.lstrip())
+            node = Node(level, m.group(0), title, ln, ln.start + m.end() + lead,
+                        (ln.start + m.end() + lead) if goes_on else None)
+            while stack[-1].level >= level:
+                stack.pop()
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif len(stack) == 1:
+            preamble.append(ln)
+        else:
+            stack[-1].paragraphs.append(ln)
+    return root, preamble, tail

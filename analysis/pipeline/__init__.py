@@ -1,0 +1,13 @@
+"""The build: raw folder -> :class:`Dataset` -> cross-plan tables -> ``data/processed``.
+
+- :func:`extract_corpus` -- the per-document pass (decode, normalise, code), in memory;
+- :func:`compute_crossplan` / :func:`write_crossplan` -- the cross-plan stage (clusters, alignment,
+  keyness, reuse), parameters in :class:`CrossPlanParams`;
+- :func:`build` -- both, written atomically into an output folder.
+"""
+from analysis.pipeline.crossplan import CrossPlanParams, CrossPlanResult, compute_crossplan, write_crossplan
+from analysis.pipeline.extract import Dataset, extract_corpus, process_document
+from analysis.pipeline.run import build, write_dataset
+
+__all__ = ["Dataset", "extract_corpus", "process_document", "CrossPlanParams", "CrossPlanResult",
+           "compute_crossplan", "write_crossplan", "build", "write_dataset"]

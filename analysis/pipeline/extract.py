@@ -1,0 +1,151 @@
+"""The per-document pass: raw folder -> :class:`Dataset` (decoded, normalised, coded; nothing written).
+
+Every document of the manifest is decoded, normalised and coded on its own
+(:func:`process_document`, in worker processes for large corpora); the
+results are gathered, in manifest order, into one :class:`Dataset` that the
+cross-plan stage (:mod:`analysis.pipeline.crossplan`) and the writer
+(:mod:`analysis.pipeline.run`) take.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from analysis import paths
+from analysis.coding.segment import extract
+from analysis.coding.codebook import load_codebook
+from analysis.corpus.manifest import Document, load_errata, load_manifest
+from analysis.corpus.decode import read_text
+from analysis.coding.departments import level_char_for
+from analysis.coding.metadata import extract_metadata
+from analysis.corpus.normalization import normalize, raw_line
+
+ACTION_COLUMNS = ["action_id", "jurisdiction", "seq", "kind", "unit", "path", "number", "title", "text", "group",
+                  "start", "end", "n_chars", "departments_text", "departments_start", "departments_end",
+                  "list_closing", "n_departments", "n_collective", "open_ended", "roles", "n_targets",
+                  "n_group_mentions"]
+ASSIGNMENT_COLUMNS = ["action_id", "jurisdiction", "department", "printed", "category", "collective", "role",
+                      "open_ended", "source", "start", "end"]
+MENTION_COLUMNS = ["action_id", "jurisdiction", "group", "term", "start", "end"]
+TARGET_COLUMNS = ["action_id", "jurisdiction", "span", "value", "unit", "qualifier", "per", "year", "start", "end"]
+SECTION_COLUMNS = ["section_id", "jurisdiction", "level", "number", "title", "path", "part", "task_part", "start",
+                   "end", "context_start", "context_end", "n_actions"]
+QA_COLUMNS = ["document", "kind", "line", "offset", "count", "snippet", "action"]
+DOCUMENT_COLUMNS = ["jurisdiction", "name_zh", "name_en", "level", "province", "file", "sha256", "encoding",
+                    "title", "issuer", "doc_number", "issued", "published", "period_start", "period_end",
+                    "literacy_target_pct", "literacy_target_year", "literacy_target_qualifier",
+                    "literacy_baseline_pct", "literacy_baseline_year", "n_chars", "n_actions", "n_safeguards",
+                    "operative_chars", "assigns_departments"]
+
+
+@dataclass
+class Dataset:
+    """Everything extracted from the raw folder, before cross-plan analysis."""
+
+    documents: pd.DataFrame
+    texts: dict[str, str]
+    actions: pd.DataFrame
+    assignments: pd.DataFrame
+    mentions: pd.DataFrame
+    targets: pd.DataFrame
+    sections: pd.DataFrame
+    qa: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+def places_of(name_zh: str) -> tuple[str, ...]:
+    """Place names inside a jurisdiction's Chinese name (烟台市芝罘区 -> 烟台, 芝罘)."""
+    parts = re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh)
+    return tuple(p for p in parts if len(p) >= 2)
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    return df
+
+
+def process_document(doc: Document, errata: list, codebook_path: Path | None = None) -> dict:
+    """Decode, normalise and code one document; returns plain rows (picklable for worker processes)."""
+    codebook = load_codebook(codebook_path)
+    raw, encoding = read_text(doc.path)
+    text, findings = normalize(raw, errata, name=str(doc.path))
+    qa = [{"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
+           "snippet": "", "action": f"decoded as {encoding}"}]
+    warnings = []
+    for f in findings:
+        line = raw_line(raw, f.offset)
+        qa.append({"document": doc.jurisdiction, "kind": f.kind, "line": line, "offset": f.offset,
+                   "count": f.count, "snippet": f.snippet, "action": f.action})
+        if f.kind.startswith("suspect_"):
+            warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
+                            "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
+    tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
+    n_tg: dict[str, int] = {}
+    n_me: dict[str, int] = {}
+    for t in tables.targets:
+        n_tg[t["action_id"]] = n_tg.get(t["action_id"], 0) + 1
+    for m in tables.mentions:
+        n_me[m["action_id"]] = n_me.get(m["action_id"], 0) + 1
+    for a in tables.actions:
+        a["n_targets"] = n_tg.get(a["action_id"], 0)
+        a["n_group_mentions"] = n_me.get(a["action_id"], 0)
+    n_act = sum(1 for a in tables.actions if a["kind"] == "action")
+    doc_row = {
+        "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
+        "province": doc.province, "file": doc.file, "sha256": doc.sha256, "encoding": encoding,
+        **extract_metadata(text),
+        "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
+        "operative_chars": sum(a["n_chars"] for a in tables.actions),
+        "assigns_departments": any(not x["collective"] for x in tables.assignments),
+    }
+    return {"text": text, "doc": doc_row, "qa": qa, "warnings": warnings, "actions": tables.actions,
+            "assignments": tables.assignments, "mentions": tables.mentions, "targets": tables.targets,
+            "sections": tables.sections}
+
+
+#: Below this many documents the build runs in one process (start-up costs more than it saves).
+PARALLEL_MIN_DOCS = 40
+
+
+def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True,
+                n_jobs: int | None = None) -> Dataset:
+    """Decode, normalise and code every document of *raw_dir* (no writing).
+
+    ``n_jobs``: worker processes (default: all cores when there are at least
+    ``PARALLEL_MIN_DOCS`` documents, else 1).  Results are identical either way
+    and always in manifest order.
+    """
+    docs = load_manifest(raw_dir)
+    errata = load_errata(raw_dir, docs)
+    load_codebook(codebook_path)  # fail early on a bad codebook
+    if n_jobs is None:
+        n_jobs = (os.cpu_count() or 1) if len(docs) >= PARALLEL_MIN_DOCS else 1
+    bar = tqdm(total=len(docs), desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr)
+    results = []
+    if n_jobs > 1:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = [pool.submit(process_document, d, errata[d.file], codebook_path) for d in docs]
+            for fut in futures:
+                results.append(fut.result())
+                bar.update()
+    else:
+        for d in docs:
+            results.append(process_document(d, errata[d.file], codebook_path))
+            bar.update()
+    bar.close()
+    cat = lambda key: [row for r in results for row in r[key]]  # noqa: E731
+    return Dataset(_frame([r["doc"] for r in results], DOCUMENT_COLUMNS),
+                  {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
+                  _frame(cat("actions"), ACTION_COLUMNS), _frame(cat("assignments"), ASSIGNMENT_COLUMNS),
+                  _frame(cat("mentions"), MENTION_COLUMNS), _frame(cat("targets"), TARGET_COLUMNS),
+                  _frame(cat("sections"), SECTION_COLUMNS), _frame(cat("qa"), QA_COLUMNS),
+                  [w for r in results for w in r["warnings"]])
+
+

@@ -1,0 +1,15 @@
+"""Charts: the house style (:mod:`analysis.plots.style`) and one function per figure.
+
+Every chart takes the tidy tables of :mod:`analysis.compare`, returns a titled Figure with the data
+it drew attached as ``fig.analysis_data``, and is saved with :func:`save_figure`.  Per-plan charts
+are in :mod:`analysis.plots.perplan`, cross-plan charts in :mod:`analysis.plots.crossplan`.
+"""
+from analysis.plots import style
+from analysis.plots.crossplan import cluster_composition, cluster_map, jurisdiction_similarity, keyness, text_reuse
+from analysis.plots.perplan import (corpus_overview, coverage_heatmap, department_network,
+                                    department_workload_heatmap, measurability)
+from analysis.plots.style import MissingFontError, apply_style, save_figure, set_lang
+
+__all__ = ["style", "corpus_overview", "coverage_heatmap", "department_workload_heatmap", "department_network",
+           "measurability", "cluster_composition", "cluster_map", "jurisdiction_similarity", "text_reuse",
+           "keyness", "MissingFontError", "apply_style", "save_figure", "set_lang"]

@@ -1,0 +1,396 @@
+"""One look for every chart: fonts, language, palettes, and deterministic saving.
+
+Why a module: the figures go into printed reports in two languages, and the
+same data must give the same bytes on every run (so a regenerated figure that
+did not change does not show up as changed).  Everything that decides how a
+chart looks or how it is written lives here, so the chart functions only
+decide *what* is drawn.
+
+Fonts
+    Chinese text (plan names, department names, cluster terms) needs a CJK
+    font.  The one we use is Noto Sans CJK SC shipped *inside* the ``mplfonts``
+    package (a declared dependency), so it is installed with the environment
+    and never downloaded at run time; preferring it over a system font also
+    makes the output the same on every machine.  Failing that, a system CJK
+    font matplotlib already knows (e.g. Debian's ``fonts-noto-cjk``) is used.
+    With none, English-only charts still draw (DejaVu Sans), and any chart
+    holding Chinese text raises :class:`MissingFontError` saying how to
+    install one -- never a figure of empty boxes.
+
+Language
+    ``lang`` is ``"en"`` (default: most reports built from this project are in
+    English) or ``"zh"``.  It decides titles, axis labels and the names of
+    plans, groups and department categories; Chinese *content* (cluster terms,
+    passages) stays Chinese in both.  Set it once with :func:`apply_style` /
+    :func:`set_lang`, or pass ``lang=`` to a chart function.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.colors import Colormap
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from analysis import paths
+from analysis.coding.codebook import load_codebook
+
+LANGS = ("en", "zh")
+_lang = "en"
+
+#: Font files looked for inside the ``mplfonts`` package, best first.
+PACKAGED_FONTS = ("NotoSansCJKsc-Regular.otf", "SourceHanSerifSC-Regular.otf", "SimHei.ttf")
+#: System font families used if the packaged font is absent (first found wins).
+SYSTEM_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+                       "Noto Sans CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
+                       "Microsoft YaHei", "PingFang SC", "Heiti SC")
+LATIN_FALLBACK = "DejaVu Sans"
+
+INSTALL_HINT = ("Install a CJK font and restart Python: `pip install mplfonts` (ships Noto Sans CJK SC; the "
+                "project's environment already lists it), or on Debian/Ubuntu `sudo apt-get install "
+                "fonts-noto-cjk`. Or draw the chart with lang='en' if it holds no Chinese content.")
+
+#: Okabe & Ito (2008) colour-blind-safe palette; yellow left out (illegible on white).
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "blue": "#0072B2",
+             "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000", "yellow": "#F0E442"}
+#: Plans always get the same colour and marker, in paths.JURISDICTION_ORDER.
+PLAN_COLORS = {"zhifu": OKABE_ITO["orange"], "pingyin": OKABE_ITO["sky_blue"],
+               "chongqing": OKABE_ITO["bluish_green"], "shenzhen": OKABE_ITO["vermillion"],
+               "inner_mongolia": OKABE_ITO["blue"]}
+PLAN_MARKERS = {"zhifu": "o", "pingyin": "s", "chongqing": "^", "shenzhen": "D", "inner_mongolia": "v"}
+_EXTRA_COLORS = [OKABE_ITO["reddish_purple"], OKABE_ITO["black"], "#999999"]
+_EXTRA_MARKERS = ["P", "X", "*", "h", "<", ">"]
+#: Paul Tol's "muted" qualitative scheme (colour-blind safe, 9 colours) for clusters.
+TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"]
+#: Sequential colormap for every heatmap: perceptually uniform, readable in grey and by colour-blind readers.
+SEQUENTIAL_CMAP = "viridis"
+#: How a cell with no value by construction (plan has no such line / assigns no departments) is drawn;
+#: grey is not a viridis colour, and the hatch keeps it distinct in black-and-white print.
+MISSING_FACE = "#d9d9d9"
+MISSING_HATCH = "///"
+MISSING_EDGE = "#8c8c8c"
+
+PNG_DPI = 300
+SVG_HASHSALT = "analysis-figures"
+SAVE_PAD_INCHES = 0.05
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]")
+
+
+class MissingFontError(RuntimeError):
+    """Chinese text was about to be drawn but no CJK font is available."""
+
+
+# --------------------------------------------------------------------- fonts
+def _packaged_font_files() -> list[Path]:
+    """CJK font files inside the installed ``mplfonts`` (located without importing it)."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    out = []
+    for loc in spec.submodule_search_locations:
+        for name in PACKAGED_FONTS:
+            p = Path(loc) / "fonts" / name
+            if p.is_file():
+                out.append(p)
+    return out
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Family name of the CJK font charts use (registered with matplotlib), or None.
+
+    Searched once per process: the packaged Noto Sans CJK SC first (same bytes
+    everywhere), then known system families.  ``ANALYSIS_CJK_FONT`` may name a
+    font file to use instead, for a machine with neither.
+    """
+    candidates = []
+    env = os.environ.get("ANALYSIS_CJK_FONT")
+    if env and Path(env).is_file():
+        candidates.append(Path(env))
+    candidates += _packaged_font_files()
+    for path in candidates:
+        try:
+            font_manager.fontManager.addfont(str(path))
+            return font_manager.FontProperties(fname=str(path)).get_name()
+        except (OSError, RuntimeError, ValueError):  # unreadable file: try the next one
+            continue
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return next((fam for fam in SYSTEM_CJK_FAMILIES if fam in known), None)
+
+
+def has_cjk(text: object) -> bool:
+    """Does *text* hold a character only a CJK font can draw?"""
+    return isinstance(text, str) and bool(_CJK.search(text))
+
+
+def require_cjk_font(texts: Iterable[object] = ("中文",)) -> None:
+    """Raise :class:`MissingFontError` if any of *texts* is Chinese and no CJK font exists."""
+    bad = next((t for t in texts if has_cjk(t)), None)
+    if bad is not None and cjk_font() is None:
+        raise MissingFontError(f"No CJK font found to draw Chinese text such as {bad!r}. {INSTALL_HINT}")
+
+
+def check_figure_text(fig: Figure) -> Figure:
+    """Fail early (before saving) if *fig* holds Chinese text and no CJK font exists."""
+    require_cjk_font(t.get_text() for t in fig.findobj(Text))
+    return fig
+
+
+# ------------------------------------------------------------------ language
+def set_lang(lang: str) -> str:
+    """Set the default label language for every chart (``"en"`` or ``"zh"``)."""
+    global _lang
+    _lang = check_lang(lang)
+    return _lang
+
+
+def get_lang(lang: str | None = None) -> str:
+    """*lang* if given (validated), else the current default."""
+    return check_lang(lang) if lang is not None else _lang
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return lang
+
+
+def tr(en: str, zh: str, lang: str | None = None) -> str:
+    """Pick the English or Chinese wording of a chart string."""
+    return zh if get_lang(lang) == "zh" else en
+
+
+def _short_en(name: str) -> str:
+    """Chart-length English name: the codebook's name without its parenthesised note."""
+    return re.split(r"\s*\(", str(name), maxsplit=1)[0].strip()
+
+
+def _documents(documents: pd.DataFrame | None) -> pd.DataFrame | None:
+    if documents is not None:
+        return documents
+    path = paths.PROCESSED / "documents.csv"
+    return pd.read_csv(path, dtype=str) if path.is_file() else None
+
+
+def short_plan_name(name_zh: str | None, name_en: str | None, lang: str) -> str | None:
+    """烟台市芝罘区 -> 芝罘; "Zhifu District, Yantai" -> Zhifu (charts need short tick labels)."""
+    if lang == "zh" and isinstance(name_zh, str) and name_zh:
+        parts = [p for p in re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh) if len(p) >= 2]
+        return parts[-1] if parts else name_zh
+    if lang == "en" and isinstance(name_en, str) and name_en:
+        first = name_en.split(",")[0]
+        return re.sub(r"\s+(District|County|City|Municipality|Autonomous Region|Province|Banner|League)$",
+                      "", first).strip()
+    return None
+
+
+def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
+                full: bool = False) -> dict[str, str]:
+    """``{jurisdiction: label}`` for every plan, short by default (芝罘 / Zhifu).
+
+    Names come from ``documents.csv`` (``name_zh`` / ``name_en``, i.e. the
+    manifest); with ``full=True`` the names are returned as written there.
+    A plan missing from the table is labelled by its id.
+    """
+    lang = get_lang(lang)
+    docs = _documents(documents)
+    out = {j: j.replace("_", " ").title() for j in paths.JURISDICTION_ORDER}
+    if docs is None:
+        return out
+    for row in docs.itertuples(index=False):
+        zh, en = getattr(row, "name_zh", None), getattr(row, "name_en", None)
+        name = (zh if lang == "zh" else en) if full else short_plan_name(zh, en, lang)
+        if isinstance(name, str) and name:
+            out[row.jurisdiction] = name
+    return out
+
+
+def group_labels(lang: str | None = None) -> dict[str, str]:
+    """``{group_id: label}`` from the codebook (青少年 / Youth)."""
+    lang = get_lang(lang)
+    return {g.id: (g.zh if lang == "zh" else _short_en(g.en)) for g in load_codebook().groups}
+
+
+#: Chart-length English names of department categories, for crowded charts (networks); the codebook's
+#: names are used everywhere else and for any category missing here.
+SHORT_CATEGORY_EN = {
+    "cast": "Sci-tech association", "science_tech": "Science & tech", "education": "Education",
+    "propaganda": "Propaganda", "organization": "Organization", "youth_league": "Youth League",
+    "women_federation": "Women's Federation", "trade_union": "Trade unions",
+    "hr_social_security": "HR & social security",
+    "health": "Health", "emergency": "Emergency mgmt", "fire_rescue": "Fire & rescue", "agriculture": "Agriculture",
+    "culture_tourism": "Culture & tourism", "civil_affairs": "Civil affairs", "market_regulation": "Market regulation",
+    "industry_it": "Industry & IT", "development_reform": "Development & reform", "finance": "Finance",
+    "natural_resources": "Natural resources", "ecology_environment": "Ecology & environment",
+    "veteran_cadres": "Veteran cadres", "sports": "Sports", "meteorology": "Meteorology", "earthquake": "Earthquake",
+    "water": "Water", "urban_management": "Urban management", "media_center": "Media centre",
+    "investment_promotion": "Investment promotion", "social_work": "Social work", "townships": "All towns",
+    "all_units": "All units",
+}
+
+
+def category_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
+    """``{category_id: label}`` for department categories, from the codebook (科协 / Association for ...).
+
+    ``short=True`` gives chart-length English names (:data:`SHORT_CATEGORY_EN`);
+    Chinese names are short already.
+    """
+    lang = get_lang(lang)
+    out = {c.id: (c.zh if lang == "zh" else _short_en(c.en)) for c in load_codebook().categories}
+    if short and lang == "en":
+        out.update({k: v for k, v in SHORT_CATEGORY_EN.items() if k in out})
+    return out
+
+
+def plan_color(jurisdiction: str) -> str:
+    """The plan's colour (fixed); plans beyond the five cycle through spare colours."""
+    if jurisdiction in PLAN_COLORS:
+        return PLAN_COLORS[jurisdiction]
+    return _EXTRA_COLORS[sum(map(ord, jurisdiction)) % len(_EXTRA_COLORS)]
+
+
+def plan_marker(jurisdiction: str) -> str:
+    if jurisdiction in PLAN_MARKERS:
+        return PLAN_MARKERS[jurisdiction]
+    return _EXTRA_MARKERS[sum(map(ord, jurisdiction)) % len(_EXTRA_MARKERS)]
+
+
+def cluster_colors(n: int) -> list[str]:
+    """*n* qualitative colours; beyond nine, colours repeat (charts label clusters by number too)."""
+    return [TOL_MUTED[i % len(TOL_MUTED)] for i in range(n)]
+
+
+def sequential_cmap() -> Colormap:
+    """The heatmap colormap, with NaN drawn as the 'missing' grey."""
+    return matplotlib.colormaps[SEQUENTIAL_CMAP].with_extremes(bad=MISSING_FACE)
+
+
+def text_color_on(cmap: Colormap, fraction: float) -> str:
+    """Black or white, whichever reads better on ``cmap(fraction)``."""
+    r, g, b, _ = cmap(min(max(fraction, 0.0), 1.0))
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+# ---------------------------------------------------------------- rcParams
+def rc_params() -> dict:
+    """rcParams of the house style: print-legible sizes, CJK font first, deterministic SVG."""
+    cjk = cjk_font()
+    families = ([cjk] if cjk else []) + [LATIN_FALLBACK]
+    return {
+        # concrete families, not the generic "sans-serif": a text keeps them even when the figure is
+        # drawn outside this style (e.g. by the notebook's inline display); missing glyphs fall back
+        "font.family": families,
+        "font.sans-serif": families + [f for f in plt.rcParamsDefault["font.sans-serif"] if f not in families],
+        "axes.unicode_minus": False,  # the ASCII minus exists in every font
+        "font.size": 9,
+        "axes.titlesize": 10.5,
+        "axes.titleweight": "normal",  # the packaged CJK font has no bold face,
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.title_fontsize": 9,
+        "figure.titlesize": 12,
+        "figure.titleweight": "normal",
+        "figure.dpi": 100,
+        "figure.constrained_layout.use": True,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=[PLAN_COLORS[j] for j in paths.JURISDICTION_ORDER]),
+        "image.cmap": SEQUENTIAL_CMAP,
+        "savefig.dpi": PNG_DPI,
+        "savefig.bbox": "tight",
+        "savefig.pad_inches": SAVE_PAD_INCHES,
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG renders without the font installed
+        "svg.hashsalt": SVG_HASHSALT,
+        "path.simplify": True,
+    }
+
+
+def apply_style(lang: str | None = None) -> None:
+    """Use the house style for every figure from now on (call once at the top of a notebook)."""
+    if lang is not None:
+        set_lang(lang)
+    matplotlib.rcParams.update(rc_params())
+
+
+@contextlib.contextmanager
+def _rc(params: dict) -> Iterator[None]:
+    """Like ``plt.rc_context`` but restores only the keys it set.
+
+    ``rc_context`` restores *every* rcParam on exit; when a notebook's first
+    figure is made inside it, pyplot's lazy backend set-up switches
+    interactive mode on inside the context and the restore switched it off
+    again, so later figures were no longer displayed inline.
+    """
+    saved = {k: matplotlib.rcParams[k] for k in params}
+    matplotlib.rcParams.update(params)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)
+
+
+@contextlib.contextmanager
+def styled(lang: str | None = None) -> Iterator[str]:
+    """Context in which a chart is built: house rcParams, yields the language to use."""
+    with _rc(rc_params()):
+        yield get_lang(lang)
+
+
+# -------------------------------------------------------------------- saving
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """*fig* rendered as PNG or SVG with fixed metadata (no date, no software version)."""
+    check_figure_text(fig)
+    meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}[fmt]
+    buf = io.BytesIO()
+    with _rc(rc_params()):
+        fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=meta, bbox_inches="tight",
+                    pad_inches=SAVE_PAD_INCHES, facecolor="white")
+    return buf.getvalue()
+
+
+def figure_paths(name: str, figures_dir: Path | str | None = None) -> list[Path]:
+    """The files :func:`save_figure` writes for *name*: ``<figures_dir>/<name>.png`` and ``.svg``."""
+    out = Path(figures_dir) if figures_dir is not None else paths.FIGURES
+    return [out / f"{name}.{fmt}" for fmt in ("png", "svg")]
+
+
+def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -> None:
+    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into *figures_dir* (default ``figures/``).
+
+    Same figure, same bytes: metadata is fixed and SVG ids are salted with a
+    constant.  A file whose bytes would not change is not rewritten (its
+    modification time stays), and each file is replaced atomically.  Returns
+    None on purpose: as the last line of a notebook cell it prints nothing
+    (no absolute paths in stored outputs; a trailing ``;`` does not silence
+    a value under nbval).  :func:`figure_paths` names the files.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise ValueError(f"figure name {name!r}: use letters, digits, '_' or '-'")
+    for path in figure_paths(name, figures_dir):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = figure_bytes(fig, path.suffix[1:])
+        if not (path.is_file() and path.read_bytes() == data):
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+
+
+__all__ = ["LANGS", "PLAN_COLORS", "PLAN_MARKERS", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",
+           "MISSING_HATCH", "PNG_DPI", "MissingFontError", "cjk_font", "has_cjk", "require_cjk_font",
+           "check_figure_text", "set_lang", "get_lang", "tr", "plan_labels", "group_labels", "category_labels",
+           "plan_color", "plan_marker", "cluster_colors", "sequential_cmap", "text_color_on",
+           "rc_params", "apply_style", "styled", "figure_bytes", "figure_paths", "save_figure"]

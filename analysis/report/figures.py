@@ -1,0 +1,148 @@
+"""The figures of the report: which notebook draws each one, what it compares, and ``figures/README.md``.
+
+:data:`FIGURES` is the one list of the figures in ``figures/``.  A notebook
+saves a figure with :func:`analysis.plots.style.save_figure` under a name listed
+here; ``python -m analysis notebooks`` then rewrites ``figures/README.md``
+from this list (:func:`write_readme`), and the tests check that every listed
+figure exists as PNG and SVG, that nothing else is in the folder, and that
+each name is saved by the notebook the list names.
+
+:func:`setup` is the first call of every notebook: the house chart style
+and pandas display options that print tables the same way on every machine.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+
+from analysis.plots import style
+
+#: name -> (notebook that draws it, one-line caption: what is compared).  Order: order of the report.
+FIGURES: dict[str, tuple[str, str]] = {
+    "corpus_overview": (
+        "01_overview.ipynb",
+        "The five plans at a glance: actions and safeguards, length of the operative text, and actions per "
+        "target-group line, with each plan's level and year of issue."),
+    "measurability": (
+        "01_overview.ipynb",
+        "Share of each plan's actions with a quantified commitment (k of n), and the commitments by kind of "
+        "unit (percent, people, events, items, money)."),
+    "coverage_heatmap": (
+        "02_target_groups.ipynb",
+        "Target groups × plans, three ways: dedicated actions, share of the operative text in those actions, "
+        "mentions per 10,000 characters; hatched: the plan has no line for the group."),
+    "coverage_heatmap_zh": (
+        "02_target_groups.ipynb",
+        "The same target-group coverage chart with Chinese labels (lang='zh')."),
+    "department_workload_heatmap": (
+        "03_departments.ipynb",
+        "Department categories × plans: actions carried (colour: share of the plan's assigned actions) and "
+        "weighted load share; below, collective assignments; Inner Mongolia hatched: it assigns no departments."),
+    "department_network": (
+        "03_departments.ipynb",
+        "Co-assignment networks of the 12 categories with the most load, same layout in every plan: node area "
+        "= share of the plan's weighted load, lines = actions named together."),
+    "cluster_composition": (
+        "04_clusters.ipynb",
+        "Clusters of similar actions (number and top terms) × plans: actions per plan, from the clusters every "
+        "plan shares to those of two plans."),
+    "cluster_map": (
+        "04_clusters.ipynb",
+        "Map of all actions (t-SNE of the vectors they were clustered in): colour and number = cluster, "
+        "marker = plan; only nearness is meaningful."),
+    "keyness": (
+        "04_clusters.ipynb",
+        "Each plan's ten most distinctive terms against the other four plans together (G² log-likelihood)."),
+    "jurisdiction_similarity": (
+        "05_alignment_reuse.ipynb",
+        "Plan × plan: mean cosine similarity of each row plan's actions to their best match in the column plan."),
+    "text_reuse": (
+        "05_alignment_reuse.ipynb",
+        "Share of each row plan's operative text found verbatim (≥ 20 characters) in the column plan, and the "
+        "ten longest shared passages."),
+}
+
+README = "README.md"
+FORMATS = ("png", "svg")
+
+
+def setup(lang: str = "en") -> None:
+    """First call of a notebook: house chart style in *lang*, and fixed pandas display options."""
+    style.apply_style(lang=lang)
+    pd.set_option("display.width", 120)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_colwidth", 60)
+    pd.set_option("display.max_rows", 60)
+
+
+def figure_files(figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """File names the registry promises, in registry order (``<name>.png``, ``<name>.svg``, ...)."""
+    return [f"{name}.{fmt}" for name in (figures or FIGURES) for fmt in FORMATS]
+
+
+def notebook_figures(figures: dict[str, tuple[str, str]] | None = None) -> dict[str, list[str]]:
+    """``{notebook: [figure names]}`` in registry order."""
+    out: dict[str, list[str]] = {}
+    for name, (nb, _) in (figures or FIGURES).items():
+        out.setdefault(nb, []).append(name)
+    return out
+
+
+def readme_text(figures: dict[str, tuple[str, str]] | None = None) -> str:
+    """The text of ``figures/README.md``: every figure with its files, notebook and caption."""
+    figures = figures or FIGURES
+    lines = [
+        "# Figures",
+        "",
+        "Written by the notebooks in `notebooks/` (`python -m analysis notebooks`, or `make figures`); do not edit "
+        "by hand. This list is generated from `analysis/figures.py`.",
+        "",
+        f"Every figure is saved as PNG ({style.PNG_DPI} dpi) and SVG (text as outlines). The same data gives "
+        "the same bytes. Labels are in English; `coverage_heatmap_zh` shows the Chinese version that any chart "
+        "draws with `lang='zh'`. Cluster terms and shared passages are the plans' own Chinese words.",
+        "",
+        "| figure | notebook | what is compared |",
+        "|---|---|---|",
+    ]
+    for name, (nb, caption) in figures.items():
+        files = ", ".join(f"[{fmt}]({name}.{fmt})" for fmt in FORMATS)
+        lines.append(f"| `{name}` ({files}) | [{nb.removesuffix('.ipynb')}](../notebooks/{nb}) | {caption} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(figures_dir: Path | str | None = None,
+                 figures: dict[str, tuple[str, str]] | None = None) -> bool:
+    """Write ``<figures_dir>/README.md`` (default ``figures/``) unless it already holds that text; True if written."""
+    path = Path(figures_dir if figures_dir is not None else paths.FIGURES) / README
+    data = readme_text(figures).encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def missing_files(figures_dir: Path | str | None = None,
+                  figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """Files the registry promises that *figures_dir* does not hold."""
+    folder = Path(figures_dir if figures_dir is not None else paths.FIGURES)
+    return [f for f in figure_files(figures) if not (folder / f).is_file()]
+
+
+def unlisted_files(figures_dir: Path | str | None = None,
+                   figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """Files in *figures_dir* that are neither a registered figure nor the README (stale or unregistered)."""
+    folder = Path(figures_dir if figures_dir is not None else paths.FIGURES)
+    known = set(figure_files(figures)) | {README}
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known
+                  and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+__all__ = ["FIGURES", "README", "FORMATS", "setup", "figure_files", "notebook_figures", "readme_text",
+           "write_readme", "missing_files", "unlisted_files"]

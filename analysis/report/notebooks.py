@@ -1,0 +1,167 @@
+"""``python -m analysis notebooks``: execute every report notebook in place, deterministically.
+
+The notebooks are committed with their outputs and checked by nbval, so a
+run must (a) leave a notebook byte-identical when nothing it shows changed,
+and (b) never leave a half-executed notebook behind.  Hence:
+
+- notebooks ``NN_*.ipynb`` run in name order, each in a fresh ``python3``
+  kernel whose working directory is the notebooks folder (relative paths in
+  notebooks work from any caller's directory), with ``PYTHONHASHSEED=0``;
+- after execution, volatile metadata is dropped (per-cell execution
+  timings), execution counts are renumbered 1, 2, ... over code cells that
+  ran, missing cell ids (nbformat >= 4.5) are derived from the notebook's
+  name and the cell's position instead of drawn at random, and the notebook is
+  written with nbformat (indent 1, UTF-8 kept as is, final newline);
+- a notebook is written only on success, and atomically (temporary file +
+  rename); a failing notebook stops the run with a message naming it and its
+  failing cell, and its file is left exactly as it was;
+- after the project's notebooks all ran, ``figures/README.md`` is rewritten
+  from the figure registry (:mod:`analysis.report.figures`), again only if a byte changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from analysis import paths
+from analysis.errors import BuildError
+
+NOTEBOOK_PATTERN = re.compile(r"^\d+_.+\.ipynb$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Seconds a single cell may run (the cluster map's t-SNE and the first CJK font load take a few).
+CELL_TIMEOUT = 1200
+KERNEL = "python3"
+
+
+def notebook_paths(notebooks_dir: Path | str) -> list[Path]:
+    """The ``NN_*.ipynb`` notebooks of *notebooks_dir*, in name order."""
+    folder = Path(notebooks_dir)
+    return sorted(p for p in folder.iterdir() if p.is_file() and NOTEBOOK_PATTERN.match(p.name))
+
+
+def _cell_id(path: Path, index: int) -> str:
+    return hashlib.sha1(f"{path.name}:{index}".encode()).hexdigest()[:8]
+
+
+def clean(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
+    """Drop what varies between runs and renumber executions (see module doc); returns *nb*."""
+    count = 0
+    clean_ids(nb, path)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        if cell.source.strip():
+            count += 1
+            cell.execution_count = count
+            for out in cell.outputs:
+                if out.get("output_type") == "execute_result":
+                    out["execution_count"] = count
+        else:
+            cell.execution_count = None
+            cell.outputs = []
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def serialize(nb: nbformat.NotebookNode) -> str:
+    """The notebook exactly as Jupyter saves it (nbformat: indent 1, sorted keys, non-ASCII kept), final newline."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook as nbformat 4, filling missing cell ids deterministically *before* validation.
+
+    (``nbformat.read`` would warn about them, and later nbformat versions
+    fill them with random ids -- a changed notebook on every fresh run.)
+    """
+    nb = nbformat.reader.reads(path.read_text(encoding="utf-8"))
+    if nb.nbformat != 4:
+        nb = nbformat.convert(nb, 4)
+    clean_ids(nb, path)
+    nbformat.validate(nb)
+    return nb
+
+
+def clean_ids(nb: nbformat.NotebookNode, path: Path) -> None:
+    if nb.nbformat == 4 and nb.nbformat_minor >= 5:  # cell ids exist from nbformat 4.5 on
+        for i, cell in enumerate(nb.cells):
+            if not cell.get("id"):
+                cell["id"] = _cell_id(path, i)
+
+
+def _write_atomic(path: Path, text: str) -> bool:
+    """Replace *path* with *text* unless it already holds exactly that; True if written."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KERNEL) -> bool:
+    """Execute one notebook in place; True if its file changed.
+
+    Raises :class:`analysis.errors.BuildError` naming the notebook (and the
+    failing cell) if execution fails; the file is then untouched.
+    """
+    path = Path(path).resolve()
+    nb = read(path)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute(env=env, cwd=str(path.parent))
+    except CellExecutionError as exc:
+        raise BuildError(f"notebook {path.name} failed; it was left unchanged.\n{_short(exc)}") from exc
+    except (CellTimeoutError, DeadKernelError) as exc:
+        raise BuildError(f"notebook {path.name} did not finish ({type(exc).__name__}: {exc}); "
+                         "it was left unchanged.") from exc
+    return _write_atomic(path, serialize(clean(nb, path)))
+
+
+def _short(exc: Exception, lines: int = 25) -> str:
+    """The end of an execution error (the traceback's last lines name the cell and the error)."""
+    text = _ANSI.sub("", str(exc)).strip().splitlines()
+    return "\n".join(text[-lines:])
+
+
+def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: bool = False,
+                figures_readme: bool | None = None) -> list[Path]:
+    """Execute every ``NN_*.ipynb`` of *notebooks_dir* in name order, in place; stop at the first failure.
+
+    Returns the notebooks executed.  Notebooks after a failing one are not run
+    (their results could depend on the failing one's figures or tables).
+    After a successful run, ``figures/README.md`` is rewritten from
+    :data:`analysis.report.figures.FIGURES` (:func:`analysis.report.figures.write_readme`);
+    by default (*figures_readme* None) only when *notebooks_dir* is the
+    project's ``notebooks/`` folder, since other notebooks save elsewhere.
+    """
+    found = notebook_paths(notebooks_dir)
+    if not found:
+        raise BuildError(f"{notebooks_dir}: no notebooks named NN_*.ipynb to execute.")
+    for p in found:
+        changed = execute(p, timeout=timeout)
+        if not quiet:
+            print(f"{p.name}: {'updated' if changed else 'unchanged'}")
+    if figures_readme is None:
+        figures_readme = Path(notebooks_dir).resolve() == paths.NOTEBOOKS.resolve()
+    if figures_readme:
+        from analysis.report.figures import README, write_readme
+
+        changed = write_readme()
+        if not quiet:
+            print(f"figures/{README}: {'updated' if changed else 'unchanged'}")
+    return found
+
+
+__all__ = ["execute_all", "execute", "notebook_paths", "read", "clean", "serialize"]

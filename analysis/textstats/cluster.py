@@ -1,0 +1,231 @@
+"""Clusters of actions across plans: deterministic k-means on LSA vectors,
+k chosen by silhouette, labels from class-based TF-IDF, a stability figure.
+
+Why k-means on LSA vectors: topic models put most of a few hundred short
+texts into one outlier topic, or change their number of topics between runs.
+K-means on L2-normalised LSA vectors (an approximation of spherical k-means,
+i.e. clustering by cosine) needs memory linear in the number of actions
+(issue #6), and with a fixed ``random_state`` and ``n_init`` it gives the
+same partition on every run.
+
+How k is chosen (:func:`choose_k`): the k in ``k_min..k_max`` with the
+highest mean silhouette (cosine) -- how much closer each action is to its own
+cluster than to the nearest other one.  Ties go to the smaller k.  Pass ``k``
+to override.  For large corpora, k is chosen on a deterministic random sample
+of ``selection_sample`` actions (silhouette is quadratic), then the final
+clustering is fitted on every action.
+
+Stability (:func:`stability`): adjusted Rand index (ARI; 1 = identical
+partitions, 0 = chance agreement) between the clustering and (a) k-means
+runs with other seeds, (b) k-means fitted on bootstrap resamples and applied
+to every action.  Both are reported as means.  A low figure says the
+partition's details are not to be read closely.
+
+Labels (:func:`ctfidf_terms`): class-based TF-IDF (Grootendorst 2022): the
+tokens of a cluster's actions form one document; a term's weight is its
+frequency in the cluster (share of the cluster's tokens) times
+``log(1 + A / f_t)``, with ``A`` the mean number of tokens per cluster and
+``f_t`` the term's frequency over all clusters.  A label is made of the
+cluster's own top terms, so every label term occurs in the cluster's actions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from threadpoolctl import threadpool_limits
+
+__all__ = ["ClusterResult", "choose_k", "fit_kmeans", "stability", "cluster_vectors", "ctfidf_terms",
+           "cluster_tables"]
+
+
+@dataclass
+class ClusterResult:
+    """Outcome of :func:`cluster_vectors`.
+
+    ``labels``: cluster of each input row (1..k, 1 = largest cluster);
+    ``k``: number of clusters; ``quality``: one row per k tried (``k``,
+    ``silhouette``, ``chosen``); ``stability_seeds`` / ``stability_bootstrap``:
+    mean ARI (see module docstring); ``n_sample``: rows k was chosen on.
+    """
+
+    labels: np.ndarray
+    k: int
+    quality: pd.DataFrame
+    stability_seeds: float
+    stability_bootstrap: float
+    n_sample: int
+
+
+def fit_kmeans(Z: np.ndarray, k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
+    """K-means (Lloyd) on the rows of *Z* with *k* clusters, seed *random_state*, *n_init* restarts.
+
+    Runs in one thread: k-means sums in a different order with another number
+    of OpenMP threads, which can move a borderline action to another cluster
+    on another machine; and on data this size, threads cost more than they
+    save (measured: 4x slower with two threads on a busy two-core machine).
+    """
+    with threadpool_limits(limits=1):
+        return KMeans(n_clusters=k, n_init=n_init, random_state=random_state, algorithm="lloyd").fit(Z)
+
+
+def _sample(n: int, size: int, random_state: int) -> np.ndarray:
+    """Sorted deterministic sample of ``min(n, size)`` row indices (all rows if n <= size)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(random_state).choice(n, size=size, replace=False))
+
+
+def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int = 0,
+             n_init: int = 10) -> tuple[int, pd.DataFrame]:
+    """The k in ``k_min..k_max`` whose k-means clustering of *Z* has the highest cosine silhouette.
+
+    ``k_max`` is capped at ``len(Z) - 1`` and ``k_min`` at ``k_max`` (silhouette
+    needs 2 <= k < n).  Returns ``(k, table)`` with one row per k tried:
+    ``k``, ``silhouette``, ``chosen``.  Ties go to the smaller k.
+    """
+    n = len(Z)
+    hi = min(k_max, n - 1)
+    lo = max(2, min(k_min, hi))
+    rows = []
+    for k in range(lo, hi + 1):
+        labels = fit_kmeans(Z, k, random_state, n_init).labels_
+        with threadpool_limits(limits=1):
+            s = silhouette_score(Z, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
+        rows.append({"k": k, "silhouette": float(s)})
+    table = pd.DataFrame(rows, columns=["k", "silhouette"])
+    best = int(table.loc[table["silhouette"].round(12).idxmax(), "k"])  # idxmax: first (smallest k) of ties
+    table["chosen"] = table["k"] == best
+    return best, table
+
+
+def stability(Z: np.ndarray, labels: np.ndarray, k: int, random_state: int = 0, n_init: int = 10,
+              runs: int = 10) -> tuple[float, float]:
+    """Mean ARI of *labels* against *runs* re-clusterings with other seeds, and with bootstrap resamples.
+
+    Seeds are ``random_state + 1 .. random_state + runs``; bootstrap sample r
+    draws ``len(Z)`` rows with replacement (seed ``random_state + r``), fits
+    k-means (seed *random_state*) on it and assigns every row to its nearest
+    centre.  Returns ``(mean_ari_seeds, mean_ari_bootstrap)``; ``nan`` if
+    ``runs`` is 0 or k < 2.
+    """
+    if runs <= 0 or k < 2 or len(Z) <= k:
+        return float("nan"), float("nan")
+    seeds = [adjusted_rand_score(labels, fit_kmeans(Z, k, random_state + r, n_init).labels_)
+             for r in range(1, runs + 1)]
+    boots = []
+    for r in range(1, runs + 1):
+        idx = np.random.default_rng(random_state + r).integers(0, len(Z), size=len(Z))
+        km = fit_kmeans(Z[idx], k, random_state, n_init)
+        with threadpool_limits(limits=1):
+            boots.append(adjusted_rand_score(labels, km.predict(Z)))
+    return float(np.mean(seeds)), float(np.mean(boots))
+
+
+def _relabel(raw: np.ndarray) -> np.ndarray:
+    """Renumber clusters 1..k by size (largest first), ties by first row -- independent of k-means' ids."""
+    ids, first, counts = np.unique(raw, return_index=True, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {ids[i]: rank + 1 for rank, i in enumerate(order)}
+    return np.asarray([mapping[x] for x in raw], dtype=np.int64)
+
+
+def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: int = 30, random_state: int = 0,
+                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 1000) -> ClusterResult:
+    """Cluster the rows of *Z* (L2-normalised vectors, e.g. :class:`analysis.textstats.vectorize.LSA` output).
+
+    - ``k`` [None] -- number of clusters; ``None`` chooses it by silhouette
+      over ``k_min..k_max`` [8..30] (:func:`choose_k`).
+    - ``random_state`` [0], ``n_init`` [10] -- k-means seed and restarts.
+    - ``stability_runs`` [10] -- re-clusterings for :func:`stability` (0 skips).
+    - ``selection_sample`` [1000] -- above this many rows, k and stability are
+      computed on a deterministic sample of this size (the final clustering
+      always uses every row).
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    n = len(Z)
+    if n == 0:
+        return ClusterResult(np.zeros(0, dtype=np.int64), 0, pd.DataFrame(columns=["k", "silhouette", "chosen"]),
+                             float("nan"), float("nan"), 0)
+    if n < 3:
+        return ClusterResult(np.ones(n, dtype=np.int64), 1, pd.DataFrame(columns=["k", "silhouette", "chosen"]),
+                             float("nan"), float("nan"), n)
+    sample = _sample(n, selection_sample, random_state)
+    Zs = Z[sample]
+    if k is None:
+        k, quality = choose_k(Zs, k_min, k_max, random_state, n_init)
+    else:
+        k = int(min(max(k, 1), n))
+        quality = pd.DataFrame({"k": [k], "silhouette": [float("nan")], "chosen": [True]})
+        if 2 <= k < len(Zs):
+            lab = fit_kmeans(Zs, k, random_state, n_init).labels_
+            with threadpool_limits(limits=1):
+                quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
+    km = fit_kmeans(Z, k, random_state, n_init)
+    labels = _relabel(km.labels_)
+    st_seed, st_boot = stability(Zs, labels[sample], k, random_state, n_init, stability_runs)
+    return ClusterResult(labels, k, quality, st_seed, st_boot, len(sample))
+
+
+def ctfidf_terms(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> pd.DataFrame:
+    """Class-based TF-IDF top terms of every cluster.
+
+    *tokens*: one token list per row; *labels*: the row's cluster.  Returns
+    ``cluster, rank, term, weight, count`` (``count``: occurrences of the term
+    in the cluster's actions), ``top_n`` [10] rows per cluster, by weight
+    descending then term, so the order is deterministic.
+    """
+    labels = np.asarray(labels)
+    frame = pd.DataFrame({"cluster": np.repeat(labels, [len(t) for t in tokens]),
+                          "term": [w for t in tokens for w in t]})
+    cols = ["cluster", "rank", "term", "weight", "count"]
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    counts = frame.groupby(["cluster", "term"]).size().rename("count").reset_index()
+    size = counts.groupby("cluster")["count"].transform("sum")
+    f_t = counts.groupby("term")["count"].transform("sum")
+    avg = counts["count"].sum() / counts["cluster"].nunique()
+    counts["weight"] = (counts["count"] / size) * np.log1p(avg / f_t)
+    counts["weight_key"] = counts["weight"].round(12)
+    counts = counts.sort_values(["cluster", "weight_key", "term"], ascending=[True, False, True], kind="mergesort")
+    counts["rank"] = counts.groupby("cluster").cumcount() + 1
+    return counts[counts["rank"] <= top_n][cols].reset_index(drop=True)
+
+
+def cluster_tables(items: pd.DataFrame, labels: np.ndarray, terms: pd.DataFrame, plans: Sequence[str],
+                   label_terms: int = 3, label_sep: str = "、") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three cluster tables of the build, from clustered *items* (``action_id``, ``jurisdiction``).
+
+    - ``clusters``: ``action_id, jurisdiction, cluster, label`` (rows in *items* order);
+    - ``summary``: ``cluster, label, n_actions, n_jurisdictions, jurisdictions,
+      scope`` -- ``jurisdictions`` lists the plans with actions in the cluster
+      (in *plans* order, ``;``-separated); ``scope`` is ``shared_by_all`` (every
+      plan of *plans*), ``unique`` (one plan) or ``shared``;
+    - ``plan_counts``: ``cluster, jurisdiction, n_actions`` (long form, one row
+      per cluster and plan with at least one action).
+
+    A label joins the cluster's first ``label_terms`` [3] c-TF-IDF terms with
+    ``label_sep`` ['、'].
+    """
+    order = {j: i for i, j in enumerate(plans)}
+    lab = (terms[terms["rank"] <= label_terms].sort_values(["cluster", "rank"])
+           .groupby("cluster")["term"].agg(label_sep.join))
+    clusters = pd.DataFrame({"action_id": items["action_id"].to_numpy(),
+                             "jurisdiction": items["jurisdiction"].to_numpy(), "cluster": labels})
+    clusters["label"] = clusters["cluster"].map(lab).fillna("")
+    pc = clusters.groupby(["cluster", "jurisdiction"]).size().rename("n_actions").reset_index()
+    pc["_o"] = pc["jurisdiction"].map(order)
+    pc = pc.sort_values(["cluster", "_o"], kind="mergesort").drop(columns="_o").reset_index(drop=True)
+    rows = []
+    for c, g in pc.groupby("cluster", sort=True):
+        nj = len(g)
+        scope = "shared_by_all" if nj == len(plans) else ("unique" if nj == 1 else "shared")
+        rows.append({"cluster": int(c), "label": lab.get(c, ""), "n_actions": int(g["n_actions"].sum()),
+                     "n_jurisdictions": nj, "jurisdictions": ";".join(g["jurisdiction"]), "scope": scope})
+    summary = pd.DataFrame(rows, columns=["cluster", "label", "n_actions", "n_jurisdictions", "jurisdictions",
+                                          "scope"])
+    return clusters, summary, pc

@@ -1,0 +1,607 @@
+"""``python -m analysis bench``: the whole build on synthetic corpora, stage by stage.
+
+For each size N the benchmark
+
+1. writes a synthetic corpus of N plans (:func:`benchmarks.synth.generate`, not
+   timed) into ``<work>/n<N>/`` (default ``benchmarks/work/``, git-ignored);
+2. runs the real build (:func:`analysis.pipeline.build`, similarity included) on
+   it in a fresh Python process (``python -m benchmarks.bench --one DIR``), so
+   memory is measured per size, not accumulated over sizes;
+3. times every stage with :func:`time.perf_counter` by wrapping the library's
+   own functions in that process (nothing is re-implemented here):
+
+   - ``normalise`` -- manifest and checksums, decoding, normalisation;
+   - ``actions`` -- segmentation, coding, metadata and the action tables;
+   - ``vectors`` -- tokenisation and vectorisation (``analysis.textstats.tokens``,
+     ``analysis.textstats.vectorize``);
+   - ``clusters`` / ``alignment`` / ``reuse`` -- ``analysis.textstats.cluster``,
+     ``analysis.textstats.align``, ``analysis.textstats.reuse``;
+   - ``other`` -- everything else the build does (writing tables, keyness,
+     glue in ``analysis.pipeline.crossplan``, the atomic swap).
+
+   Time is attributed to the innermost stage running (a tokenisation called
+   from inside clustering counts as ``vectors``), so the stages add up to
+   ``total_s``.  The build normalises and extracts each document in one call
+   (in worker processes for large corpora): the wall time of that pass is
+   split between ``normalise`` and ``actions`` in proportion to the time the
+   workers spent in each.  A stage whose functions the build never called is
+   ``null`` (e.g. before the similarity modules exist);
+4. measures ``tokenize_floor_s``: the normalised texts tokenised once, in one
+   process, with the build's tokenizer (``analysis.textstats.tokens.default_tokenizer``)
+   after its dictionaries are loaded;
+5. samples the memory of the build process and all its worker processes
+   (``/proc``, every 50 ms, from the parent) and reads ``getrusage``;
+6. scores extraction against the generator's truth
+   (:func:`benchmarks.synth.accuracy_report`).
+
+``benchmarks/results.json`` holds one entry per size, the machine, and the
+targets of issue #6 with pass/fail.  ``docs_scale.md`` documents every key.
+Nothing here asserts a speed: the test suite runs a tiny N only to check the
+benchmark works.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import functools
+import importlib
+import inspect
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from analysis import paths
+
+STAGES = ("normalise", "actions", "vectors", "clusters", "alignment", "reuse")
+#: Module -> detail stage; detail stages roll up into STAGES (or ``other``).
+MODULE_STAGES = {
+    "analysis.textstats.tokens": "tokenize",
+    "analysis.textstats.vectorize": "vectorize",
+    "analysis.textstats.cluster": "clusters",
+    "analysis.textstats.align": "alignment",
+    "analysis.textstats.reuse": "reuse",
+    "analysis.textstats.keyness": "keyness",
+}
+ROLLUP = {"tokenize": "vectors", "vectorize": "vectors", "clusters": "clusters", "alignment": "alignment",
+          "reuse": "reuse"}
+TARGETS = {"time_ratio_n1000": 2.0, "growth_n2000_over_n1000": 2.3, "peak_rss_mb_n2000": 4000.0,
+           "extraction_accuracy": 0.99}
+SAMPLE_INTERVAL_S = 0.05
+#: PSS is read every this many samples (see :func:`_run_sampled`).
+PSS_EVERY = 20
+
+
+# --------------------------------------------------------------------------- timing
+class StageClock:
+    """Exclusive wall time per stage: entering a stage pauses the enclosing one."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self._stack: list[list] = []
+
+    def enter(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self._stack:
+            top = self._stack[-1]
+            self.totals[top[0]] = self.totals.get(top[0], 0.0) + now - top[1]
+        self._stack.append([stage, now])
+        self.calls[stage] = self.calls.get(stage, 0) + 1
+
+    def exit(self) -> None:
+        now = time.perf_counter()
+        stage, start = self._stack.pop()
+        self.totals[stage] = self.totals.get(stage, 0.0) + now - start
+        if self._stack:
+            self._stack[-1][1] = now
+
+    def wrap(self, fn, stage: str):
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            self.enter(stage)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.exit()
+
+        timed.__wrapped_by_bench__ = True
+        return timed
+
+
+class _WorkerTimes:
+    """Seconds spent in worker-side functions, shared with forked worker processes."""
+
+    def __init__(self) -> None:
+        self.arr = multiprocessing.Array("d", 2)  # [normalise, whole document]
+
+    def wrap(self, fn, index: int):
+        arr = self.arr
+
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                dt = time.perf_counter() - t0
+                with arr.get_lock():
+                    arr[index] += dt
+
+        return timed
+
+
+def _replace_everywhere(original, replacement) -> None:
+    """Point every ``analysis.*`` module attribute bound to *original* at *replacement*."""
+    for name, mod in list(sys.modules.items()):
+        if mod is None or not (name == "analysis" or name.startswith("analysis.")):
+            continue
+        for attr, value in list(vars(mod).items()):
+            if value is original:
+                setattr(mod, attr, replacement)
+
+
+def _instrument(clock: StageClock, workers: _WorkerTimes) -> list[str]:
+    """Wrap the build's functions; returns the similarity modules found."""
+    build_mod = importlib.import_module("analysis.pipeline.extract")
+    run_mod = importlib.import_module("analysis.pipeline.run")
+
+    found = []
+    for modname in list(MODULE_STAGES) + ["analysis.pipeline.crossplan"]:
+        try:
+            importlib.import_module(modname)
+            found.append(modname)
+        except ImportError:
+            pass
+    # per-document work (runs in worker processes for large corpora)
+    for attr in ("read_text", "normalize"):
+        fn = getattr(build_mod, attr)
+        _replace_everywhere(fn, workers.wrap(fn, 0))
+    fn = build_mod.process_document
+    _replace_everywhere(fn, workers.wrap(fn, 1))
+    # parent-side stages of the extraction
+    for attr, stage in (("load_manifest", "normalise"), ("load_errata", "normalise"),
+                        ("extract_corpus", "extraction_pass"), ("write_dataset", "write_tables")):
+        fn = getattr(build_mod if hasattr(build_mod, attr) else run_mod, attr)
+        _replace_everywhere(fn, clock.wrap(fn, stage))
+    # similarity modules: every public function, and every public method of their public classes,
+    # inherited ones included (WordTfidf's fit/fit_transform/transform are defined on _TfidfBase)
+    for modname, stage in MODULE_STAGES.items():
+        mod = sys.modules.get(modname)
+        if mod is None:
+            continue
+        for attr, value in list(vars(mod).items()):
+            if attr.startswith("_") or getattr(value, "__module__", None) != modname:
+                continue
+            if inspect.isfunction(value):
+                _replace_everywhere(value, clock.wrap(value, stage))
+            elif inspect.isclass(value):
+                _wrap_methods(clock, value)
+    sim = sys.modules.get("analysis.pipeline.crossplan")
+    if sim is not None and hasattr(sim, "write_crossplan"):
+        _replace_everywhere(sim.write_crossplan, clock.wrap(sim.write_crossplan, "similarity_glue"))
+    return found
+
+
+def _wrap_methods(clock: StageClock, cls: type) -> list[str]:
+    """Wrap the public methods *cls* has, its own and inherited from classes of :data:`MODULE_STAGES` modules.
+
+    Walks the MRO: a method is wrapped once, on the class that defines it,
+    and charged to the stage of that class's module (methods inherited from
+    scikit-learn or ``object`` are not the library's and stay unwrapped).
+    Returns the ``module.Class.method`` names wrapped by this call.
+    """
+    wrapped = []
+    for klass in cls.__mro__:
+        stage = MODULE_STAGES.get(getattr(klass, "__module__", ""))
+        if stage is None:
+            continue
+        for mname, meth in list(vars(klass).items()):
+            if mname.startswith("_") or not inspect.isfunction(meth) or getattr(meth, "__wrapped_by_bench__", False):
+                continue
+            setattr(klass, mname, clock.wrap(meth, stage))
+            wrapped.append(f"{klass.__module__}.{klass.__qualname__}.{mname}")
+    return wrapped
+
+
+# --------------------------------------------------------------------------- memory
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(x) for x in fh.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    seen, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo += _children(p)
+    return seen
+
+
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident set size of *pid* in kB (cheap: ``/proc/<pid>/statm``); 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * _PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of *pid* in kB (``smaps_rollup``; costly, so sampled less often)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _run_sampled(cmd: list[str], env: dict) -> tuple[int, dict, str]:
+    """Run *cmd*, sampling the memory of its process tree; return (returncode, peaks, stderr tail).
+
+    RSS of every process of the tree is read every :data:`SAMPLE_INTERVAL_S`
+    (``statm``, cheap); PSS (shared pages divided among the processes that
+    share them, so forked workers are not counted twice) every
+    :data:`PSS_EVERY` samples, because reading it walks the page tables.
+    """
+    import threading
+
+    peaks = {"tree_rss_kb": 0, "tree_pss_kb": 0, "max_processes": 0, "samples": 0}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    can_sample = os.path.isdir(f"/proc/{proc.pid}")
+    i = 0
+    while proc.poll() is None:
+        if can_sample:
+            pids = _tree(proc.pid)
+            peaks["tree_rss_kb"] = max(peaks["tree_rss_kb"], sum(_rss_kb(p) for p in pids))
+            if i % PSS_EVERY == 0:
+                peaks["tree_pss_kb"] = max(peaks["tree_pss_kb"], sum(_pss_kb(p) for p in pids))
+            peaks["max_processes"] = max(peaks["max_processes"], len(pids))
+            peaks["samples"] += 1
+            i += 1
+        time.sleep(SAMPLE_INTERVAL_S)
+    reader.join()
+    return proc.returncode, peaks, "".join(err)[-4000:]
+
+
+# --------------------------------------------------------------------------- contention
+def _machine_ticks() -> tuple[float, float]:
+    """(busy, steal) CPU seconds of the whole machine since boot, from ``/proc/stat`` (0, 0 elsewhere)."""
+    try:
+        with open("/proc/stat") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    hz = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (f + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
+def _own_cpu_s() -> float:
+    """User + system CPU seconds of this process and its waited-for children."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+class CpuWatch:
+    """CPU used by this process tree and by everything else on the machine, over a span of code.
+
+    The machine is shared: ``other_busy_s`` well above zero means other
+    processes competed for the cores and the wall times are pessimistic.
+    """
+
+    def __enter__(self) -> "CpuWatch":
+        self._own, (self._busy, self._steal) = _own_cpu_s(), _machine_ticks()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        busy, steal = _machine_ticks()
+        self.own_s = _own_cpu_s() - self._own
+        self.machine_busy_s = busy - self._busy
+        self.steal_s = steal - self._steal
+        self.other_busy_s = max(0.0, self.machine_busy_s - self.own_s)
+
+    def as_dict(self, prefix: str = "") -> dict:
+        return {f"{prefix}cpu_s": round(self.own_s, 2), f"{prefix}machine_busy_s": round(self.machine_busy_s, 2),
+                f"{prefix}other_busy_s": round(self.other_busy_s, 2), f"{prefix}steal_s": round(self.steal_s, 2)}
+
+
+# --------------------------------------------------------------------------- one size (child process)
+def run_one(corpus_dir: Path) -> dict:
+    """Build the synthetic corpus in *corpus_dir* (``raw/``, ``truth/``) and measure it.
+
+    Runs in the current process and instruments it: call it in a fresh
+    process (``python -m benchmarks.bench --one DIR``), as :func:`run_bench` does.
+    """
+    from benchmarks.synth import accuracy_report
+
+    corpus_dir = Path(corpus_dir)
+    clock, workers = StageClock(), _WorkerTimes()
+    sim_modules = _instrument(clock, workers)
+    build_mod = importlib.import_module("analysis.pipeline.run")
+
+    processed = corpus_dir / "processed"
+    if processed.exists():
+        shutil.rmtree(processed)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with CpuWatch() as build_cpu:
+        t0 = time.perf_counter()
+        corpus = build_mod.build(corpus_dir / "raw", processed, progress=False, similarity=True)
+        total = time.perf_counter() - t0
+    self_ru = resource.getrusage(resource.RUSAGE_SELF)
+    child_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    t = dict(clock.totals)
+    norm_w, doc_w = workers.arr[0], workers.arr[1]
+    pass_s = t.get("extraction_pass", 0.0)
+    if doc_w > 0:
+        share = min(1.0, norm_w / doc_w)
+        split = "worker time"
+    else:  # workers not instrumented (a non-fork start method): no split
+        share, split = 0.0, "unavailable (all in actions)"
+    stages: dict[str, float | None] = {
+        "normalise": t.get("normalise", 0.0) + pass_s * share,
+        "actions": pass_s * (1 - share),
+    }
+    for detail, stage in ROLLUP.items():
+        if detail in t:
+            stages[stage] = (stages.get(stage) or 0.0) + t[detail]
+    for s in STAGES:
+        stages.setdefault(s, None)
+    stages["other"] = max(0.0, total - sum(v for k, v in stages.items() if v is not None and k != "other"))
+
+    # the floor: the same texts, once, serially, with the build's tokenizer (dictionary already loaded)
+    from analysis.textstats.tokens import default_tokenizer
+
+    tok = default_tokenizer().warm()
+    texts = list(corpus.texts.values())
+    with CpuWatch() as floor_cpu:
+        f0 = time.perf_counter()
+        n_tokens = sum(len(tok.tokens(x)) for x in texts)
+        floor = time.perf_counter() - f0
+
+    report = accuracy_report(corpus_dir / "truth", corpus, max_failures=20)
+    missing = [s for s in STAGES if stages[s] is None]
+    return {
+        "n_plans": int(len(corpus.documents)),
+        "n_chars": int(sum(len(x) for x in texts)),
+        "n_actions": int(len(corpus.actions)),
+        "n_assignments": int(len(corpus.assignments)),
+        "n_tokens": int(n_tokens),
+        "stages": {k: (None if v is None else round(v, 4)) for k, v in stages.items()},
+        "stage_detail": {k: round(v, 4) for k, v in sorted(t.items())},
+        "stage_calls": dict(sorted(clock.calls.items())),
+        "normalise_actions_split": split,
+        "worker_seconds": {"normalise": round(norm_w, 4), "per_document_total": round(doc_w, 4)},
+        "total_s": round(total, 4),
+        "tokenize_floor_s": round(floor, 4),
+        "total_over_floor": round(total / floor, 4) if floor > 0 else None,
+        "stages_missing": missing,
+        "build_complete": not missing,
+        "similarity_modules": sim_modules,
+        "rusage": {"main_max_rss_mb": round(self_ru.ru_maxrss / 1024, 1),
+                   "largest_child_max_rss_mb": round(child_ru.ru_maxrss / 1024, 1)},
+        "cpu": {**build_cpu.as_dict("build_"), **floor_cpu.as_dict("floor_"),
+                "loadavg_1m_before": None if load_before is None else round(load_before, 2)},
+        "extraction_accuracy": round(report["accuracy"], 6),
+        "extraction": {k: v for k, v in report.items() if k not in ("accuracy", "failures")},
+        "extraction_failures": report["failures"][:5],
+    }
+
+
+# --------------------------------------------------------------------------- the benchmark
+def machine_info() -> dict:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    cpu_model = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu_model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    mem_mb = None
+    try:
+        with open("/proc/meminfo") as fh:
+            mem_mb = round(int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1]) / 1024)
+    except (OSError, StopIteration):
+        pass
+    versions = {}
+    for pkg in ("jieba", "numpy", "pandas", "scikit-learn", "scipy", "opencc"):
+        try:
+            from importlib.metadata import version
+
+            versions[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001 - informational only
+            versions[pkg] = None
+    commit = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
+                                timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"cpu_count": os.cpu_count(), "usable_cpus": usable, "cpu_model": cpu_model, "memory_mb": mem_mb,
+            "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "platform": platform.platform(), "start_method": multiprocessing.get_start_method(),
+            "packages": versions, "git_commit": commit}
+
+
+def evaluate_targets(runs: list[dict]) -> dict:
+    """Issue #6's targets, computed from *runs* (``pass`` is null when a size was not run)."""
+    by_n = {r["n_plans"]: r for r in runs}
+    r1, r2 = by_n.get(1000), by_n.get(2000)
+
+    def incomplete(*rs):
+        bad = sorted({s for r in rs if r for s in r.get("stages_missing", [])})
+        return f"build incomplete (stages not implemented: {', '.join(bad)})" if bad else ""
+
+    def contended(*rs) -> str:
+        """A warning when other processes took a tenth or more of the CPU the measurement had."""
+        out = []
+        for r in rs:
+            cpu = (r or {}).get("cpu") or {}
+            if cpu.get("build_other_busy_s", 0) > 0.1 * r["total_s"] or \
+                    cpu.get("floor_other_busy_s", 0) > 0.1 * r["tokenize_floor_s"]:
+                out.append(f"N = {r['n_plans']:,}: other processes used {cpu.get('build_other_busy_s', 0):.0f} CPU-s "
+                           f"during the build and {cpu.get('floor_other_busy_s', 0):.0f} during the floor")
+        return ("timings contended (" + "; ".join(out) + "); rerun on a quiet machine") if out else ""
+
+    out = {}
+    if r1 and r1["tokenize_floor_s"]:
+        ratio = r1["total_s"] / r1["tokenize_floor_s"]
+        note = incomplete(r1)
+        out["time_vs_tokenize_floor_n1000"] = {
+            "rule": "N = 1,000: total_s <= 2 x tokenize_floor_s", "value": round(ratio, 3),
+            "limit": TARGETS["time_ratio_n1000"], "pass": None if note else ratio <= TARGETS["time_ratio_n1000"],
+            "note": note or contended(r1)}
+    else:
+        out["time_vs_tokenize_floor_n1000"] = {"rule": "N = 1,000: total_s <= 2 x tokenize_floor_s",
+                                               "value": None, "limit": TARGETS["time_ratio_n1000"], "pass": None,
+                                               "note": "N = 1,000 not run"}
+    if r1 and r2:
+        growth = r2["total_s"] / r1["total_s"]
+        note = incomplete(r1, r2)
+        out["growth_n2000_over_n1000"] = {
+            "rule": "N = 2,000 total_s <= 2.3 x N = 1,000 total_s", "value": round(growth, 3),
+            "limit": TARGETS["growth_n2000_over_n1000"],
+            "pass": None if note else growth <= TARGETS["growth_n2000_over_n1000"], "note": note or contended(r1, r2)}
+    else:
+        out["growth_n2000_over_n1000"] = {"rule": "N = 2,000 total_s <= 2.3 x N = 1,000 total_s", "value": None,
+                                          "limit": TARGETS["growth_n2000_over_n1000"], "pass": None,
+                                          "note": "N = 1,000 and N = 2,000 not both run"}
+    if r2:
+        note = incomplete(r2)
+        out["peak_rss_n2000"] = {"rule": "N = 2,000: peak_rss_mb < 4,000", "value": r2["peak_rss_mb"],
+                                 "limit": TARGETS["peak_rss_mb_n2000"],
+                                 "pass": None if note else r2["peak_rss_mb"] < TARGETS["peak_rss_mb_n2000"],
+                                 "note": note}
+    else:
+        out["peak_rss_n2000"] = {"rule": "N = 2,000: peak_rss_mb < 4,000", "value": None,
+                                 "limit": TARGETS["peak_rss_mb_n2000"], "pass": None, "note": "N = 2,000 not run"}
+    accs = [r["extraction_accuracy"] for r in runs]
+    out["extraction_accuracy"] = {
+        "rule": "extraction_accuracy >= 0.99 at every N", "value": min(accs) if accs else None,
+        "limit": TARGETS["extraction_accuracy"],
+        "pass": (min(accs) >= TARGETS["extraction_accuracy"]) if accs else None, "note": ""}
+    passes = [t["pass"] for t in out.values()]
+    out["all"] = {"rule": "every target above passes", "value": None, "limit": None,
+                  "pass": all(p is True for p in passes), "note": "" if all(p is not None for p in passes)
+                  else "some targets could not be evaluated (see their notes)"}
+    return out
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    root = str(paths.ROOT)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def bench_size(n: int, seed: int, work: Path, keep: bool = False, quiet: bool = False) -> dict:
+    """Generate N plans, build and measure them in a fresh process; return the size's entry."""
+    from benchmarks.synth import generate
+
+    d = Path(work) / f"n{n}"
+    g0 = time.perf_counter()
+    summary = generate(n, seed, d, quiet=True)
+    synth_s = time.perf_counter() - g0
+    result_file = d / "result.json"
+    cmd = [sys.executable, "-m", "benchmarks.bench", "--one", str(d), "--result", str(result_file)]
+    code, peaks, err = _run_sampled(cmd, _child_env())
+    if code != 0 or not result_file.is_file():
+        raise RuntimeError(f"benchmark of N={n} failed (exit {code}):\n{err}")
+    res = json.loads(result_file.read_text(encoding="utf-8"))
+    tree_rss = round(peaks["tree_rss_kb"] / 1024, 1)
+    res["peak_rss_mb"] = max(tree_rss, res["rusage"]["main_max_rss_mb"])
+    res["memory"] = {"tree_peak_rss_mb": tree_rss, "tree_peak_pss_mb": round(peaks["tree_pss_kb"] / 1024, 1),
+                     "max_processes": peaks["max_processes"], "samples": peaks["samples"],
+                     "sample_interval_s": SAMPLE_INTERVAL_S, "pss_sample_interval_s": SAMPLE_INTERVAL_S * PSS_EVERY, **res.pop("rusage")}
+    res["synth_s"] = round(synth_s, 3)
+    res["synth_n_chars_raw"] = summary["n_chars"]
+    if not keep:
+        shutil.rmtree(d, ignore_errors=True)
+    if not quiet:
+        st = ", ".join(f"{k} {v:.2f}s" if v is not None else f"{k} -" for k, v in res["stages"].items())
+        other = res["cpu"]["build_other_busy_s"]
+        print(f"N={n}: total {res['total_s']:.2f}s ({st}); tokenize floor {res['tokenize_floor_s']:.2f}s; "
+              f"peak RSS {res['peak_rss_mb']:.0f} MB; extraction accuracy {res['extraction_accuracy']:.4f}"
+              + (f"; other processes used {other:.0f} CPU-s during the build (timings pessimistic)"
+                 if other > 0.1 * res["total_s"] else ""), file=sys.stderr)
+    return res
+
+
+def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: bool = False,
+              quiet: bool = False) -> dict:
+    """Benchmark the build for every N in *sizes*; write *out* (JSON) and return its content.
+
+    *work_dir* (default ``<out's folder>/work``) holds the synthetic corpora
+    while they are measured; they are deleted afterwards unless *keep*.
+    """
+    out = Path(out)
+    work = Path(work_dir) if work_dir else out.parent / "work"
+    sizes = [int(s) for s in sizes]
+    if not sizes or any(s < 1 for s in sizes):
+        raise ValueError("sizes must be positive numbers of plans")
+    started = _dt.datetime.now(_dt.timezone.utc)
+    runs = [bench_size(n, seed, work, keep=keep, quiet=quiet) for n in sizes]
+    doc = {
+        "issue": 6,
+        "generated_at": started.replace(microsecond=0).isoformat(),
+        "seed": seed,
+        "sizes": sizes,
+        "machine": machine_info(),
+        "runs": runs,
+        "targets": evaluate_targets(runs),
+        "reproduce": f"python -m analysis bench --sizes {','.join(map(str, sizes))} --seed {seed}",
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out)
+    if not keep:
+        try:
+            work.rmdir()  # only if empty
+        except OSError:
+            pass
+    if not quiet:
+        print(f"wrote {out}", file=sys.stderr)
+    return doc
+
+
+def _child_main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench",
+                                 description="internal: measure one synthetic corpus (used by `analysis bench`)")
+    ap.add_argument("--one", type=Path, required=True, help="folder with raw/ and truth/ from `analysis synth`")
+    ap.add_argument("--result", type=Path, required=True, help="JSON file to write")
+    args = ap.parse_args(argv)
+    res = run_one(args.one)
+    args.result.write_text(json.dumps(res, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())
