@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 from analysis.coding.codebook import Codebook
+from analysis.coding.dimension import Coded, CodingDimension
+from analysis.schema import Column, Table
 
 CLAUSE_SEPS = "，。；：！？\n"
 SPAN_SEPS = CLAUSE_SEPS + "、"
@@ -96,3 +98,38 @@ def find_targets(text: str, codebook: Codebook, offset: int = 0) -> list[Target]
         value = float(num)
         out.append(Target(text[cs:end], value, unit, qualifier, per, year, offset + cs, offset + end))
     return out
+
+
+# ---------------------------------------------------------------- the dimension
+TABLE = Table("targets", "targets.csv", "extract", "one quantified commitment in an action", (
+    Column("action_id", "str", "the action"),
+    Column("jurisdiction", "str", "its plan"),
+    Column("span", "str", "the clause holding the commitment (`每年培训科技辅导员30余人次`)"),
+    Column("value", "float", "the number"),
+    Column("unit", "str", "its unit (`人次`, `%`, `万元` …)"),
+    Column("qualifier", "str", "`at_least`, `over`, `reach`, `at_most`, `about`, or empty"),
+    Column("per", "str", "`year` (每年), `quarter`, `month`, `week`, `term`, or empty"),
+    Column("year", "int", "deadline year (`到2025年`), or empty"),
+    Column("start", "int", "offset of `span`", "text"),
+    Column("end", "int", "end of `span`", "text"),
+))
+
+
+class CommitmentsDimension(CodingDimension):
+    """Quantified commitments in each action's text (:func:`find_targets`)."""
+
+    name = "commitments"
+    table = TABLE
+    codebook_section = ("targets",)
+    action_columns = (Column("n_targets", "int", "rows in targets.csv"),)
+
+    def code(self, text: str, units, codebook: Codebook, context) -> Coded:
+        out = Coded()
+        for u in units:
+            found = find_targets(text[u.start:u.end], codebook, u.start)
+            for tg in found:
+                out.rows.append({"action_id": u.action_id, "jurisdiction": u.jurisdiction, "span": tg.span,
+                                 "value": tg.value, "unit": tg.unit, "qualifier": tg.qualifier, "per": tg.per,
+                                 "year": tg.year, "start": tg.start, "end": tg.end})
+            out.action_values[u.action_id] = {"n_targets": len(found)}
+        return out

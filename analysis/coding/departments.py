@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from analysis.coding.codebook import Codebook
+from analysis.coding.dimension import Coded, CodingDimension
+from analysis.schema import Column, Table
 from analysis.errors import BuildError
 
 LEVEL_CHARS = ("自治区", "市", "区", "县", "旗", "盟", "省")
@@ -179,3 +181,61 @@ def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, p
     if not out:
         raise BuildError(f"{where}: empty department list {text!r}.")
     return out
+
+
+# ---------------------------------------------------------------- the dimension
+TABLE = Table("assignments", "assignments.csv", "extract", "one department named for an action", (
+    Column("action_id", "str", "the action"),
+    Column("jurisdiction", "str", "its plan"),
+    Column("department", "str", "the name as the plan means it, elided prefix restored (`区科协`, `市委宣传部`), "
+                                "in its canonical spelling (codebook `canonical_names`)"),
+    Column("printed", "str", "the name as printed (`科协`, `宣传部`); equals `text[start:end]`"),
+    Column("category", "str", "codebook category id"),
+    Column("collective", "bool", "True for `各责任单位`, `各镇街道`: categories of their own, not departments"),
+    Column("role", "str", "`lead`, `cooperating` (where the plan distinguishes them), `responsible` (where it "
+                          "does not)"),
+    Column("open_ended", "bool", "the list it comes from ends in `等`"),
+    Column("source", "str", "`parenthesis` (the list closing the action, or lines right after it) or "
+                            "`division_block` (a task's 分工, shared by the task's actions)"),
+    Column("start", "int", "offset of the printed name", "text"),
+    Column("end", "int", "end of the printed name", "text"),
+))
+
+
+class DepartmentsDimension(CodingDimension):
+    """Who carries each action: the department lists segmentation found, parsed and coded by category."""
+
+    name = "departments"
+    table = TABLE
+    codebook_section = ("categories", "party_organs", "canonical_names", "list_closings", "open_ended_markers")
+    action_columns = (
+        Column("n_departments", "int", "departments assigned (collective units not counted)"),
+        Column("n_collective", "int", "collective units assigned (`各责任单位`, `各镇街道`)"),
+        Column("open_ended", "bool", "the list ends in `等`"),
+        Column("roles", "str", "roles present, `+`-joined in the order lead, cooperating, responsible"),
+    )
+
+    def code(self, text: str, units, codebook: Codebook, context) -> "Coded":
+        out = Coded()
+        parsed: dict[tuple[int, int], list[Mention]] = {}  # a task's 分工 is shared by its actions: parse once
+        for u in units:
+            mentions: list[Mention] = []
+            for ls in u.lists:
+                key = (ls.start, ls.end)
+                if key not in parsed:
+                    parsed[key] = parse_list(text[ls.start:ls.end], ls.start, codebook, context.level_char,
+                                             context.places, context.where(ls.start, text))
+                mentions += parsed[key]
+            source = u.lists[0].source if u.lists else "parenthesis"
+            for m in mentions:
+                out.rows.append({
+                    "action_id": u.action_id, "jurisdiction": u.jurisdiction, "department": m.department,
+                    "printed": m.printed, "category": m.category, "collective": m.collective, "role": m.role,
+                    "open_ended": m.open_ended, "start": m.start, "end": m.end, "source": source})
+            roles = [r for r in ("lead", "cooperating", "responsible") if any(m.role == r for m in mentions)]
+            out.action_values[u.action_id] = {
+                "n_departments": sum(1 for m in mentions if not m.collective),
+                "n_collective": sum(1 for m in mentions if m.collective),
+                "open_ended": any(m.open_ended for m in mentions),
+                "roles": "+".join(roles)}
+        return out

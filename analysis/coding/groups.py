@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from analysis.coding.codebook import Codebook
+from analysis.coding.dimension import Coded, CodingDimension
+from analysis.schema import Column, Table
 
 
 _REGEX_CACHE: dict[str, tuple[re.Pattern, dict[str, str]]] = {}
@@ -46,3 +48,40 @@ def group_of(headings: list[str], codebook: Codebook) -> str:
         if g:
             return g
     return ""
+
+
+# ---------------------------------------------------------------- the dimension
+TABLE = Table("group_mentions", "group_mentions.csv", "extract", "one mention of a target group in an action", (
+    Column("action_id", "str", "the action"),
+    Column("jurisdiction", "str", "its plan"),
+    Column("group", "str", "codebook group id"),
+    Column("term", "str", "the term as found (longest term wins: `农民工` is a workers mention)"),
+    Column("start", "int", "offset of the term", "text"),
+    Column("end", "int", "end of the term", "text"),
+), notes="A mention is a word, not a commitment: many youth mentions are names of contests and programmes "
+         "(`全国青少年科技创新大赛`). Read mention rates as attention in the text, dedicated actions as "
+         "commitments.")
+
+
+class GroupsDimension(CodingDimension):
+    """Every mention of a target group in an action's text (the vocabulary view of coverage).
+
+    The *structural* view -- the group line an action belongs to, ``group`` in
+    ``actions.csv`` -- comes from the headings and is set by segmentation
+    (:func:`group_of`).
+    """
+
+    name = "groups"
+    table = TABLE
+    codebook_section = ("groups", "not_mentions", "group_heading_keywords")
+    action_columns = (Column("n_group_mentions", "int", "rows in group_mentions.csv"),)
+
+    def code(self, text: str, units, codebook: Codebook, context) -> Coded:
+        out = Coded()
+        for u in units:
+            found = find_terms(text[u.start:u.end], codebook)
+            for s, e, term, g in found:
+                out.rows.append({"action_id": u.action_id, "jurisdiction": u.jurisdiction, "group": g,
+                                 "term": term, "start": u.start + s, "end": u.start + e})
+            out.action_values[u.action_id] = {"n_group_mentions": len(found)}
+        return out

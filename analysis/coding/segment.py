@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.coding.codebook import Codebook
-from analysis.coding.departments import ROLE_PREFIX_RE, Mention, looks_like_list, parse_list
-from analysis.coding.groups import find_terms, group_of
+from analysis.coding.departments import ROLE_PREFIX_RE, looks_like_list
+from analysis.coding.dimension import ActionUnit, CodingContext, CodingDimension, ListSpan
+from analysis.coding.groups import group_of
+from analysis.coding.registry import DIMENSIONS
 from analysis.corpus.structure import Line, Node, is_heading_paragraph, opening_sentence, parse
-from analysis.coding.commitments import find_targets
 
 CONTEXT_RE = re.compile(r"前言|背景|意义|指导思想|指导方针|基本原则|总体要求|总则|(^|[和与及])(发展|工作|总体|主要)?目标($|[和与及])")
 SAFEGUARD_RE = re.compile(r"组织实施|保障")
@@ -45,16 +46,29 @@ class Unit:
     end: int  # end of its last line (department parenthesis included)
     path_nodes: list[Node]
     group_headings: list[str]
-    division: list[Mention] = field(default_factory=list)
+    division: list[ListSpan] = field(default_factory=list)
 
 
 @dataclass
 class Tables:
+    """One plan's rows: ``actions``, ``sections`` and, by table name, the rows of every coding dimension
+    (``coded["assignments"]``, ``coded["group_mentions"]``, ``coded["targets"]`` …)."""
+
     actions: list[dict] = field(default_factory=list)
-    assignments: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    targets: list[dict] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)
+    coded: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def assignments(self) -> list[dict]:
+        return self.coded.get("assignments", [])
+
+    @property
+    def mentions(self) -> list[dict]:
+        return self.coded.get("group_mentions", [])
+
+    @property
+    def targets(self) -> list[dict]:
+        return self.coded.get("targets", [])
 
 
 def part_of(heading: str) -> str:
@@ -84,15 +98,10 @@ def trailing_parenthesis(text: str) -> tuple[int, int] | None:
 
 
 class _Extractor:
-    def __init__(self, jurisdiction: str, text: str, codebook: Codebook, level_char: str,
-                 places: tuple[str, ...]):
-        self.j, self.text, self.cb, self.level_char, self.places = jurisdiction, text, codebook, level_char, places
+    def __init__(self, jurisdiction: str, text: str, codebook: Codebook):
+        self.j, self.text, self.cb = jurisdiction, text, codebook
         self.units: list[Unit] = []
         self.sections: list[dict] = []
-
-    def where(self, offset: int) -> str:
-        line = self.text.count("\n", 0, offset) + 1
-        return f"{self.j} (normalised text line {line})"
 
     # -- collection -------------------------------------------------------------
     def run(self) -> None:
@@ -135,11 +144,8 @@ class _Extractor:
                                    path, [n.title for n in path + [node]]))
 
     def task_block(self, node: Node, parts: dict[str, Node]) -> None:
-        division: list[Mention] = []
         div = parts["分工"]
-        div_lines = self._after_title(div) + div.paragraphs
-        for ln in div_lines:
-            division += parse_list(ln.text, ln.start, self.cb, self.level_char, self.places, self.where(ln.start))
+        division = [ListSpan(ln.start, ln.end, "division_block") for ln in self._after_title(div) + div.paragraphs]
         meas = parts["措施"]
         lines = self._after_title(meas) + meas.paragraphs
         path = meas.ancestors() + [meas]
@@ -160,15 +166,21 @@ class _Extractor:
             a += 1
         return [Line(a, node.line.end, self.text[a:node.line.end])] if a < node.line.end else []
 
-    # -- tables -----------------------------------------------------------------
-    def tables(self) -> Tables:
-        t = Tables()
+    # -- units -------------------------------------------------------------------
+    def action_units(self) -> tuple[list[dict], list[ActionUnit]]:
+        """The core row of every action (``actions.csv`` without the dimensions' columns) and its unit.
+
+        Here the end of an action's own text is found: a department list that
+        closes it (a parenthesis on its last line, or ``牵头单位：…`` lines after
+        it) is cut off and handed to the coding dimensions as a :class:`ListSpan`.
+        """
+        rows, units = [], []
         for seq, u in enumerate(self.units, start=1):
             aid = f"{self.j}-{seq:03d}"
             end = u.end
             last_line_start = self.text.rfind("\n", 0, end) + 1
             last_line = self.text[last_line_start:end]
-            mentions: list[Mention] = list(u.division)
+            lists: list[ListSpan] = list(u.division)
             dept_text, dept_start, dept_end, closing = "", None, None, ""
             par = trailing_parenthesis(last_line)
             if par and last_line_start + par[0] >= u.start:
@@ -176,7 +188,7 @@ class _Extractor:
                 if looks_like_list(inner, self.cb):
                     a, b = last_line_start + par[0], last_line_start + par[1]
                     dept_text, dept_start, dept_end = self.text[a:b], a, b
-                    mentions = parse_list(inner, a + 1, self.cb, self.level_char, self.places, self.where(a))
+                    lists = [ListSpan(a + 1, b - 1, "parenthesis")]
                     closing = next((c for c in self.cb.list_closings if inner.rstrip("。").endswith(c)), "")
                     end = a
             elif ROLE_PREFIX_RE.match(last_line) and last_line_start > u.start:
@@ -188,52 +200,30 @@ class _Extractor:
                         a = prev_start
                     else:
                         break
-                mentions = []
+                lists = []
                 for ln_start in [a] + [i + 1 for i in range(a, end) if self.text[i] == "\n"]:
                     ln_end = self.text.find("\n", ln_start, end)
-                    ln_end = end if ln_end < 0 else ln_end
-                    mentions += parse_list(self.text[ln_start:ln_end], ln_start, self.cb, self.level_char,
-                                           self.places, self.where(ln_start))
+                    lists.append(ListSpan(ln_start, end if ln_end < 0 else ln_end, "parenthesis"))
                 dept_text, dept_start, dept_end, closing = self.text[a:end], a, end, "role_lines"
                 end = a
-            if u.division:
+            if u.division and lists and lists[0].source == "division_block":
                 closing = "division_block"
             while end > u.start and self.text[end - 1] in " \n":
                 end -= 1
             body = self.text[u.start:end]
-            group = group_of(u.group_headings, self.cb)
-            roles = [r for r in ("lead", "cooperating", "responsible") if any(m.role == r for m in mentions)]
-            t.actions.append({
+            rows.append({
                 "action_id": aid, "jurisdiction": self.j, "seq": seq, "kind": u.kind, "unit": u.unit,
                 "path": " > ".join(n.heading for n in u.path_nodes),
                 "number": u.node.number if u.unit in ("numbered_item", "safeguard_item") else "",
-                "title": u.title, "text": body, "group": group, "start": u.start, "end": end,
-                "n_chars": len(body),
+                "title": u.title, "text": body, "group": group_of(u.group_headings, self.cb),
+                "start": u.start, "end": end, "n_chars": len(body),
                 "departments_text": dept_text if dept_text else "",
                 "departments_start": dept_start if dept_start is not None else "",
                 "departments_end": dept_end if dept_end is not None else "",
                 "list_closing": closing,
-                "n_departments": sum(1 for m in mentions if not m.collective),
-                "n_collective": sum(1 for m in mentions if m.collective),
-                "open_ended": any(m.open_ended for m in mentions),
-                "roles": "+".join(roles),
             })
-            for m in mentions:
-                t.assignments.append({
-                    "action_id": aid, "jurisdiction": self.j, "department": m.department,
-                    "printed": m.printed, "category": m.category, "collective": m.collective, "role": m.role,
-                    "open_ended": m.open_ended, "start": m.start, "end": m.end,
-                    "source": "division_block" if u.division else "parenthesis",
-                })
-            for s, e, term, g in find_terms(body, self.cb):
-                t.mentions.append({"action_id": aid, "jurisdiction": self.j, "group": g, "term": term,
-                                   "start": u.start + s, "end": u.start + e})
-            for tg in find_targets(body, self.cb, u.start):
-                t.targets.append({"action_id": aid, "jurisdiction": self.j, "span": tg.span,
-                                  "value": tg.value, "unit": tg.unit, "qualifier": tg.qualifier, "per": tg.per,
-                                  "year": tg.year, "start": tg.start, "end": tg.end})
-        t.sections = self._section_rows()
-        return t
+            units.append(ActionUnit(aid, self.j, u.kind, u.start, end, tuple(u.group_headings), tuple(lists)))
+        return rows, units
 
     def _section_rows(self) -> list[dict]:
         """One row per heading; ``context_*`` spans its own text that is not part of an action.
@@ -264,9 +254,30 @@ class _Extractor:
         return rows
 
 
-def extract(jurisdiction: str, text: str, codebook: Codebook, level_char: str,
-            places: tuple[str, ...] = ()) -> Tables:
-    """All four tables (and the section table) for one normalised plan."""
-    ex = _Extractor(jurisdiction, text, codebook, level_char, places)
+def segment(jurisdiction: str, text: str, codebook: Codebook) -> tuple[list[dict], list[ActionUnit], list[dict]]:
+    """Segment one normalised plan: ``(action rows, action units, section rows)`` (module docstring's rules)."""
+    ex = _Extractor(jurisdiction, text, codebook)
     ex.run()
-    return ex.tables()
+    rows, units = ex.action_units()
+    return rows, units, ex._section_rows()
+
+
+def extract(jurisdiction: str, text: str, codebook: Codebook, level_char: str = "",
+            places: tuple[str, ...] = (), dimensions: tuple[CodingDimension, ...] | None = None,
+            context: CodingContext | None = None) -> Tables:
+    """Segment one normalised plan and code it along every dimension (default: the registry's).
+
+    *level_char* and *places* complete elided department names (see
+    :class:`~analysis.coding.dimension.CodingContext`); pass *context* instead to
+    set how messages point at the raw file.
+    """
+    dimensions = DIMENSIONS if dimensions is None else dimensions
+    ctx = context or CodingContext(jurisdiction, level_char, places)
+    rows, units, sections = segment(jurisdiction, text, codebook)
+    t = Tables(actions=rows, sections=sections)
+    for dim in dimensions:
+        coded = dim.code(text, units, codebook, ctx)
+        t.coded[dim.table.name] = coded.rows
+        for row in rows:
+            row.update(coded.action_values.get(row["action_id"], {}))
+    return t

@@ -11,23 +11,11 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, schema
+from analysis.pipeline import catalog
 
-#: Files of data/processed the comparisons read (name -> file).
-TABLE_FILES = {
-    "documents": "documents.csv", "actions": "actions.csv", "assignments": "assignments.csv",
-    "group_mentions": "group_mentions.csv", "targets": "targets.csv", "sections": "sections.csv",
-    "clusters": "clusters.csv", "cluster_terms": "cluster_terms.csv", "cluster_summary": "cluster_summary.csv",
-    "cluster_plans": "cluster_plans.csv", "cluster_quality": "cluster_quality.csv",
-    "reuse_summary": "reuse_summary.csv",
-    "alignment": "alignment.csv", "jurisdiction_similarity": "jurisdiction_similarity.csv",
-    "keyness": "keyness.csv", "reuse_passages": "reuse_passages.csv", "reuse_matrix": "reuse_matrix.csv",
-}
-#: Columns always read as text (ids and codes must never become numbers or NaN-floats).
-_TEXT_COLUMNS = {"action_id", "jurisdiction", "other_jurisdiction", "jurisdiction_a", "jurisdiction_b",
-                 "group", "department", "category", "role", "kind", "unit", "term", "label", "title", "text",
-                 "match_action_id", "per", "qualifier", "name_zh", "name_en", "level", "issued", "scope",
-                 "jurisdictions", "printed", "source", "measure"}
+#: Files of data/processed the comparisons read (name -> file), from :mod:`analysis.pipeline.catalog`.
+TABLE_FILES = {name: table.file for name, table in catalog.TABLES.items()}
 
 
 def processed_dir(processed: Path | str | None = None) -> Path:
@@ -35,16 +23,18 @@ def processed_dir(processed: Path | str | None = None) -> Path:
 
 
 def read_table(name: str, processed: Path | str | None = None) -> pd.DataFrame:
-    """One table of ``data/processed`` by name (see :data:`TABLE_FILES`), ids read as text.
+    """One table of ``data/processed`` by name (see :mod:`analysis.schema`), text columns read as text.
 
     Empty cells stay NaN (an empty ``group`` means "no group line"); booleans
     written as ``True``/``False`` come back as booleans.
     """
-    path = processed_dir(processed) / TABLE_FILES.get(name, name)
+    known = catalog.TABLES.get(name)
+    path = processed_dir(processed) / (known.file if known else name)
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis build` first.")
     head = pd.read_csv(path, nrows=0).columns
-    return pd.read_csv(path, dtype={c: "string" for c in head if c in _TEXT_COLUMNS}).pipe(_plain_strings)
+    text = set(schema.text_columns(known)) if known else set()
+    return pd.read_csv(path, dtype={c: "string" for c in head if c in text}).pipe(_plain_strings)
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:

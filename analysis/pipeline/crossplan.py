@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
 from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
+from analysis import schema
 from analysis.files import write_csv
 from analysis.textstats.keyness import keyness_table
 from analysis.textstats.reuse import MIN_CHARS, find_reuse
@@ -50,8 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_crossplan", "OUTPUT_FILES"]
 
 #: Files written by :func:`write_crossplan`, in writing order.
-OUTPUT_FILES = ["clusters", "cluster_terms", "cluster_summary", "cluster_plans", "cluster_quality", "alignment",
-                "jurisdiction_similarity", "keyness", "reuse_passages", "reuse_matrix", "reuse_summary"]
+OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "crossplan"]
 
 
 @dataclass(frozen=True)
@@ -253,5 +253,5 @@ def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
     result = compute_crossplan(corpus, params, progress)
     out = Path(out)
     for name in OUTPUT_FILES:
-        write_csv(result.tables[name], out / f"{name}.csv", float_format="%.15g")
+        write_csv(result.tables[name], out / schema.CORE_TABLES[name].file, float_format="%.15g")
     return result

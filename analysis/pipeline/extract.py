@@ -19,6 +19,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import paths
+from analysis.coding.registry import DIMENSIONS
+from analysis.pipeline import catalog
 from analysis.coding.segment import extract
 from analysis.coding.codebook import load_codebook
 from analysis.corpus.manifest import Document, load_errata, load_manifest
@@ -27,48 +29,37 @@ from analysis.coding.departments import level_char_for
 from analysis.coding.metadata import extract_metadata
 from analysis.corpus.normalization import normalize, raw_line
 
-ACTION_COLUMNS = ["action_id", "jurisdiction", "seq", "kind", "unit", "path", "number", "title", "text", "group",
-                  "start", "end", "n_chars", "departments_text", "departments_start", "departments_end",
-                  "list_closing", "n_departments", "n_collective", "open_ended", "roles", "n_targets",
-                  "n_group_mentions"]
-ASSIGNMENT_COLUMNS = ["action_id", "jurisdiction", "department", "printed", "category", "collective", "role",
-                      "open_ended", "source", "start", "end"]
-MENTION_COLUMNS = ["action_id", "jurisdiction", "group", "term", "start", "end"]
-TARGET_COLUMNS = ["action_id", "jurisdiction", "span", "value", "unit", "qualifier", "per", "year", "start", "end"]
-SECTION_COLUMNS = ["section_id", "jurisdiction", "level", "number", "title", "path", "part", "task_part", "start",
-                   "end", "context_start", "context_end", "n_actions"]
-QA_COLUMNS = ["document", "kind", "line", "offset", "count", "snippet", "action"]
-DOCUMENT_COLUMNS = ["jurisdiction", "name_zh", "name_en", "level", "province", "file", "sha256", "encoding",
-                    "title", "issuer", "doc_number", "issued", "published", "period_start", "period_end",
-                    "literacy_target_pct", "literacy_target_year", "literacy_target_qualifier",
-                    "literacy_baseline_pct", "literacy_baseline_year", "n_chars", "n_actions", "n_safeguards",
-                    "operative_chars", "assigns_departments"]
-
-
 @dataclass
 class Dataset:
-    """Everything extracted from the raw folder, before cross-plan analysis."""
+    """Everything extracted from the raw folder, before cross-plan analysis.
+
+    ``documents``, ``actions``, ``sections``, ``qa`` are the core tables;
+    ``coded`` holds each coding dimension's table by name (``coded["assignments"]``
+    …), also reachable as attributes (``dataset.assignments``, ``dataset.mentions``
+    for ``group_mentions``, ``dataset.targets``); ``texts`` the normalised text of
+    each plan; ``warnings`` what the build reports at its end.
+    """
 
     documents: pd.DataFrame
     texts: dict[str, str]
     actions: pd.DataFrame
-    assignments: pd.DataFrame
-    mentions: pd.DataFrame
-    targets: pd.DataFrame
     sections: pd.DataFrame
     qa: pd.DataFrame
+    coded: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        coded = self.__dict__.get("coded", {})
+        key = "group_mentions" if name == "mentions" else name
+        if key in coded:
+            return coded[key]
+        raise AttributeError(f"Dataset has no attribute or coded table {name!r}")
 
 
 def places_of(name_zh: str) -> tuple[str, ...]:
     """Place names inside a jurisdiction's Chinese name (烟台市芝罘区 -> 烟台, 芝罘)."""
     parts = re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh)
     return tuple(p for p in parts if len(p) >= 2)
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    return df
 
 
 def process_document(doc: Document, errata: list, codebook_path: Path | None = None) -> dict:
@@ -87,15 +78,6 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
             warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
                             "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
     tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
-    n_tg: dict[str, int] = {}
-    n_me: dict[str, int] = {}
-    for t in tables.targets:
-        n_tg[t["action_id"]] = n_tg.get(t["action_id"], 0) + 1
-    for m in tables.mentions:
-        n_me[m["action_id"]] = n_me.get(m["action_id"], 0) + 1
-    for a in tables.actions:
-        a["n_targets"] = n_tg.get(a["action_id"], 0)
-        a["n_group_mentions"] = n_me.get(a["action_id"], 0)
     n_act = sum(1 for a in tables.actions if a["kind"] == "action")
     doc_row = {
         "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
@@ -106,8 +88,7 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         "assigns_departments": any(not x["collective"] for x in tables.assignments),
     }
     return {"text": text, "doc": doc_row, "qa": qa, "warnings": warnings, "actions": tables.actions,
-            "assignments": tables.assignments, "mentions": tables.mentions, "targets": tables.targets,
-            "sections": tables.sections}
+            "sections": tables.sections, "coded": tables.coded}
 
 
 #: Below this many documents the build runs in one process (start-up costs more than it saves).
@@ -141,11 +122,12 @@ def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: b
             bar.update()
     bar.close()
     cat = lambda key: [row for r in results for row in r[key]]  # noqa: E731
-    return Dataset(_frame([r["doc"] for r in results], DOCUMENT_COLUMNS),
-                  {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
-                  _frame(cat("actions"), ACTION_COLUMNS), _frame(cat("assignments"), ASSIGNMENT_COLUMNS),
-                  _frame(cat("mentions"), MENTION_COLUMNS), _frame(cat("targets"), TARGET_COLUMNS),
-                  _frame(cat("sections"), SECTION_COLUMNS), _frame(cat("qa"), QA_COLUMNS),
-                  [w for r in results for w in r["warnings"]])
+    frame = catalog.frame
+    coded = {d.table.name: frame([row for r in results for row in r["coded"][d.table.name]], d.table.name)
+             for d in DIMENSIONS}
+    return Dataset(frame([r["doc"] for r in results], "documents"),
+                   {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
+                   frame(cat("actions"), "actions"), frame(cat("sections"), "sections"),
+                   frame(cat("qa"), "qa_report"), coded, [w for r in results for w in r["warnings"]])
 
 

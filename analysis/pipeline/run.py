@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from analysis import paths
+from analysis.pipeline import catalog
 from analysis.files import staged_dir, write_csv, write_text
 from analysis.pipeline.extract import Dataset, extract_corpus
 
@@ -19,13 +20,9 @@ def write_dataset(c: Dataset, out: Path) -> None:
     """Write the per-document tables of *c* into the (staging) folder *out*."""
     for j, text in c.texts.items():
         write_text(text, paths.text_dir(out) / f"{j}.txt")
-    write_csv(c.documents, out / "documents.csv")
-    write_csv(c.qa, out / "qa_report.csv")
-    write_csv(c.actions, out / "actions.csv")
-    write_csv(c.assignments, out / "assignments.csv")
-    write_csv(c.mentions, out / "group_mentions.csv")
-    write_csv(c.targets, out / "targets.csv")
-    write_csv(c.sections, out / "sections.csv")
+    tables = {"documents": c.documents, "qa_report": c.qa, "actions": c.actions, **c.coded, "sections": c.sections}
+    for name, df in tables.items():
+        write_csv(df, out / catalog.table(name).file)
 
 
 def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: Path | None = None,

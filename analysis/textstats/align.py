@@ -40,12 +40,12 @@ import pandas as pd
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
+from analysis import schema
+
 __all__ = ["align_actions", "plan_similarity", "ALIGN_COLUMNS", "PLAN_SIMILARITY_COLUMNS", "MATCH_THRESHOLD"]
 
-ALIGN_COLUMNS = ["action_id", "jurisdiction", "other_jurisdiction", "match_action_id", "similarity", "rank",
-                 "mutual"]
-PLAN_SIMILARITY_COLUMNS = ["jurisdiction", "other_jurisdiction", "n_actions", "n_actions_other",
-                           "mean_best_similarity", "share_matched", "centroid_cosine", "rank"]
+ALIGN_COLUMNS = schema.columns("alignment")
+PLAN_SIMILARITY_COLUMNS = schema.columns("jurisdiction_similarity")
 
 #: Default similarity above which a best match counts as a counterpart in
 #: ``share_matched``: just above the highest best-match similarity between two

@@ -36,10 +36,11 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import chdtrc
 
+from analysis import schema
+
 __all__ = ["count_matrix", "keyness_table", "KEYNESS_COLUMNS"]
 
-KEYNESS_COLUMNS = ["jurisdiction", "rank", "term", "count_target", "count_reference", "total_target",
-                   "total_reference", "g2", "chi2", "p_value", "log_ratio"]
+KEYNESS_COLUMNS = schema.columns("keyness")
 
 
 def count_matrix(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],

@@ -1,0 +1,54 @@
+"""The catalogue of every table the build writes: the core tables of :mod:`analysis.schema` and the
+tables of the registered coding dimensions (:mod:`analysis.coding.registry`), with ``actions.csv``
+extended by each dimension's per-action columns.
+
+Order: the per-plan tables (documents, actions, one table per dimension, sections, QA report),
+then the cross-plan tables.  Everything that writes, reads or documents a table asks here.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis import schema
+from analysis.coding.registry import DIMENSIONS
+from analysis.schema import Table
+
+
+def _catalog() -> dict[str, Table]:
+    core = schema.CORE_TABLES
+    actions = core["actions"]
+    actions = replace(actions, columns=actions.columns + tuple(c for d in DIMENSIONS for c in d.action_columns))
+    out = {"documents": core["documents"], "actions": actions}
+    out.update({d.table.name: d.table for d in DIMENSIONS})
+    out.update({n: t for n, t in core.items() if n not in out})
+    return out
+
+
+#: Every output table by name.
+TABLES: dict[str, Table] = _catalog()
+
+
+def table(name: str) -> Table:
+    """The table called *name* (``KeyError`` naming the known tables otherwise)."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"no table {name!r}; known: {', '.join(TABLES)}") from None
+
+
+def columns(name: str) -> list[str]:
+    """Column names of table *name*, in order."""
+    return table(name).column_names
+
+
+def frame(rows, name: str):
+    """A DataFrame of *rows* with exactly the columns of table *name*."""
+    return schema.frame(rows, table(name))
+
+
+def data_dictionary() -> str:
+    """The data dictionary of every table (Markdown)."""
+    return schema.data_dictionary(TABLES.values())
+
+
+__all__ = ["TABLES", "table", "columns", "frame", "data_dictionary"]

@@ -1,0 +1,342 @@
+"""Every output table, described once: its file, what a row is, each column's type and meaning.
+
+This module holds the vocabulary (:class:`Table`, :class:`Column`) and the
+tables of the core stages: the documents, the actions as segmentation finds
+them, the sections, the QA report and the cross-plan tables.  Each coding
+dimension describes its own table, and the columns it adds to ``actions.csv``,
+in its own module (:mod:`analysis.coding.registry`);
+:mod:`analysis.pipeline.catalog` puts them together.  The build orders the
+columns of every table it writes by the catalogue, the readers
+(:func:`analysis.compare.read_table`) type the columns by it, the data
+dictionary in ``docs/`` is generated from it, and a test checks every written
+table against it.
+
+The conventions every table follows are :data:`CONVENTIONS`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+#: What holds for every table (the opening of the data dictionary).
+CONVENTIONS = (
+    "Every table is UTF-8 CSV with a header row and `\\n` line endings, rows sorted (plans in manifest order, "
+    "then reading order), so a rebuild gives the same bytes. Offsets are 0-based character offsets "
+    "`[start, end)`; an *evidence* column says which text it points into (the normalised "
+    "`text/<jurisdiction>.txt`, or the decoded raw file). Booleans are `True`/`False`; an empty cell means "
+    "*not stated* or *not applicable*, never zero.")
+
+#: Column types: how a column is written and read back.
+DTYPES = {
+    "str": "text (read as text even when it looks like a number)",
+    "int": "integer",
+    "float": "decimal number",
+    "bool": "True / False",
+    "date": "ISO date YYYY-MM-DD (text)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``name``, ``dtype`` (a key of :data:`DTYPES`), ``meaning``, and for offsets the
+    text they point into (``evidence``: ``"text"`` or ``"raw"``)."""
+
+    name: str
+    dtype: str
+    meaning: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One output table: ``name`` (how readers ask for it), ``file``, ``stage`` (``extract``: the
+    per-plan pass; ``crossplan``: the cross-plan stage), ``row`` (what one row is), ``notes``."""
+
+    name: str
+    file: str
+    stage: str
+    row: str
+    columns: tuple[Column, ...]
+    notes: str = ""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _cols(*specs: tuple) -> tuple[Column, ...]:
+    return tuple(Column(*s) for s in specs)
+
+
+_TABLES: list[Table] = [
+    Table("documents", "documents.csv", "extract", "one plan", _cols(
+        ("jurisdiction", "str", "the plan's id (manifest)"),
+        ("name_zh", "str", "its jurisdiction's Chinese name (manifest)"),
+        ("name_en", "str", "its English name (manifest)"),
+        ("level", "str", "administrative level (manifest)"),
+        ("province", "str", "province (manifest; may be empty)"),
+        ("file", "str", "the raw file (manifest)"),
+        ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
+        ("encoding", "str", "encoding detected in the raw file"),
+        ("title", "str", "the plan's title, from the notice that issues it (`现将《…》印发`), else its title line"),
+        ("issuer", "str", "signature above the issue date (several issuers joined by `、`)"),
+        ("doc_number", "str", "document number as printed (`平政字〔2022〕21号`); empty where none"),
+        ("issued", "date", "date under the issuer's signature"),
+        ("published", "date", "date the web page states (`发布日期`), if any"),
+        ("period_start", "int", "first year the plan covers (from the title: `（2021—2025年）`, `十四五`, "
+                                "`2020年…工作要点`)"),
+        ("period_end", "int", "last year the plan covers"),
+        ("literacy_target_pct", "float", "the share of citizens with science literacy the plan aims at (percent)"),
+        ("literacy_target_year", "int", "the year by which it aims at it"),
+        ("literacy_target_qualifier", "str", "`over` (超过), `reach` (达到), `at_least` (…以上)"),
+        ("literacy_baseline_pct", "float", "the starting share it states for its own jurisdiction"),
+        ("literacy_baseline_year", "int", "the year of that starting share"),
+        ("n_chars", "int", "characters in the normalised text"),
+        ("n_actions", "int", "rows of kind `action` in actions.csv"),
+        ("n_safeguards", "int", "rows of kind `safeguard` in actions.csv"),
+        ("operative_chars", "int", "characters in all its actions and safeguards (the denominator of text "
+                                   "shares)"),
+        ("assigns_departments", "bool", "whether the plan names departments for its actions (False: *not "
+                                        "assigned*)"),
+    )),
+    Table("actions", "actions.csv", "extract", "one action or safeguard", _cols(
+        ("action_id", "str", "`<jurisdiction>-<seq:03d>`; joins every other table"),
+        ("jurisdiction", "str", "the plan"),
+        ("seq", "int", "position in the plan's reading order, from 1"),
+        ("kind", "str", "`action`, or `safeguard` (items of the 组织实施/保障 section)"),
+        ("unit", "str", "how it was found: `numbered_item`, `heading_paragraph`, `task_measure`, "
+                        "`safeguard_item`"),
+        ("path", "str", "headings above it, ` > `-separated"),
+        ("number", "str", "its own numbering marker, for numbered items"),
+        ("title", "str", "heading line, or opening sentence up to the first `。`"),
+        ("text", "str", "the action's text without its department list; equals `text/<j>.txt[start:end]`"),
+        ("group", "str", "key target group whose action line it belongs to (empty: none)"),
+        ("start", "int", "offset where `text` starts", "text"),
+        ("end", "int", "offset where `text` ends", "text"),
+        ("n_chars", "int", "length of `text`"),
+        ("departments_text", "str", "the department list as printed"),
+        ("departments_start", "int", "offset where the department list starts", "text"),
+        ("departments_end", "int", "offset where the department list ends", "text"),
+        ("list_closing", "str", "how the list closes: `按职责分工负责`, `负责`, empty (no formula), `role_lines` "
+                                "(`牵头单位：…` lines) or `division_block` (a task's 分工)"),
+    )),
+    Table("sections", "sections.csv", "extract", "one heading of a plan", _cols(
+        ("section_id", "str", "`<jurisdiction>-s<NNN>`"),
+        ("jurisdiction", "str", "the plan"),
+        ("level", "int", "heading level: 1 `一、`, 2 `（一）`, 3 `1.`, 4 `（1）`"),
+        ("number", "str", "the numbering marker as printed"),
+        ("title", "str", "the heading's title"),
+        ("path", "str", "headings above it"),
+        ("part", "str", "`context`, `operative` or `safeguard` (from its top-level section)"),
+        ("task_part", "str", "`objectives`, `measures`, `division` inside a task block"),
+        ("start", "int", "start of the section", "text"),
+        ("end", "int", "end of the section", "text"),
+        ("context_start", "int", "start of its own text that is not an action (an introduction, a task's "
+                                 "objectives, a division of work)", "text"),
+        ("context_end", "int", "end of that text", "text"),
+        ("n_actions", "int", "actions under it"),
+    )),
+    Table("qa_report", "qa_report.csv", "extract", "one thing normalisation did or found", _cols(
+        ("document", "str", "the plan"),
+        ("kind", "str", "`encoding`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
+                        "`export_artifact`, `traditional_script`, `width_unified`, `numeral_zero`, `numbering`, "
+                        "`suspect_*`"),
+        ("line", "int", "1-based line in the raw file", "raw"),
+        ("offset", "int", "0-based character offset in the decoded raw file", "raw"),
+        ("count", "int", "occurrences, for bulk changes"),
+        ("snippet", "str", "the text concerned"),
+        ("action", "str", "what was done, or what to do"),
+    )),
+    Table("clusters", "clusters.csv", "crossplan", "one clustered action (kind `action`)", _cols(
+        ("action_id", "str", "the action"),
+        ("jurisdiction", "str", "its plan"),
+        ("cluster", "int", "cluster number, 1 = largest (ties: the cluster whose first action comes first)"),
+        ("label", "str", "the cluster's three top c-TF-IDF terms joined by `、`"),
+    )),
+    Table("cluster_terms", "cluster_terms.csv", "crossplan", "one top term of a cluster", _cols(
+        ("cluster", "int", "cluster number"),
+        ("rank", "int", "1 = most characteristic term"),
+        ("term", "str", "a token that occurs in the cluster's actions"),
+        ("weight", "float", "class-based TF-IDF: (occurrences in the cluster / tokens in the cluster) × "
+                            "ln(1 + A / f), A the mean tokens per cluster, f the term's occurrences in all "
+                            "clusters"),
+        ("count", "int", "occurrences of the term in the cluster's actions"),
+    )),
+    Table("cluster_summary", "cluster_summary.csv", "crossplan", "one cluster", _cols(
+        ("cluster", "int", "cluster number"),
+        ("label", "str", "as in clusters.csv"),
+        ("n_actions", "int", "actions in the cluster"),
+        ("n_jurisdictions", "int", "plans with at least one action in it"),
+        ("jurisdictions", "str", "those plans, in corpus order, `;`-separated"),
+        ("scope", "str", "`shared_by_all` (every plan has an action in it), `unique` (one plan), `shared`"),
+    )),
+    Table("cluster_plans", "cluster_plans.csv", "crossplan", "one cluster and plan with actions in it", _cols(
+        ("cluster", "int", "cluster number"),
+        ("jurisdiction", "str", "the plan"),
+        ("n_actions", "int", "its actions in the cluster"),
+    )),
+    Table("cluster_quality", "cluster_quality.csv", "crossplan", "one number of clusters k tried", _cols(
+        ("k", "int", "number of clusters tried"),
+        ("silhouette", "float", "mean cosine silhouette of the k-means clustering with that k (−1…1)"),
+        ("chosen", "bool", "True for the k used"),
+        ("n_clustered", "int", "actions clustered"),
+        ("n_sample", "int", "actions k was chosen on"),
+        ("stability_seeds_ari", "float", "chosen row only: mean adjusted Rand index against re-clusterings "
+                                         "with other seeds"),
+        ("stability_bootstrap_ari", "float", "chosen row only: the same against clusterings of bootstrap "
+                                             "resamples"),
+    )),
+    Table("alignment", "alignment.csv", "crossplan", "one action and another plan: that plan's most similar "
+                                                     "action", _cols(
+        ("action_id", "str", "the action"),
+        ("jurisdiction", "str", "its plan"),
+        ("other_jurisdiction", "str", "another plan"),
+        ("match_action_id", "str", "that plan's most similar action (ties: the earlier action)"),
+        ("similarity", "float", "cosine of the two actions' word TF-IDF vectors (0…1)"),
+        ("rank", "int", "rank of the other plan among the action's other plans by similarity"),
+        ("mutual", "bool", "the match's own best match in this action's plan is this action"),
+    )),
+    Table("jurisdiction_similarity", "jurisdiction_similarity.csv", "crossplan",
+          "one ordered pair of plans (A = jurisdiction, B = other_jurisdiction)", _cols(
+              ("jurisdiction", "str", "plan A"),
+              ("other_jurisdiction", "str", "plan B"),
+              ("n_actions", "int", "rows of A aligned (actions and safeguards)"),
+              ("n_actions_other", "int", "rows of B aligned"),
+              ("mean_best_similarity", "float", "mean over A's actions of the similarity of their best match in "
+                                                "B (directional: how well B covers A)"),
+              ("share_matched", "float", "share of A's actions whose best match in B reaches `match_threshold`"),
+              ("centroid_cosine", "float", "cosine of the mean TF-IDF vectors of A and B (symmetric)"),
+              ("rank", "int", "B's rank among A's other plans by `mean_best_similarity`"),
+          )),
+    Table("keyness", "keyness.csv", "crossplan", "one distinctive term of a plan", _cols(
+        ("jurisdiction", "str", "the plan (the target)"),
+        ("rank", "int", "1 = most distinctive (highest `g2`; ties by term)"),
+        ("term", "str", "the term"),
+        ("count_target", "int", "occurrences in the plan"),
+        ("count_reference", "int", "occurrences in all other plans together"),
+        ("total_target", "int", "tokens of the plan"),
+        ("total_reference", "int", "tokens of all other plans"),
+        ("g2", "float", "log-likelihood ratio G² of the 2×2 table, positive for terms relatively more frequent "
+                        "in the plan"),
+        ("chi2", "float", "Pearson's chi-square of the same table, same sign"),
+        ("p_value", "float", "of G² under chi-square with 1 degree of freedom"),
+        ("log_ratio", "float", "effect size: log₂ of the ratio of relative frequencies, 0.5 for a zero count"),
+    )),
+    Table("reuse_passages", "reuse_passages.csv", "crossplan", "one maximal passage two plans share verbatim",
+          _cols(
+              ("jurisdiction_a", "str", "plan A (before B in corpus order)"),
+              ("start_a", "int", "start of the passage in A's text", "text"),
+              ("end_a", "int", "end of the passage in A's text", "text"),
+              ("jurisdiction_b", "str", "plan B"),
+              ("start_b", "int", "start of the passage in B's text", "text"),
+              ("end_b", "int", "end of the passage in B's text", "text"),
+              ("length", "int", "passage length in characters"),
+              ("text", "str", "the passage"),
+          )),
+    Table("reuse_matrix", "reuse_matrix.csv", "crossplan", "one ordered pair of plans with some reuse", _cols(
+        ("jurisdiction", "str", "plan A"),
+        ("other_jurisdiction", "str", "plan B"),
+        ("shared_chars", "int", "characters of A's operative text covered by passages shared with B"),
+        ("operative_chars", "int", "characters of A's operative text"),
+        ("share", "float", "`shared_chars / operative_chars`"),
+        ("rank", "int", "B's rank among A's sources by `shared_chars`"),
+    )),
+    Table("reuse_summary", "reuse_summary.csv", "crossplan", "one plan", _cols(
+        ("jurisdiction", "str", "the plan"),
+        ("operative_chars", "int", "characters of its operative text"),
+        ("shared_chars_any", "int", "characters of it found in any other plan"),
+        ("share_any", "float", "their share"),
+        ("n_sources", "int", "its rows in reuse_matrix.csv"),
+    )),
+]
+
+#: The core tables by name (the coding dimensions' tables are added by :mod:`analysis.pipeline.catalog`).
+CORE_TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
+
+
+def columns(name: str) -> list[str]:
+    """Column names of core table *name*, in order."""
+    try:
+        return CORE_TABLES[name].column_names
+    except KeyError:
+        raise KeyError(f"no core table {name!r}; known: {', '.join(CORE_TABLES)}") from None
+
+
+def text_columns(table: Table) -> list[str]:
+    """Columns of *table* that are read back as text (``str`` and ``date``)."""
+    return [c.name for c in table.columns if c.dtype in ("str", "date")]
+
+
+def frame(rows: Iterable[Mapping] | None, table: Table):
+    """A DataFrame of *rows* with exactly the columns of *table*, in schema order."""
+    import pandas as pd
+
+    return pd.DataFrame(list(rows or []), columns=table.column_names)
+
+
+def check_table(df, table: Table) -> list[str]:
+    """Problems of *df* as *table*: wrong columns, or values that do not fit a column's type."""
+    import pandas as pd
+
+    t = table
+    problems = []
+    if list(df.columns) != t.column_names:
+        problems.append(f"{t.file}: columns {list(df.columns)} differ from the schema's {t.column_names}")
+        return problems
+    for c in t.columns:
+        s = df[c.name].dropna()
+        if c.dtype == "int":
+            bad = s[~s.map(lambda v: float(v).is_integer() if _number(v) else False)]
+        elif c.dtype == "float":
+            bad = s[~s.map(_number)]
+        elif c.dtype == "bool":
+            bad = s[~s.map(lambda v: v in (True, False) or str(v) in ("True", "False"))]
+        elif c.dtype == "date":
+            bad = s[~s.astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
+        else:
+            bad = pd.Series([], dtype=object)
+        if len(bad):
+            problems.append(f"{t.file}: column {c.name} ({c.dtype}) holds {bad.iloc[0]!r}")
+    return problems
+
+
+def _number(v) -> bool:
+    try:
+        float(v)
+        return not isinstance(v, bool)
+    except (TypeError, ValueError):
+        return False
+
+
+def data_dictionary(tables: Iterable[Table]) -> str:
+    """The data dictionary (Markdown) of *tables* (the catalogue, :mod:`analysis.pipeline.catalog`)."""
+    tables = list(tables)
+    lines = ["# Data dictionary", "",
+             "Generated from the table schema (`analysis/schema.py` and each coding dimension's module) by "
+             "`python -m analysis docs`; do not edit by hand.", "",
+             CONVENTIONS, "",
+             "Column types: " + "; ".join(f"`{k}` {v}" for k, v in DTYPES.items()) + ".", "",
+             "## `text/<jurisdiction>.txt`", "",
+             "The normalised text of each plan, one paragraph per line. Every `text` evidence offset points "
+             "into it.", ""]
+    for stage, title in (("extract", "Tables of each plan"), ("crossplan", "Tables across plans")):
+        lines += [f"## {title}", ""]
+        for t in tables:
+            if t.stage != stage:
+                continue
+            lines += [f"### `{t.file}` — one row per {t.row}", "", "| column | type | meaning |", "|---|---|---|"]
+            for c in t.columns:
+                ev = f" *Evidence offset into the {'normalised' if c.evidence == 'text' else 'raw'} text.*" \
+                    if c.evidence else ""
+                lines.append(f"| `{c.name}` | {c.dtype} | {c.meaning}{ev} |")
+            if t.notes:
+                lines += ["", t.notes]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+__all__ = ["CONVENTIONS", "DTYPES", "Column", "Table", "CORE_TABLES", "columns", "text_columns", "frame",
+           "check_table", "data_dictionary"]
