@@ -23,6 +23,23 @@ def write_csv(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> None:
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=float_format)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Replace *path* with *data* unless it already holds exactly these bytes; True if written.
+
+    The file is written to a hidden temporary file next to it and renamed, so a
+    reader never sees half a file, and an unchanged file keeps its
+    modification time.
+    """
+    path = Path(path)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
 def write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:

@@ -36,9 +36,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import paths
+from analysis.coding.codebook import load_codebook
+from analysis.corpus.levels import prefix_for
+from analysis.corpus.manifest import MANIFEST_COLUMNS
 
 STYLES = ("zhifu", "pingyin", "chongqing", "shenzhen", "inner_mongolia")
-GROUPS = ("youth", "farmers", "workers", "elderly", "cadres", "community")
+_CODEBOOK = load_codebook()
+GROUPS = tuple(g.id for g in _CODEBOOK.groups)
+#: Terms the generator writes for each group (a weighted subset of the codebook's terms).
 GROUP_TERMS = {
     "youth": ["青少年"],
     "farmers": ["农民", "城郊居民", "农牧民"],
@@ -47,8 +52,9 @@ GROUP_TERMS = {
     "cadres": ["领导干部和公务员", "领导干部和公务员", "领导干部"],  # listed twice: twice as likely
     "community": ["社区居民"],
 }
-ALL_TERMS = sorted({t for ts in GROUP_TERMS.values() for t in ts} | {"农民工", "公务员"}, key=len, reverse=True)
-GROUP_KEYWORDS = ("科学素质", "科普", "行动")
+_TERM_GROUP = {term: g for term, g in _CODEBOOK.group_terms()}
+ALL_TERMS = sorted(_TERM_GROUP, key=len, reverse=True)
+GROUP_KEYWORDS = _CODEBOOK.group_heading_keywords
 MASS_ORGS = {"cast", "women_federation", "trade_union", "youth_league"}
 
 #: Formatting dimensions, each balanced over the plans of one corpus.  A
@@ -72,7 +78,6 @@ FORMATS: dict[str, tuple] = {
     # copied verbatim, as plans written from one template copy most of their text
     "rewrite": (0.0, 0.5, 1.0),
 }
-LEVEL_CHAR = {"district": "区", "county": "县", "prefecture-level city": "市"}
 
 #: Layout variants drawn per section, item or list, with their default rates.
 #: Each is a format issue #3's rules cover (see docs_scale.md); pass
@@ -146,7 +151,7 @@ def announced_group(title: str) -> str | None:
     found, rest = set(), title
     for t in ALL_TERMS:  # longest first, consumed, like the codebook's matcher
         if t in rest:
-            found.add(next((g for g, ts in GROUP_TERMS.items() if t in ts), "workers" if t == "农民工" else "cadres"))
+            found.add(_TERM_GROUP[t])
             rest = rest.replace(t, "\0")
     return sorted(found)[0] if len(found) == 1 else ("?" if found else None)
 
@@ -359,7 +364,7 @@ class PlanWriter:
         province, pref, stems = rng.choice(PLACES)
         stem = rng.choice(stems)
         self.level = fmt["level"]
-        self.lc = LEVEL_CHAR[self.level]
+        self.lc = prefix_for(self.level)
         self.stem = stem
         self.self_name = stem + self.lc
         self.name_zh = self.self_name if self.lc == "市" else f"{pref}市{self.self_name}"
@@ -813,7 +818,6 @@ def balanced(rng: random.Random, options: tuple, n: int) -> list:
 
 
 # --------------------------------------------------------------------------- the corpus
-MANIFEST_COLUMNS = ["jurisdiction", "file", "sha256", "name_zh", "name_en", "level", "province"]
 TRUTH_ACTION_COLUMNS = ["jurisdiction", "seq", "title", "group", "kind", "style", "unit", "variant"]
 PLAN_COLUMNS = ["jurisdiction", "file", "style", "encoding", "script", "pinyin", "newline", "brackets", "punctuation",
                 "arabic", "han", "indent", "blank_lines", "level", "elision", "closing", "placement", "rewrite",

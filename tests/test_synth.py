@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.pipeline.run import extract_corpus
+from analysis.corpus.levels import prefix_for
 from analysis.corpus.manifest import load_manifest
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.normalization import normalize
@@ -138,7 +139,7 @@ def test_truth_matches_the_written_text(synth):
             assert found >= 0, (j, title)
             pos = found + len(title)
         assert acts.kind.iloc[-1] == "safeguard"  # the safeguard section closes every plan
-        level_char = {"district": "区", "county": "县", "prefecture-level city": "市"}[plans[j]["level"]]
+        level_char = prefix_for(plans[j]["level"])
         for d in depts[depts.jurisdiction == j].department:
             bare = d.replace(f"{level_char}委", "", 1) if d.startswith(f"{level_char}委") else d.lstrip(level_char)
             assert d in text or bare in text, (j, d)

@@ -27,6 +27,17 @@ class Category:
     en: str
     patterns: tuple[re.Pattern, ...]
     collective: bool = False
+    short_en: str = ""  # chart-length English name (default: ``en`` without its parenthesised note)
+
+
+@dataclass(frozen=True)
+class UnitClass:
+    """A kind of unit of quantified commitments (percent, people, money …) with the units it holds."""
+
+    id: str
+    zh: str
+    en: str
+    units: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,11 @@ class Codebook:
     path: str
     not_mentions: tuple[str, ...] = ()
     canonical_names: tuple[tuple[re.Pattern, str], ...] = ()
+    unit_classes: tuple[UnitClass, ...] = ()
+
+    def unit_class(self, unit: str) -> str:
+        """Id of the kind of *unit* (``"other"`` for a unit no class lists)."""
+        return next((u.id for u in self.unit_classes if unit in u.units), "other")
 
     def canonical(self, name: str) -> str:
         """One spelling per department (see ``canonical_names`` in the codebook)."""
@@ -91,7 +107,8 @@ def _load(path: str) -> Codebook:
         cats = []
         for c in data["categories"]:
             pats = tuple(re.compile(p) for p in c["patterns"])
-            cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False))))
+            cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False)),
+                                 str(c.get("short_en", ""))))
         groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"])) for g in data["groups"])
         t = data["targets"]
         ids = [c.id for c in cats]
@@ -102,6 +119,8 @@ def _load(path: str) -> Codebook:
                         tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
                         dict(t["after_qualifiers"]), dict(t["periods"]), path,
                         tuple(data.get("not_mentions", [])),
-                        tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])))
+                        tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])),
+                        tuple(UnitClass(u["id"], u["zh"], u["en"], tuple(u["units"]))
+                              for u in t.get("unit_classes", [])))
     except (KeyError, TypeError, re.error) as exc:
         raise BuildError(f"{path}: malformed codebook ({exc!r}); compare with the package's codebook.yaml.") from exc

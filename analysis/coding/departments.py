@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from analysis.coding.codebook import Codebook
 from analysis.coding.dimension import Coded, CodingDimension
 from analysis.schema import Column, Table
+from analysis.corpus.levels import PREFIXES, party_prefix_of
 from analysis.errors import BuildError
 
-LEVEL_CHARS = ("自治区", "市", "区", "县", "旗", "盟", "省")
 ROLE_SUFFIXES = {"牵头": "lead", "配合": "cooperating", "协助": "cooperating", "参与": "cooperating"}
 ROLE_PREFIX_RE = re.compile(r"^(牵头部门|牵头单位|责任部门|责任单位|配合部门|配合单位|协办单位)[：:]")
 ROLE_PREFIXES = {"牵头部门": "lead", "牵头单位": "lead", "责任部门": "responsible", "责任单位": "responsible",
@@ -37,11 +37,6 @@ class Mention:
     end: int
 
 
-def level_char_for(level: str) -> str:
-    return {"district": "区", "county": "县", "municipality": "市", "sub-provincial city": "市",
-            "prefecture-level city": "市", "autonomous region": "自治区", "province": "省"}.get(level, "")
-
-
 def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
     """Spans of *text* split at separators outside parentheses."""
     spans, depth, start = [], 0, 0
@@ -59,10 +54,10 @@ def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
 
 def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
     """The jurisdiction prefix a name carries (``市委``, ``区``, ``团县委``…), or None."""
-    m = re.match(r"^团(自治区|[市区县旗盟省])委", name)
+    m = re.match(r"^团(自治区|[市区县旗盟省州])委", name)
     if m:
         return m.group(1)
-    for lv in LEVEL_CHARS:
+    for lv in PREFIXES:
         # 市场监管局 begins with 市场 (market), not with the prefix 市
         if name.startswith(lv) and not name.startswith(("市场", "区块", "县域")):
             return lv
@@ -77,7 +72,7 @@ def complete_name(name: str, level_char: str, codebook: Codebook, places: tuple[
     if name.startswith("各") or prefix_of(name, places) is not None or not level_char:
         return name
     if any(name.startswith(org) for org in codebook.party_organs):
-        return f"{level_char}委{name}"
+        return f"{party_prefix_of(level_char)}{name}"
     return f"{level_char}{name}"
 
 

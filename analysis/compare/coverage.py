@@ -21,23 +21,15 @@ import pandas as pd
 from analysis.coding.codebook import load_codebook
 from analysis.compare.tables import has_group, plans_of
 
-#: Unit of a quantified commitment -> kind of unit (the codebook's ``targets.units``).
-UNIT_CLASSES = {
-    "%": "percent",
-    "元": "money", "万元": "money", "亿元": "money",
-    "人": "people", "名": "people", "人次": "people", "万人次": "people",
-    "次": "events", "场": "events", "期": "events", "批": "events",
-    "小时": "time", "学时": "time", "天": "time",
-    "个": "items", "所": "items", "家": "items", "项": "items", "处": "items", "座": "items", "支": "items",
-    "门": "items", "篇": "items", "部": "items", "件": "items", "套": "items", "种": "items", "间": "items",
-}
-#: Order of unit kinds in tables and charts.
-UNIT_CLASS_ORDER = ["percent", "people", "events", "items", "money", "time", "other"]
+#: Unit of a quantified commitment -> kind of unit (the codebook's ``targets.unit_classes``).
+UNIT_CLASSES = {u: c.id for c in load_codebook().unit_classes for u in c.units}
+#: Order of unit kinds in tables and charts: the codebook's, then ``other``.
+UNIT_CLASS_ORDER = [c.id for c in load_codebook().unit_classes] + ["other"]
 
 
 def unit_class(unit: object) -> str:
     """Kind of a target's unit: percent, people, events, items, money, time, or other."""
-    return UNIT_CLASSES.get(str(unit), "other")
+    return load_codebook().unit_class(str(unit))
 
 
 def group_ids() -> list[str]:

@@ -116,10 +116,9 @@ def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame) -> np.ndarray:
 
 
 def _char_tfidf(texts: list[str]) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from analysis.textstats.vectorize import CharNgramTfidf
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2)
-    return vec.fit_transform(texts).toarray()
+    return CharNgramTfidf(ngram_range=(2, 3), min_df=2).fit_transform(texts).toarray()
 
 
 def action_map(actions: pd.DataFrame, clusters: pd.DataFrame | None = None, vectors: np.ndarray | None = None,

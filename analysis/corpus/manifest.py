@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.paths import ERRATA_NAME, MANIFEST_NAME
+from analysis.corpus import levels
 from analysis.errors import BuildError
 
 MANIFEST_COLUMNS = ["jurisdiction", "file", "sha256", "name_zh", "name_en", "level", "province"]
-LEVELS = {"district", "county", "prefecture-level city", "municipality", "sub-provincial city",
-          "autonomous region", "province"}
 ERRATA_COLUMNS = ["file", "action", "corrupted", "replacement", "reason"]
 ERRATA_ACTIONS = {"fix", "accept"}
 #: Files in a corpus folder that are not plan texts.
@@ -107,8 +106,10 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
                              f"(also line {seen_j[j]}); each plan needs its own id.")
         if f in seen_f:
             raise BuildError(f"{manifest}, line {line}: file {f!r} is listed twice (also line {seen_f[f]}).")
-        if row["level"] not in LEVELS:
-            raise BuildError(f"{manifest}, line {line}: level {row['level']!r} is not one of {sorted(LEVELS)}.")
+        lv = levels.level(row["level"])
+        if lv is None:
+            raise BuildError(f"{manifest}, line {line}: level {row['level']!r} is not one of: {levels.describe()}.")
+        row["level"] = lv.id
         seen_j[j], seen_f[f] = line, line
         path = raw_dir / f
         if not path.is_file():

@@ -9,7 +9,6 @@ cross-plan stage (:mod:`analysis.pipeline.crossplan`) and the writer
 from __future__ import annotations
 
 import os
-import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from analysis.coding.segment import extract
 from analysis.coding.codebook import load_codebook
 from analysis.corpus.manifest import Document, load_errata, load_manifest
 from analysis.corpus.decode import read_text
-from analysis.coding.departments import level_char_for
+from analysis.corpus.levels import place_names, prefix_for
 from analysis.coding.metadata import extract_metadata
 from analysis.corpus.normalization import normalize, raw_line
 
@@ -56,12 +55,6 @@ class Dataset:
         raise AttributeError(f"Dataset has no attribute or coded table {name!r}")
 
 
-def places_of(name_zh: str) -> tuple[str, ...]:
-    """Place names inside a jurisdiction's Chinese name (烟台市芝罘区 -> 烟台, 芝罘)."""
-    parts = re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh)
-    return tuple(p for p in parts if len(p) >= 2)
-
-
 def process_document(doc: Document, errata: list, codebook_path: Path | None = None) -> dict:
     """Decode, normalise and code one document; returns plain rows (picklable for worker processes)."""
     codebook = load_codebook(codebook_path)
@@ -77,7 +70,7 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         if f.kind.startswith("suspect_"):
             warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
                             "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
-    tables = extract(doc.jurisdiction, text, codebook, level_char_for(doc.level), places_of(doc.name_zh))
+    tables = extract(doc.jurisdiction, text, codebook, prefix_for(doc.level), place_names(doc.name_zh))
     n_act = sum(1 for a in tables.actions if a["kind"] == "action")
     doc_row = {
         "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,

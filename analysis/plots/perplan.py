@@ -21,6 +21,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from analysis.coding.codebook import load_codebook
+from analysis.corpus import levels
 from analysis.plots import style
 from analysis.plots.kit import (ANNOT_SIZE, QUALITATIVE, finish, heatmap, missing_patch, pct, percent_axis, plan_ticks,
                        slant_xticks, small_pct)
@@ -76,12 +78,9 @@ def corpus_overview(overview: pd.DataFrame, lang: str | None = None,
         return finish(fig, overview, style.tr("The five plans at a glance", "五份方案概况", lang))
 
 
-_LEVELS_ZH = {"district": "区", "county": "县", "municipality": "直辖市", "sub-provincial city": "副省级市",
-              "autonomous region": "自治区", "province": "省", "prefecture-level city": "地级市"}
-
-
 def _level(level: object, lang: str) -> str:
-    return _LEVELS_ZH.get(str(level), str(level)) if lang == "zh" else str(level)
+    lv = levels.level(str(level))
+    return (lv.zh if lv else str(level)) if lang == "zh" else str(level)
 
 
 def _group_colors(groups: list[str]) -> dict[str, str]:
@@ -329,12 +328,9 @@ def measurability(summary: pd.DataFrame, by_unit: pd.DataFrame, lang: str | None
 
 
 def _unit_names(lang: str) -> dict[str, str]:
-    en = {"percent": "percent", "people": "people", "events": "events", "items": "items (sites, bases…)",
-          "money": "money", "time": "time", "other": "other"}
-    zh = {"percent": "百分比", "people": "人数", "events": "活动场次", "items": "个数（基地等）", "money": "金额",
-          "time": "时长", "other": "其他"}
-    return zh if lang == "zh" else en
-
+    names = {u.id: (u.zh if lang == "zh" else u.en) for u in load_codebook().unit_classes}
+    names["other"] = style.tr("other", "其他", lang)
+    return names
 
 
 __all__ = ["corpus_overview", "coverage_heatmap", "department_workload_heatmap", "department_network",

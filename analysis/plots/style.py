@@ -44,6 +44,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analysis import paths
+from analysis.corpus import levels
+from analysis.files import write_if_changed
 from analysis.coding.codebook import load_codebook
 
 LANGS = ("en", "zh")
@@ -187,12 +189,11 @@ def _documents(documents: pd.DataFrame | None) -> pd.DataFrame | None:
 def short_plan_name(name_zh: str | None, name_en: str | None, lang: str) -> str | None:
     """烟台市芝罘区 -> 芝罘; "Zhifu District, Yantai" -> Zhifu (charts need short tick labels)."""
     if lang == "zh" and isinstance(name_zh, str) and name_zh:
-        parts = [p for p in re.split(r"自治区|特别行政区|[省市区县旗盟]", name_zh) if len(p) >= 2]
-        return parts[-1] if parts else name_zh
+        return levels.short_name_zh(name_zh)
     if lang == "en" and isinstance(name_en, str) and name_en:
         first = name_en.split(",")[0]
-        return re.sub(r"\s+(District|County|City|Municipality|Autonomous Region|Province|Banner|League)$",
-                      "", first).strip()
+        return re.sub(r"\s+(District|County|City|Municipality|Autonomous (Region|Prefecture|County|Banner)|"
+                      r"Province|Prefecture|Banner|League|New Area)$", "", first).strip()
     return None
 
 
@@ -223,35 +224,15 @@ def group_labels(lang: str | None = None) -> dict[str, str]:
     return {g.id: (g.zh if lang == "zh" else _short_en(g.en)) for g in load_codebook().groups}
 
 
-#: Chart-length English names of department categories, for crowded charts (networks); the codebook's
-#: names are used everywhere else and for any category missing here.
-SHORT_CATEGORY_EN = {
-    "cast": "Sci-tech association", "science_tech": "Science & tech", "education": "Education",
-    "propaganda": "Propaganda", "organization": "Organization", "youth_league": "Youth League",
-    "women_federation": "Women's Federation", "trade_union": "Trade unions",
-    "hr_social_security": "HR & social security",
-    "health": "Health", "emergency": "Emergency mgmt", "fire_rescue": "Fire & rescue", "agriculture": "Agriculture",
-    "culture_tourism": "Culture & tourism", "civil_affairs": "Civil affairs", "market_regulation": "Market regulation",
-    "industry_it": "Industry & IT", "development_reform": "Development & reform", "finance": "Finance",
-    "natural_resources": "Natural resources", "ecology_environment": "Ecology & environment",
-    "veteran_cadres": "Veteran cadres", "sports": "Sports", "meteorology": "Meteorology", "earthquake": "Earthquake",
-    "water": "Water", "urban_management": "Urban management", "media_center": "Media centre",
-    "investment_promotion": "Investment promotion", "social_work": "Social work", "townships": "All towns",
-    "all_units": "All units",
-}
-
-
 def category_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
     """``{category_id: label}`` for department categories, from the codebook (科协 / Association for ...).
 
-    ``short=True`` gives chart-length English names (:data:`SHORT_CATEGORY_EN`);
+    ``short=True`` gives chart-length English names (the codebook's ``short_en``);
     Chinese names are short already.
     """
     lang = get_lang(lang)
-    out = {c.id: (c.zh if lang == "zh" else _short_en(c.en)) for c in load_codebook().categories}
-    if short and lang == "en":
-        out.update({k: v for k, v in SHORT_CATEGORY_EN.items() if k in out})
-    return out
+    return {c.id: (c.zh if lang == "zh" else (c.short_en if short and c.short_en else _short_en(c.en)))
+            for c in load_codebook().categories}
 
 
 def plan_color(jurisdiction: str) -> str:
@@ -381,12 +362,7 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '_' or '-'")
     for path in figure_paths(name, figures_dir):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = figure_bytes(fig, path.suffix[1:])
-        if not (path.is_file() and path.read_bytes() == data):
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+        write_if_changed(path, figure_bytes(fig, path.suffix[1:]))
 
 
 __all__ = ["LANGS", "PLAN_COLORS", "PLAN_MARKERS", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",

@@ -12,12 +12,12 @@ and pandas display options that print tables the same way on every machine.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.files import write_if_changed
 
 from analysis.plots import style
 
@@ -118,14 +118,7 @@ def write_readme(figures_dir: Path | str | None = None,
                  figures: dict[str, tuple[str, str]] | None = None) -> bool:
     """Write ``<figures_dir>/README.md`` (default ``figures/``) unless it already holds that text; True if written."""
     path = Path(figures_dir if figures_dir is not None else paths.FIGURES) / README
-    data = readme_text(figures).encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
+    return write_if_changed(path, readme_text(figures).encode("utf-8"))
 
 
 def missing_files(figures_dir: Path | str | None = None,

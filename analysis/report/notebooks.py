@@ -31,6 +31,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from analysis import paths
 from analysis.errors import BuildError
+from analysis.files import write_if_changed
 
 NOTEBOOK_PATTERN = re.compile(r"^\d+_.+\.ipynb$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -97,17 +98,6 @@ def clean_ids(nb: nbformat.NotebookNode, path: Path) -> None:
                 cell["id"] = _cell_id(path, i)
 
 
-def _write_atomic(path: Path, text: str) -> bool:
-    """Replace *path* with *text* unless it already holds exactly that; True if written."""
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
-
-
 def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KERNEL) -> bool:
     """Execute one notebook in place; True if its file changed.
 
@@ -126,7 +116,7 @@ def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KE
     except (CellTimeoutError, DeadKernelError) as exc:
         raise BuildError(f"notebook {path.name} did not finish ({type(exc).__name__}: {exc}); "
                          "it was left unchanged.") from exc
-    return _write_atomic(path, serialize(clean(nb, path)))
+    return write_if_changed(path, serialize(clean(nb, path)).encode("utf-8"))
 
 
 def _short(exc: Exception, lines: int = 25) -> str:
