@@ -1,17 +1,24 @@
-# Two commands (see README):
+# The two commands (see README):
 #   make figures  - set up .venv on first use, rebuild data/processed, execute the notebooks, rewrite figures/
 #   make test     - set up .venv on first use, run the unit tests and nbval on every notebook
+# Others: make docs (build the documentation site), make bench (scale benchmark), make lock (refresh the lock).
+#
+# The environment is exactly requirements.lock (every package pinned, with hashes, dev tools included):
+# when the lock or pyproject.toml changes, .venv is rebuilt from scratch.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements.lock
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup data figures test unit nbval bench clean-venv
+.PHONY: setup data figures test unit nbval docs bench lock lock-upgrade clean-venv
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -31,8 +38,21 @@ nbval: setup
 test: setup
 	$(BIN)/python -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
+docs: setup
+	$(BIN)/python -m analysis docs
+
 bench: setup
 	$(BIN)/python -m analysis bench
+
+# Re-resolve pyproject.toml's ranges into the lock, keeping current pins where they still fit.
+lock: setup
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev \
+	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
+
+# The same, moving every pin to the newest release the ranges allow.
+lock-upgrade: setup
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --extra dev \
+	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,33 +1,73 @@
-"""pyproject.toml and environment.yml list the same dependencies with the same ranges."""
+"""The environment is the lock: pyproject.toml's ranges, requirements.lock's pins and environment.yml agree,
+and the running interpreter has exactly the locked versions."""
 import re
 import tomllib
+from importlib import metadata
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from analysis import paths
+
+LOCK = paths.ROOT / "requirements.lock"
 
 
 def norm(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def split(req):
-    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
-    return norm(m.group(1)), m.group(2).replace(" ", "")
+def lock_pins():
+    text = LOCK.read_text(encoding="utf-8")
+    pins = {}
+    for block in re.split(r"\n(?=\S)", text):
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s\\;]+)", block)
+        if m:
+            pins[norm(m.group(1))] = (m.group(2), block)
+    return pins
 
 
-def test_pyproject_and_environment_in_step():
+def pyproject_requirements():
     py = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    deps = dict(split(r) for r in py["project"]["dependencies"])
+    reqs = py["project"]["dependencies"] + [r for extra in py["project"]["optional-dependencies"].values()
+                                            for r in extra]
+    return [Requirement(r) for r in reqs]
+
+
+def test_every_declared_dependency_is_pinned_within_its_range():
+    pins = lock_pins()
+    for req in pyproject_requirements():
+        assert norm(req.name) in pins, f"{req.name} is not in requirements.lock: run `make lock`"
+        version = pins[norm(req.name)][0]
+        assert req.specifier.contains(version, prereleases=True), (req.name, version, str(req.specifier))
+
+
+def test_every_pin_is_exact_and_hashed():
+    for name, (version, block) in lock_pins().items():
+        assert "--hash=sha256:" in block, name
+
+
+def test_lock_covers_the_dev_extra_and_python_of_environment_yml():
+    head = LOCK.read_text(encoding="utf-8")[:600]
+    assert "--extra=dev" in head and "--generate-hashes" in head
+    py = re.search(r"with Python (\d+\.\d+)", head).group(1)
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda, pip = {}, {}
-    for d in env["dependencies"]:
-        if isinstance(d, dict):
-            pip.update(split(r) for r in d["pip"])
-        else:
-            n, spec = split(d)
-            if n not in ("python", "pip"):
-                conda[n] = spec
-    assert "python=3.11" in env["dependencies"]
-    assert not set(conda) & set(pip)
-    assert {**conda, **pip} == deps
+    assert f"python={py}" in env["dependencies"]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip == ["-r requirements.lock"]
+
+
+def test_installed_versions_are_the_locked_ones():
+    pins = lock_pins()
+    wrong = []
+    for name, (version, _) in pins.items():
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            wrong.append(f"{name}: not installed (locked {version})")
+            continue
+        if norm(have) != norm(version):
+            wrong.append(f"{name}: {have} installed, {version} locked")
+    if wrong and not (paths.ROOT / ".venv" / ".installed-stamp").is_file():
+        pytest.skip("not running in the Makefile's .venv")
+    assert not wrong, "; ".join(wrong[:10])
