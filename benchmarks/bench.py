@@ -35,7 +35,7 @@ For each size N the benchmark
    (:func:`benchmarks.synth.accuracy_report`).
 
 ``benchmarks/results.json`` holds one entry per size, the machine, and the
-targets of issue #6 with pass/fail.  ``docs_scale.md`` documents every key.
+scale targets with pass/fail.  ``docs/scale.md`` documents every key.
 Nothing here asserts a speed: the test suite runs a tiny N only to check the
 benchmark works.
 """
@@ -450,7 +450,7 @@ def machine_info() -> dict:
 
 
 def evaluate_targets(runs: list[dict]) -> dict:
-    """Issue #6's targets, computed from *runs* (``pass`` is null when a size was not run)."""
+    """The scale targets, computed from *runs* (``pass`` is null when a size was not run)."""
     by_n = {r["n_plans"]: r for r in runs}
     r1, r2 = by_n.get(1000), by_n.get(2000)
 
@@ -569,7 +569,6 @@ def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: 
     started = _dt.datetime.now(_dt.timezone.utc)
     runs = [bench_size(n, seed, work, keep=keep, quiet=quiet) for n in sizes]
     doc = {
-        "issue": 6,
         "generated_at": started.replace(microsecond=0).isoformat(),
         "seed": seed,
         "sizes": sizes,

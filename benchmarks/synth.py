@@ -80,7 +80,7 @@ FORMATS: dict[str, tuple] = {
 }
 
 #: Layout variants drawn per section, item or list, with their default rates.
-#: Each is a format issue #3's rules cover (see docs_scale.md); pass
+#: Each is a format the segmentation rules cover (see docs/scale.md); pass
 #: ``variants={name: 0.0}`` to :func:`generate` to leave one out.
 VARIANTS: dict[str, float] = {
     # Zhifu style: a group section's introduction on a line of its own (one

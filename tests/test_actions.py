@@ -242,7 +242,7 @@ def test_text_excludes_department_parenthesis(corpus):
     ("5000万元", 5000, "万元", "", "year"),
     ("不少于10名", 10, "名", "at_least", ""),
 ])
-def test_quantified_commitments_from_the_issue(corpus, span, value, unit, qualifier, per):
+def test_quantified_commitments_examples(corpus, span, value, unit, qualifier, per):
     t = corpus.targets
     hit = t[t.span.str.contains(span, regex=False)]
     assert len(hit) == 1, hit

@@ -1,4 +1,4 @@
-"""The benchmark (issue #6) runs and writes every key.  No assertion here depends on
+"""The benchmark runs and writes every key.  No assertion here depends on
 the machine's speed: a tiny N only checks that the benchmark works."""
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def t():
 
 
 def needs(t, *names):
-    """Skip when a table of the similarity build is absent (it is written by issue #4's pipeline)."""
+    """Skip when a table of the similarity build is absent (it is written by the build's cross-plan stage)."""
     missing = [n for n in names if n not in t]
     if missing:
         pytest.skip(f"{', '.join(missing)} not in data/processed yet")

@@ -20,7 +20,7 @@ from analysis.report import figures
 
 from analysis.plots import style
 
-#: The figures issue #5 requires (at least).
+#: The figures the report must have (at least).
 REQUIRED = {"corpus_overview", "coverage_heatmap", "department_workload_heatmap", "department_network",
             "measurability", "cluster_map", "cluster_composition", "jurisdiction_similarity", "text_reuse",
             "keyness"}

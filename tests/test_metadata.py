@@ -84,7 +84,7 @@ def test_title_issuer_number_published_are_in_the_text(docs, j):
         assert row.published in text
 
 
-def test_doc_number_example_from_issue(docs):
+def test_doc_number_example(docs):
     assert docs.loc["pingyin", "doc_number"] == "平政字〔2022〕21号"
 
 

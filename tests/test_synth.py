@@ -1,4 +1,4 @@
-"""The synthetic-corpus generator (issue #6): determinism, valid manifests, real format
+"""The synthetic-corpus generator: determinism, valid manifests, real format
 variety, a truth that matches the text, and the parser's accuracy on it."""
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_han_numbers():
 
 
 def test_the_build_recovers_every_format(synth, synth_corpus):
-    """The parser's accuracy on plans laid out every way the generator knows (issue #6: >= 0.99)."""
+    """The parser's accuracy on plans laid out every way the generator knows (target: >= 0.99)."""
     report = accuracy_report(synth, synth_corpus, max_failures=-1)
     assert report["n_truth"] > 100
     first = {}  # one example per style and variant

@@ -1,4 +1,4 @@
-"""The same plans saved differently must give the same tables (issue #3, 'Done when')."""
+"""The same plans saved differently must give the same tables."""
 import codecs
 import re
 

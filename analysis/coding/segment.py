@@ -1,6 +1,6 @@
 """Segmenting a plan into actions and coding each one, with evidence offsets.
 
-Rules (issue #3), applied to the heading tree of :mod:`analysis.corpus.structure`:
+Rules, applied to the heading tree of :mod:`analysis.corpus.structure`:
 
 1. Top-level sections that state context (前言, 背景, 意义, 指导思想, 指导方针,
    基本原则, 总体要求, 目标) are not actions; the operative part is every other

@@ -1,12 +1,12 @@
 """Comparisons *across* plans: clusters, the action map, similarity, text reuse, keyness.
 
-These read the tables the similarity pipeline (issue #4) writes into
+These read the tables the cross-plan stage of the build writes into
 ``data/processed``: ``clusters.csv`` (``action_id, cluster, label``),
 ``jurisdiction_similarity.csv``, ``reuse_matrix.csv`` (``jurisdiction,
 other_jurisdiction, shared_chars, operative_chars, share``),
 ``reuse_passages.csv`` (``jurisdiction_a, start_a, end_a, jurisdiction_b,
 start_b, end_b, length, text``) and ``keyness.csv``.  Where a column name is
-not fixed by the issue (the value column of the similarity table, the score
+not fixed by the build (the value column of the similarity table, the score
 of keyness) the functions accept the usual names, listed in each docstring,
 and say which they found missing.
 """

@@ -77,7 +77,7 @@ class Node:
 def split_title(rest: str) -> tuple[str, bool]:
     """Heading text of a line's remainder and whether the line goes on after it.
 
-    The title is everything up to the first ``。`` (rule 6 of the issue); a
+    The title is everything up to the first ``。`` (rule 6 of the segmentation rules); a
     line without one, or ending at it, is all title.
     """
     i = rest.find("。")

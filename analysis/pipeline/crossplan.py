@@ -1,4 +1,4 @@
-"""Cross-plan analyses of the build (issue #4): vectors, clusters, alignment,
+"""Cross-plan analyses of the build: vectors, clusters, alignment,
 keyness and text reuse, written as deterministic CSV files.
 
 :func:`write_crossplan` is what ``python -m analysis build`` calls;
@@ -91,7 +91,7 @@ class CrossPlanParams:
       - ``align_kinds`` = ("action", "safeguard"): rows aligned.
       - ``all_pairs_max_plans`` = 50: up to this many plans, alignment, plan
         similarity and reuse are computed for every pair of plans; beyond,
-        each keeps its top k (issue #6).
+        each keeps its top k.
       - ``align_top_k`` = 10: plans kept per action (and per plan) beyond it.
       - ``retrieval_components`` = 64: LSA dimensions used beyond it to find
         candidate matches (reported similarities are always exact TF-IDF

@@ -8,7 +8,7 @@ has nothing on the subject (measured on the five plans: the best match of a
 Shenzhen action in Inner Mongolia's plan, which shares no template, never
 exceeds 0.32; see ``MATCH_THRESHOLD``).
 
-Two regimes, one output format (issue #6):
+Two regimes, one output format:
 
 - up to ``all_pairs_max_plans`` plans (default 50), every action is compared
   with every action of every other plan (exact; memory bounded by computing

@@ -4,8 +4,8 @@ k chosen by silhouette, labels from class-based TF-IDF, a stability figure.
 Why k-means on LSA vectors: topic models put most of a few hundred short
 texts into one outlier topic, or change their number of topics between runs.
 K-means on L2-normalised LSA vectors (an approximation of spherical k-means,
-i.e. clustering by cosine) needs memory linear in the number of actions
-(issue #6), and with a fixed ``random_state`` and ``n_init`` it gives the
+i.e. clustering by cosine) needs memory linear in the number of actions,
+and with a fixed ``random_state`` and ``n_init`` it gives the
 same partition on every run.
 
 How k is chosen (:func:`choose_k`): the k in ``k_min..k_max`` with the

@@ -46,7 +46,7 @@ distinct windows the chance of any collision is about D**2 / 2**65 (3 in a
 million for 10 million distinct windows), and a collision would add at most
 ``min_chars`` characters.
 
-Scale (issue #6): up to ``all_pairs_max_plans`` plans (default 50), passages
+Scale: up to ``all_pairs_max_plans`` plans (default 50), passages
 and shares are computed for every pair.  Beyond, plans copied from one
 template share most of their text with hundreds of others, so every pair
 would be quadratic in both time and output; each plan then keeps its

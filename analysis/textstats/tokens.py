@@ -17,7 +17,7 @@ programme over a fixed dictionary plus, with ``hmm=True``, a Viterbi pass for
 unknown words: both deterministic, so equal inputs give equal tokens on every
 run and in every process.
 
-For many texts (issue #6), :func:`tokenize_many` splits the texts into chunks
+For many texts, :func:`tokenize_many` splits the texts into chunks
 of similar size and tokenises them across processes; each worker builds its
 tokenizer once (:func:`jieba_for` caches it per process), and the chunks are
 put back in input order, so the result equals the serial one.
