@@ -38,7 +38,10 @@ from pathlib import Path
 from analysis import paths
 from analysis.coding.codebook import load_codebook
 from analysis.corpus.levels import prefix_for
-from analysis.corpus.manifest import MANIFEST_COLUMNS
+from analysis.corpus.manifest import REQUIRED_COLUMNS
+
+#: The manifest columns the generator fills: the required ones and the province.
+MANIFEST_COLUMNS = REQUIRED_COLUMNS + ["province"]
 
 STYLES = ("zhifu", "pingyin", "chongqing", "shenzhen", "inner_mongolia")
 _CODEBOOK = load_codebook()

@@ -57,7 +57,7 @@ def undecodable_file(raw):
 
 def row_without_file(raw):
     (raw / "shenzhen.txt").unlink()
-    return "shenzhen.txt: listed in manifest.csv"
+    return "shenzhen.txt: listed but missing"
 
 
 def file_without_row(raw):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,16 +20,33 @@ from analysis.paths import ERRATA_NAME, MANIFEST_NAME
 from analysis.corpus import levels
 from analysis.errors import BuildError
 
-MANIFEST_COLUMNS = ["jurisdiction", "file", "sha256", "name_zh", "name_en", "level", "province"]
+#: Columns every manifest row fills.
+REQUIRED_COLUMNS = ["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"]
+#: Columns a manifest may add for a corpus design; they pass into ``documents.csv``.
+OPTIONAL_COLUMNS = ["province", "source_url", "retrieved", "genre", "framework", "role"]
+MANIFEST_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+#: ``plan``: a plan to analyse; ``reference``: a source document (a national outline, a provincial plan) that
+#: text reuse compares the plans with, but that no comparison of plans counts.
+ROLES = ("plan", "reference")
 ERRATA_COLUMNS = ["file", "action", "corrupted", "replacement", "reason"]
 ERRATA_ACTIONS = {"fix", "accept"}
 #: Files in a corpus folder that are not plan texts.
 SIDE_FILES = {MANIFEST_NAME, ERRATA_NAME, "README.md", "README.txt", ".gitkeep"}
+#: A plan's id: ASCII lower-case letters, digits and ``_``, starting with a letter or digit.
+ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
+#: Characters no manifest or errata cell may hold (C0 controls but tab, DEL, C1 controls, line separators).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: Leading characters a spreadsheet runs as a formula: text cells may not start with them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Text cells checked for formulas (ids, files, hashes, levels and dates have stricter rules of their own).
+TEXT_CELLS = ("name_zh", "name_en", "province", "source_url", "genre", "framework")
+#: At most this many problems are listed in one message.
+MAX_PROBLEMS = 40
 
 
 @dataclass(frozen=True)
 class Document:
-    """One manifest row, with the path of its file."""
+    """One manifest row, with the path of its file (inside the raw folder)."""
 
     jurisdiction: str
     file: str
@@ -35,6 +56,11 @@ class Document:
     level: str
     province: str
     path: Path
+    source_url: str = ""
+    retrieved: str = ""
+    genre: str = ""
+    framework: str = ""
+    role: str = "plan"
 
 
 @dataclass(frozen=True)
@@ -62,88 +88,249 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+class Problems:
+    """Problems of one file, collected row by row and raised together."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, line: int | None, message: str) -> None:
+        self.items.append(f"line {line}: {message}" if line else message)
+
+    def raise_if_any(self, what: str = "") -> None:
+        if not self.items:
+            return
+        shown = self.items[:MAX_PROBLEMS]
+        more = len(self.items) - len(shown)
+        n = len(self.items)
+        lines = "\n".join(f"  - {m}" for m in shown) + (f"\n  - … and {more} more" if more else "")
+        raise BuildError(f"{self.path}: {n} problem{'s' if n > 1 else ''}{what}:\n{lines}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise BuildError(f"{path}: header lacks column(s) {', '.join(missing)}; "
-                                 f"expected {', '.join(columns)}.")
-            return [(i + 2, {k: (v or "").strip() for k, v in row.items() if k}) for i, row in enumerate(reader)]
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _read_csv(path: Path, columns: list[str], optional: list[str] | None = None,
+              problems: Problems | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and rows ``(line, {column: cell})`` of a UTF-8 CSV file in a raw folder.
+
+    Refuses, naming the line: a file that is not UTF-8, NUL bytes, a header
+    without a required column (with a hint when the file looks ``;``- or
+    tab-separated), a row whose number of cells differs from the header's,
+    an unterminated quote, and a cell longer than the CSV module's limit.
+    """
+    problems = problems or Problems(path)
+    data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise BuildError(f"{path}: byte {nul} is a NUL byte; this is not a text CSV file. Save it as UTF-8 CSV.")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BuildError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8.") from exc
+        raise BuildError(f"{path}: not UTF-8 (byte {exc.start}, 0x{data[exc.start]:02x}); save it as UTF-8 CSV.") \
+            from None
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        header = next(reader, [])
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if reader.line_num != start and any("\n" in c or "\r" in c for c in cells):
+                problems.add(start, "a quoted cell runs over several lines (an unterminated quote?); close the "
+                                    "quote or remove it")
+            rows.append((start, cells))
+    except csv.Error as exc:
+        hint = ("an unterminated quote" if "unexpected end" in str(exc) or "EOF" in str(exc)
+                else "a cell over the CSV limit of 131,072 characters" if "field larger" in str(exc) else str(exc))
+        raise BuildError(f"{path}, line {reader.line_num}: cannot read the CSV ({hint}). Fix that line.") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        hint = ""
+        if ";" in first and "," not in first:
+            hint = " The header is separated by ';': save the file as comma-separated CSV."
+        elif "\t" in first and "," not in first:
+            hint = " The header is separated by tabs: save the file as comma-separated CSV."
+        raise BuildError(f"{path}: header lacks column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+                         f"{' (optional: ' + ', '.join(optional) + ')' if optional else ''}.{hint}")
+    known = set(columns) | set(optional or [])
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        problems.add(1, f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(columns)}"
+                        f"{', ' + ', '.join(optional) if optional else ''}")
+    out = []
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) != len(header):
+            hint = " (a ';'-separated row?)" if len(cells) == 1 and ";" in cells[0] else \
+                " (an unquoted comma inside a cell? quote the cell)" if len(cells) > len(header) else ""
+            problems.add(line, f"{len(cells)} cells, but the header has {len(header)}{hint}")
+            continue
+        for h, c in zip(header, cells):
+            m = CONTROL_RE.search(c)
+            if m:
+                problems.add(line, f"column {h} holds the control character U+{ord(m.group(0)):04X}; remove it")
+        out.append((line, {h: c.strip() for h, c in zip(header, cells) if h}))
+    return header, out
 
 
 def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
     """Read ``manifest.csv`` of *raw_dir* and check it against the folder.
 
-    Refuses (``BuildError`` naming the file) when the manifest is missing, a row
-    is incomplete, a jurisdiction or file is listed twice, a listed file is
-    missing, its sha256 differs, or a file in the folder has no row.
+    Every problem is reported at once, row by row, in one ``BuildError``:
+    missing or malformed cells; ids that are not ASCII lower-case letters,
+    digits and ``_``; unknown levels or roles; control characters; text cells
+    a spreadsheet would run as formulas (``= + - @``); ``file`` entries that are
+    not plain names of files inside the raw folder (no separators, ``..``,
+    absolute paths, hidden names, or symbolic links that lead out of it); the
+    same plan or file listed twice (names compared after Unicode NFC
+    normalisation, files by their resolved path); missing files; wrong
+    checksums; files in the folder that no row lists.  Nothing outside the raw
+    folder is ever opened or hashed.
     """
     raw_dir = Path(raw_dir)
     manifest = raw_dir / MANIFEST_NAME
+    if not raw_dir.is_dir():
+        raise BuildError(f"{raw_dir}: no such folder. Point --raw at the folder holding the plans and "
+                         f"{MANIFEST_NAME}.")
     if not manifest.is_file():
         raise BuildError(f"{manifest}: no manifest. Every raw folder needs {MANIFEST_NAME} with columns "
-                         f"{', '.join(MANIFEST_COLUMNS)} (see README).")
-    rows = _read_csv(manifest, MANIFEST_COLUMNS)
+                         f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); see README.")
+    if manifest.is_symlink() and not _inside(manifest, raw_dir):
+        raise BuildError(f"{manifest}: a symbolic link out of the raw folder; the build reads only that folder.")
+    problems = Problems(manifest)
+    _, rows = _read_csv(manifest, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, problems)
     if not rows:
-        raise BuildError(f"{manifest}: the manifest lists no document.")
+        problems.add(None, "the manifest lists no document")
     docs: list[Document] = []
     seen_j: dict[str, int] = {}
     seen_f: dict[str, int] = {}
+    seen_path: dict[Path, int] = {}
+    root = raw_dir.resolve()
     for line, row in rows:
-        empty = [c for c in MANIFEST_COLUMNS if c != "province" and not row.get(c)]
+        empty = [c for c in REQUIRED_COLUMNS if not row.get(c)]
         if empty:
-            raise BuildError(f"{manifest}, line {line}: empty {', '.join(empty)}.")
-        j, f = row["jurisdiction"], row["file"]
-        if not j.replace("_", "").isalnum() or j.lower() != j:
-            raise BuildError(f"{manifest}, line {line}: jurisdiction {j!r} must be lower-case letters, digits and _.")
-        if j in seen_j:
-            raise BuildError(f"{manifest}, line {line}: jurisdiction {j!r} is listed twice "
-                             f"(also line {seen_j[j]}); each plan needs its own id.")
-        if f in seen_f:
-            raise BuildError(f"{manifest}, line {line}: file {f!r} is listed twice (also line {seen_f[f]}).")
-        lv = levels.level(row["level"])
-        if lv is None:
-            raise BuildError(f"{manifest}, line {line}: level {row['level']!r} is not one of: {levels.describe()}.")
-        row["level"] = lv.id
-        seen_j[j], seen_f[f] = line, line
-        path = raw_dir / f
-        if not path.is_file():
-            raise BuildError(f"{path}: listed in {MANIFEST_NAME} (line {line}) but missing from {raw_dir}. "
-                             "Restore the file or remove its row.")
-        if verify:
+            problems.add(line, f"empty {', '.join(empty)}")
+        j = unicodedata.normalize("NFC", row.get("jurisdiction", ""))
+        f = unicodedata.normalize("NFC", row.get("file", ""))
+        if j and not ID_RE.fullmatch(j):
+            problems.add(line, f"jurisdiction {j!r}: an id is ASCII lower-case letters, digits and _ "
+                               "(e.g. zhifu, inner_mongolia, county_2008)")
+        elif j in seen_j:
+            problems.add(line, f"jurisdiction {j!r} is listed twice (also line {seen_j[j]}); each plan needs its "
+                               "own id")
+        elif j:
+            seen_j[j] = line
+        for col in TEXT_CELLS:
+            v = row.get(col, "")
+            if v.startswith(FORMULA_START):
+                problems.add(line, f"column {col} starts with {v[0]!r}, which a spreadsheet would run as a formula; "
+                                   "remove the leading character")
+        lv = levels.level(row.get("level", "")) if row.get("level") else None
+        if row.get("level") and lv is None:
+            problems.add(line, f"level {row['level']!r} is not one of: {levels.describe()}")
+        role = row.get("role", "") or "plan"
+        if role not in ROLES:
+            problems.add(line, f"role {role!r} is not one of {', '.join(ROLES)}")
+        retrieved = row.get("retrieved", "")
+        if retrieved and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved):
+            problems.add(line, f"retrieved {retrieved!r}: write the date as YYYY-MM-DD")
+        url = row.get("source_url", "")
+        if url and not re.match(r"https?://", url):
+            problems.add(line, f"source_url {url!r}: an http:// or https:// address")
+        sha = row.get("sha256", "").lower()
+        if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
+            problems.add(line, "sha256 is not 64 hexadecimal digits")
+        path = _checked_file(raw_dir, root, f, line, problems) if f else None
+        if path is not None:
+            key = path.resolve()
+            if f in seen_f or key in seen_path:
+                other = seen_f.get(f) or seen_path.get(key)
+                problems.add(line, f"file {f!r} is listed twice (also line {other}); each file is one plan")
+                path = None
+            else:
+                seen_f[f], seen_path[key] = line, line
+        if path is not None and verify and re.fullmatch(r"[0-9a-f]{64}", sha):
             actual = sha256_of(path)
-            if actual != row["sha256"].lower():
-                raise BuildError(f"{path}: sha256 is {actual} but {MANIFEST_NAME} line {line} says {row['sha256']}. "
-                                 "Raw files are never edited: restore the original, or, for a new version of "
-                                 "the document, update its row deliberately.")
-        docs.append(Document(j, f, row["sha256"].lower(), row["name_zh"], row["name_en"], row["level"],
-                             row.get("province", ""), path))
-    listed = set(seen_f)
+            if actual != sha:
+                problems.add(line, f"{f}: sha256 is {actual} but the manifest says {sha}. Raw files are never "
+                                   "edited: restore the original, or, for a new version of the document, update "
+                                   "its row deliberately")
+        if path is not None and j and lv is not None and not empty and role in ROLES:
+            docs.append(Document(j, f, sha, row["name_zh"], row["name_en"], lv.id, row.get("province", ""), path,
+                                 url, retrieved, row.get("genre", ""), row.get("framework", ""), role))
+    listed = {unicodedata.normalize("NFC", name) for name in seen_f}
     for p in sorted(raw_dir.iterdir()):
-        if p.is_file() and p.name not in listed and p.name not in SIDE_FILES and not p.name.startswith("."):
-            raise BuildError(f"{p}: this file is in the raw folder but has no row in {MANIFEST_NAME}. "
-                             "Add a row for it (jurisdiction, file, sha256, ...) or move it out.")
+        name = unicodedata.normalize("NFC", p.name)
+        if name in listed or name in SIDE_FILES or name.startswith("."):
+            continue
+        if p.is_file() or p.is_symlink():
+            problems.add(None, f"{p.name}: this file is in the raw folder but has no row in {MANIFEST_NAME}; add a "
+                               "row for it (jurisdiction, file, sha256, …) or move it out")
+    problems.raise_if_any()
+    if not any(d.role == "plan" for d in docs):
+        raise BuildError(f"{manifest}: every row has role 'reference'; at least one row must be a plan.")
     return docs
 
 
+def _checked_file(raw_dir: Path, root: Path, name: str, line: int, problems: Problems) -> Path | None:
+    """The path of manifest entry *name*, or None after recording why it is refused."""
+    if ("/" in name or "\\" in name or name in (".", "..") or os.path.isabs(name) or name.startswith(".")
+            or ":" in name):
+        problems.add(line, f"file {name!r}: write a plain file name inside the raw folder (no folders, '..', "
+                           "absolute paths or hidden names)")
+        return None
+    path = raw_dir / name
+    if path.is_symlink():
+        target = path.resolve()
+        if not _inside(target, root) or target.parent != root:
+            problems.add(line, f"file {name!r} is a symbolic link that leads out of the raw folder; copy the plan "
+                               "into the folder instead")
+            return None
+    if not path.exists():
+        problems.add(line, f"{name}: listed but missing from {raw_dir}; restore the file or remove its row")
+        return None
+    if not path.is_file():
+        problems.add(line, f"{name}: not a regular file")
+        return None
+    return path
+
+
 def load_errata(raw_dir: Path, documents: list[Document]) -> dict[str, list[Erratum]]:
-    """Read ``errata.csv`` (optional) and group its rows by file."""
+    """Read ``errata.csv`` (optional) and group its rows by file; every problem is reported at once."""
     path = Path(raw_dir) / ERRATA_NAME
     out: dict[str, list[Erratum]] = {d.file: [] for d in documents}
     if not path.is_file():
         return out
-    for line, row in _read_csv(path, ERRATA_COLUMNS):
-        if row["file"] not in out:
-            raise BuildError(f"{path}, line {line}: file {row['file']!r} is not in the manifest.")
+    if path.is_symlink() and not _inside(path, Path(raw_dir)):
+        raise BuildError(f"{path}: a symbolic link out of the raw folder; the build reads only that folder.")
+    problems = Problems(path)
+    _, rows = _read_csv(path, ERRATA_COLUMNS, None, problems)
+    for line, row in rows:
+        f = unicodedata.normalize("NFC", row["file"])
+        ok = True
+        if f not in out:
+            problems.add(line, f"file {row['file']!r} is not in the manifest")
+            ok = False
         if row["action"] not in ERRATA_ACTIONS:
-            raise BuildError(f"{path}, line {line}: action must be one of {sorted(ERRATA_ACTIONS)}.")
+            problems.add(line, f"action {row['action']!r} must be one of {', '.join(sorted(ERRATA_ACTIONS))}")
+            ok = False
         if not row["corrupted"] or not row["reason"]:
-            raise BuildError(f"{path}, line {line}: 'corrupted' and 'reason' must not be empty.")
-        out[row["file"]].append(Erratum(row["file"], row["action"], row["corrupted"], row["replacement"],
-                                        row["reason"], line))
+            problems.add(line, "'corrupted' and 'reason' must not be empty")
+            ok = False
+        if ok:
+            out[f].append(Erratum(f, row["action"], row["corrupted"], row["replacement"], row["reason"], line))
+    problems.raise_if_any()
     return out
