@@ -1,16 +1,38 @@
-"""Command line: ``python -m analysis {build,notebooks,synth,bench}``.
+"""Command line: ``python -m analysis <command>`` (``--help`` lists the commands and their options).
 
-``synth`` and ``bench`` are test and benchmark tooling that live in the repository's ``benchmarks/``
-folder, not in the library: they run from a checkout of the repository.
+Every failure caused by the input, the machine (a read-only or full disk, an
+output path that is a file) or the user (Ctrl-C, SIGTERM) ends with one line
+``error: …`` and exit status 2 (130 after Ctrl-C, 143 after SIGTERM); the
+Python traceback is shown only with ``--debug``.  A traceback without
+``--debug`` would be a bug.
+
+``synth`` and ``bench`` are test and benchmark tooling that live in the
+repository's ``benchmarks/`` folder, not in the library: they run from a
+checkout of the repository.
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
 import sys
+import traceback
 from pathlib import Path
 
-from analysis import paths
+from analysis import console, paths
 from analysis.errors import BuildError
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that staging folders are removed on the way out."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the signal tests in a subprocess
+    raise Terminated()
 
 
 def _benchmarks(name: str):
@@ -25,53 +47,132 @@ def _benchmarks(name: str):
     return importlib.import_module(f"benchmarks.{name}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser (its help is the reference of every command and option)."""
+    p = argparse.ArgumentParser(
+        prog="python -m analysis", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare Chinese local science-literacy action plans: build the tables from raw texts, "
+                    "run the report notebooks, export and audit the coding.",
+        epilog="Exit status: 0 success, 2 an error in the input or the environment (one 'error:' line), "
+               "130 interrupted (Ctrl-C), 143 terminated. `--debug` shows tracebacks.")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the Python traceback of an error")
 
-    b = sub.add_parser("build", help="raw texts -> data/processed (all tables)")
-    b.add_argument("--raw", type=Path, default=paths.RAW, help="folder with the plans and manifest.csv")
-    b.add_argument("--out", type=Path, default=paths.PROCESSED, help="folder to (re)write")
+    b = sub.add_parser("build", parents=[common], help="raw texts -> data/processed (every table)",
+                       description="Decode, normalise and code every plan of the raw folder, then compare them; "
+                                   "write every table into the output folder (staged: all or nothing).")
+    b.add_argument("--raw", type=Path, default=paths.RAW,
+                   help="folder with the plans, manifest.csv and optionally errata.csv (default: data/raw)")
+    b.add_argument("--out", type=Path, default=paths.PROCESSED,
+                   help="output folder; a new or empty folder, or one an earlier build wrote "
+                        "(default: data/processed)")
     b.add_argument("--codebook", type=Path, default=None, help="codebook YAML (default: the package's)")
-    b.add_argument("--no-similarity", action="store_true", help="only the per-plan tables (faster)")
-    b.add_argument("--quiet", action="store_true", help="no progress bars")
+    b.add_argument("--no-similarity", action="store_true",
+                   help="only the per-plan tables (faster); cross-plan tables of an earlier build stay as they were")
+    b.add_argument("--keep-other-files", action="store_true",
+                   help="write into an output folder holding files the build did not write, leaving them untouched")
+    b.add_argument("--strict", action="store_true",
+                   help="stop with an error listing every name the codebook does not code")
+    b.add_argument("--quiet", action="store_true", help="no progress bars and no warnings; errors only")
 
-    nb = sub.add_parser("notebooks", help="execute every notebook in place (writes figures/)")
-    nb.add_argument("--dir", type=Path, default=paths.NOTEBOOKS)
+    nb = sub.add_parser("notebooks", parents=[common], help="execute the report notebooks in place (writes figures/)",
+                        description="Execute every NN_*.ipynb notebook of the folder in place, in name order.")
+    nb.add_argument("--dir", type=Path, default=paths.NOTEBOOKS, help="notebooks folder (default: notebooks)")
+    nb.add_argument("--quiet", action="store_true", help="print nothing on success")
 
-    sy = sub.add_parser("synth", help="write a synthetic corpus of N plans (with its truth)")
-    sy.add_argument("--plans", type=int, required=True)
-    sy.add_argument("--seed", type=int, default=0)
-    sy.add_argument("--out", type=Path, required=True)
+    sy = sub.add_parser("synth", parents=[common], help="write a synthetic corpus of N plans with its truth (repository tooling)")
+    sy.add_argument("--plans", type=int, required=True, help="number of plans")
+    sy.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    sy.add_argument("--out", type=Path, required=True, help="folder to write raw/ and truth/ into")
 
-    be = sub.add_parser("bench", help="benchmark the build on synthetic corpora")
+    be = sub.add_parser("bench", parents=[common], help="benchmark the build on synthetic corpora (repository tooling)")
     be.add_argument("--sizes", default="100,1000,2000", help="comma-separated numbers of plans")
-    be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json")
-    be.add_argument("--seed", type=int, default=0)
+    be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json", help="JSON file to write")
+    be.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    return p
 
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "build":
-            from analysis.pipeline.run import build
 
-            c = build(args.raw, args.out, args.codebook, progress=not args.quiet,
-                      similarity=not args.no_similarity)
-            print(f"built {len(c.documents)} plans, {len(c.actions)} actions -> {args.out}")
-        elif args.command == "notebooks":
-            from analysis.report.notebooks import execute_all
+def run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; raises on failure (see :func:`main`)."""
+    if args.command == "build":
+        from analysis.pipeline.run import build
 
-            execute_all(args.dir)
-        elif args.command == "synth":
-            generate = _benchmarks("synth").generate
-            generate(args.plans, args.seed, args.out)
-        elif args.command == "bench":
-            run_bench = _benchmarks("bench").run_bench
-            run_bench([int(x) for x in args.sizes.split(",") if x], args.out, seed=args.seed)
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        console.set_quiet(args.quiet)
+        c = build(args.raw, args.out, args.codebook, progress=not args.quiet, similarity=not args.no_similarity,
+                  keep_other_files=args.keep_other_files, strict=args.strict, verbose=not args.quiet)
+        console.info(f"built {len(c.plans)} plans ({len(c.plans_with_actions)} with actions), "
+                     f"{len(c.actions)} actions -> {args.out}")
+    elif args.command == "notebooks":
+        from analysis.report.notebooks import execute_all
+
+        execute_all(args.dir, quiet=args.quiet)
+    elif args.command == "synth":
+        _benchmarks("synth").generate(args.plans, args.seed, args.out)
+    elif args.command == "bench":
+        _benchmarks("bench").run_bench([int(x) for x in args.sizes.split(",") if x], args.out, seed=args.seed)
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see the module docstring)."""
+    args = parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
+    try:
+        return run(args)
+    except BuildError as exc:
+        _debug(args)
+        console.error(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _debug(args)
+        console.error("interrupted; nothing was changed (the unfinished output was removed).")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        _debug(args)
+        console.error("terminated; nothing was changed (the unfinished output was removed).")
+        return EXIT_TERMINATED
+    except OSError as exc:
+        _debug(args)
+        console.error(_os_message(exc))
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: say so, in one line unless --debug
+        if args.debug:
+            raise
+        console.error(f"unexpected {type(exc).__name__}: {exc}. This is a bug in the package; run the command "
+                      "again with --debug and report the traceback.")
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _debug(args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+
+
+def _os_message(exc: OSError) -> str:
+    where = exc.filename or ""
+    if exc.errno == errno.ENOSPC:
+        what = "no space left on the disk; free some space (nothing was changed)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = "not allowed to write here (read-only or no permission); choose another --out"
+    elif exc.errno == errno.ENOTDIR:
+        what = "a path component is a file, not a folder"
+    elif exc.errno == errno.EISDIR:
+        what = "a folder where a file was expected"
+    else:
+        what = exc.strerror or str(exc)
+    return f"{where}: {what}." if where else f"{what}."
+
+
+__all__ = ["main", "parser", "run"]

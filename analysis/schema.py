@@ -78,6 +78,13 @@ _TABLES: list[Table] = [
         ("name_en", "str", "its English name (manifest)"),
         ("level", "str", "administrative level (manifest)"),
         ("province", "str", "province (manifest; may be empty)"),
+        ("role", "str", "`plan`, or `reference` (a source document reuse compares the plans with; counted in no "
+                        "comparison of plans)"),
+        ("genre", "str", "kind of document, e.g. 实施方案, 工作要点, 任务分工方案 (manifest; may be empty)"),
+        ("framework", "str", "the national outline it implements, e.g. 2006—2010—2020 or 2021—2035 (manifest; "
+                             "may be empty)"),
+        ("source_url", "str", "where it was retrieved (manifest; may be empty)"),
+        ("retrieved", "date", "when it was retrieved (manifest; may be empty)"),
         ("file", "str", "the raw file (manifest)"),
         ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
         ("encoding", "str", "encoding detected in the raw file"),
@@ -150,6 +157,21 @@ _TABLES: list[Table] = [
         ("snippet", "str", "the text concerned"),
         ("action", "str", "what was done, or what to do"),
     )),
+    Table("codebook_gaps", "codebook_gaps.csv", "extract", "one name the codebook could not code", _cols(
+        ("kind", "str", "`department` (a unit no category matches), `ambiguous` (one several categories match) or "
+                        "`group` (a heading announces a programme for a group the codebook lacks)"),
+        ("name", "str", "the department as completed (`县劳社局`), or the group words of the heading"),
+        ("suggested", "str", "a category the codebook's hints suggest (for `ambiguous`: the matching categories)"),
+        ("plans", "str", "the plans that name it, `;`-separated"),
+        ("n_plans", "int", "how many plans name it"),
+        ("count", "int", "how often it is named"),
+        ("first_plan", "str", "the first plan that names it"),
+        ("first_where", "str", "its first occurrence: raw file and line"),
+        ("first_offset", "int", "its first occurrence in the first plan's normalised text", "text"),
+        ("first_evidence", "str", "the name or heading as printed there"),
+    ), notes="Departments listed here are kept in assignments.csv, verbatim, with category `uncoded`; groups "
+             "listed here get no group line. Add patterns to the codebook and build again; `--strict` turns a "
+             "non-empty list into an error."),
     Table("clusters", "clusters.csv", "crossplan", "one clustered action (kind `action`)", _cols(
         ("action_id", "str", "the action"),
         ("jurisdiction", "str", "its plan"),

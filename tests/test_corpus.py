@@ -112,7 +112,7 @@ def test_refuses_to_replace_unrelated_folder(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(BuildError, match="not an earlier build's output"):
+    with pytest.raises(BuildError, match="was not written by the build"):
         build(copy_raw(tmp_path / "raw"), out, progress=False, similarity=False)
     assert (out / "notes.txt").read_text() == "keep me"
 

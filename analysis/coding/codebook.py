@@ -7,7 +7,7 @@ a data file means a reader can audit and change them without reading Python.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class Category:
     patterns: tuple[re.Pattern, ...]
     collective: bool = False
     short_en: str = ""  # chart-length English name (default: ``en`` without its parenthesised note)
+    hints: tuple[re.Pattern, ...] = ()  # looser patterns, only to suggest a category for an unknown name
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Group:
     zh: str
     en: str
     terms: tuple[str, ...]
+    more_terms: tuple[str, ...] = ()  # common wordings for members of the group (学生, 职工 …)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,18 @@ class Codebook:
     not_mentions: tuple[str, ...] = ()
     canonical_names: tuple[tuple[re.Pattern, str], ...] = ()
     unit_classes: tuple[UnitClass, ...] = ()
+    role_labels: dict = field(default_factory=dict)  # label (牵头单位) -> role
+    role_suffixes: dict = field(default_factory=dict)  # role word after a unit (牵头) -> role
+    joiners: tuple[tuple[str, bool], ...] = ()  # (word, strict) joining two units in a list
+    not_groups: tuple[str, ...] = ()
+    role_label_re: re.Pattern = re.compile(r"(?!)")
+
+    def suggest(self, name: str) -> str:
+        """A category the codebook's hints suggest for a name no pattern matches (``""`` if none)."""
+        for c in self.categories:
+            if any(h.search(name) for h in c.hints):
+                return c.id
+        return ""
 
     def unit_class(self, unit: str) -> str:
         """Id of the kind of *unit* (``"other"`` for a unit no class lists)."""
@@ -85,9 +99,9 @@ class Codebook:
     def category(self, cid: str) -> Category:
         return next(c for c in self.categories if c.id == cid)
 
-    def group_terms(self) -> list[tuple[str, str]]:
-        """``(term, group_id)`` pairs, longest term first."""
-        pairs = [(t, g.id) for g in self.groups for t in g.terms]
+    def group_terms(self, more: bool = True) -> list[tuple[str, str]]:
+        """``(term, group_id)`` pairs, longest term first; *more*: with each group's ``more_terms``."""
+        pairs = [(t, g.id) for g in self.groups for t in g.terms + (g.more_terms if more else ())]
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 
 
@@ -108,8 +122,12 @@ def _load(path: str) -> Codebook:
         for c in data["categories"]:
             pats = tuple(re.compile(p) for p in c["patterns"])
             cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False)),
-                                 str(c.get("short_en", ""))))
-        groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"])) for g in data["groups"])
+                                 str(c.get("short_en", "")), tuple(re.compile(h) for h in c.get("hints", []))))
+        groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"]), tuple(g.get("more_terms") or ()))
+                       for g in data["groups"])
+        labels = {label: role for role, ls in (data.get("role_labels") or {}).items() for label in ls}
+        label_re = re.compile("(" + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+                              + r")\s*[：:]") if labels else re.compile(r"(?!)")
         t = data["targets"]
         ids = [c.id for c in cats]
         if len(set(ids)) != len(ids):
@@ -121,6 +139,9 @@ def _load(path: str) -> Codebook:
                         tuple(data.get("not_mentions", [])),
                         tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])),
                         tuple(UnitClass(u["id"], u["zh"], u["en"], tuple(u["units"]))
-                              for u in t.get("unit_classes", [])))
+                              for u in t.get("unit_classes", [])),
+                        labels, dict(data.get("role_suffixes") or {}),
+                        tuple((str(j["word"]), bool(j.get("strict", False))) for j in data.get("joiners") or []),
+                        tuple(data.get("not_groups") or ()), label_re)
     except (KeyError, TypeError, re.error) as exc:
         raise BuildError(f"{path}: malformed codebook ({exc!r}); compare with the package's codebook.yaml.") from exc

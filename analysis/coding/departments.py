@@ -17,10 +17,8 @@ from analysis.schema import Column, Table
 from analysis.corpus.levels import PREFIXES, party_prefix_of
 from analysis.errors import BuildError
 
-ROLE_SUFFIXES = {"牵头": "lead", "配合": "cooperating", "协助": "cooperating", "参与": "cooperating"}
-ROLE_PREFIX_RE = re.compile(r"^(牵头部门|牵头单位|责任部门|责任单位|配合部门|配合单位|协办单位)[：:]")
-ROLE_PREFIXES = {"牵头部门": "lead", "牵头单位": "lead", "责任部门": "responsible", "责任单位": "responsible",
-                 "配合部门": "cooperating", "配合单位": "cooperating", "协办单位": "cooperating"}
+#: Category of a unit the codebook does not know (kept verbatim, listed in ``codebook_gaps.csv``).
+UNCODED = "uncoded"
 
 
 @dataclass(frozen=True)
@@ -76,82 +74,149 @@ def complete_name(name: str, level_char: str, codebook: Codebook, places: tuple[
     return f"{level_char}{name}"
 
 
-def code_name(name: str, codebook: Codebook, where: str):
-    cats = codebook.categories_of(name)
-    if len(cats) != 1:
-        if not cats:
-            raise BuildError(f"{where}: department {name!r} matches no category of the codebook "
-                             f"({codebook.path}). Add an alias pattern to the right category (or a new category).")
-        raise BuildError(f"{where}: department {name!r} matches several categories "
-                         f"({', '.join(c.id for c in cats)}); make the codebook patterns specific.")
-    return cats[0]
+#: Parentheses that explain a word rather than list units (``（以下简称科协）``, ``（含网信办）``).
+NOT_A_LIST_RE = re.compile(r"^(以下简称|下称|简称|含|包括|如|即|详见|见|注|其中|不含)")
+#: How a unit's name ends: 局, 委, 办, 中心, 协会, 学校 … (for lists the codebook does not know yet).
+ORG_SUFFIX_RE = re.compile(
+    r"(局|委|委员会|办|办公室|部|厅|会|协|联|团|院|所|站|中心|馆|社|台|处|室|队|署|行|司|公司|集团|校|学|园|基地|单位|部门|"
+    r"机构|组织|企业|街道|镇|乡|村|苏木|嘎查|政府|工委|党组|网信办|分局|支队|大队)$")
+
+
+def looks_like_org(name: str, codebook: Codebook) -> bool:
+    """Whether *name* reads as the name of a unit: a codebook category matches it, or it ends like one."""
+    name = name.strip()
+    return (0 < len(name) <= 30 and "。" not in name
+            and (bool(codebook.categories_of(name)) or bool(ORG_SUFFIX_RE.search(name))
+                 or name.startswith("各")))
+
+
+def _core(item: str, codebook: Codebook) -> str:
+    """An item without its role label, role word and final 等 (``牵头单位：区科协牵头等`` -> ``区科协``)."""
+    item = codebook.role_label_re.sub("", item.strip()).strip()
+    for mk in codebook.open_ended_markers:
+        if item.endswith(mk):
+            item = item[:-len(mk)]
+    for suf in codebook.role_suffixes:  # 团区委牵头 -> 团区委
+        if item.endswith(suf) and len(item) > len(suf):
+            return item[:-len(suf)]
+    return item
 
 
 def looks_like_list(text: str, codebook: Codebook) -> bool:
     """Whether a parenthesis at the end of an action is a department list.
 
-    True when it ends with a closing formula (``按职责分工负责``/``负责``) or when
-    its first item, prefix restored, matches a codebook category.
+    True when it ends with a closing formula (``按职责分工负责``/``负责``) or
+    holds a role label (``牵头单位：``); otherwise when every item, stripped of
+    its role word and ``等``, reads as a unit's name (:func:`looks_like_org`).
+    Parentheses that explain a word (``以下简称…``, ``含…``) are never lists.
     """
     body = text.strip().rstrip("。")
-    if any(body.endswith(c) for c in codebook.list_closings):
+    if not body or NOT_A_LIST_RE.match(body):
+        return False
+    if any(body.endswith(c) for c in codebook.list_closings) or codebook.role_label_re.search(body):
         return True
-    spans = split_top(body)
-    first = body[spans[0][0]:spans[0][1]].strip()
-    first = first[:-1] if first.endswith("等") else first
-    first = ROLE_PREFIX_RE.sub("", first)
-    for suf in ROLE_SUFFIXES:  # 团区委牵头 -> 团区委
-        if first.endswith(suf) and len(first) > len(suf):
-            first = first[:-len(suf)]
-            break
-    return bool(first) and bool(codebook.categories_of(first)) and len(first) <= 20
+    items = [body[a:b] for a, b in split_items(body, codebook) if body[a:b].strip()]
+    return bool(items) and all(looks_like_org(_core(it, codebook), codebook) for it in items)
+
+
+def split_items(text: str, codebook: Codebook) -> list[tuple[int, int]]:
+    """Spans of the units of one list clause: split at 、，, and at the joiners of the codebook.
+
+    Joiners (``会同``, ``以及``, ``及``) split where the text before them ends like
+    a unit's name; ``和``, ``与`` and spaces only where the text on both sides
+    does (``人力资源和社会保障局`` stays whole).  Never inside parentheses.
+    """
+    spans = split_top(text)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        out += _split_joiners(text, a, b, codebook)
+    return out
+
+
+def _split_joiners(text: str, a: int, b: int, codebook: Codebook) -> list[tuple[int, int]]:
+    seg = text[a:b]
+    depth, i = 0, 0
+    while i < len(seg):
+        ch = seg[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            for j, strict in codebook.joiners:
+                if seg.startswith(j, i) and i > 0:
+                    left, right = seg[:i].strip(), seg[i + len(j):].strip()
+                    # only between two complete names: 人力资源和社会保障局 is one unit
+                    if not right or not ORG_SUFFIX_RE.search(left):
+                        continue
+                    if strict and not ORG_SUFFIX_RE.search(_core(right, codebook)):
+                        continue
+                    return [(a, a + i)] + _split_joiners(text, a + i + len(j), b, codebook)
+        i += 1
+    return [(a, b)]
 
 
 def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, places: tuple[str, ...],
-               where: str, default_role: str = "responsible") -> list[Mention]:
+               where, default_role: str = "responsible", gaps: list | None = None,
+               jurisdiction: str = "") -> list[Mention]:
     """Parse one department list starting at document offset *offset*.
 
-    Handles closing formulas, ``等`` (open-ended), nested parentheses, role
-    clauses (``X牵头，Y配合``) and role prefixes (``牵头部门：``), also several
-    ``；``-separated clauses on one line (``牵头部门：…；配合部门：…``).  Returns
-    one mention per named unit, in printed order.
+    Handles closing formulas, ``等`` (open-ended), nested parentheses, joiners
+    (``会同``, ``以及``, ``和`` between two units), role words after units
+    (``X牵头，Y配合``) and role labels before them (``牵头单位：…``), also several
+    clauses on one line, separated by ``；`` or simply by the next label
+    (``牵头单位：A　责任单位：B``).  Returns one mention per named unit, in printed
+    order.  A unit the codebook does not know is kept verbatim with category
+    ``uncoded`` (and one in several categories with ``ambiguous``); each is
+    appended to *gaps* (``where(offset)`` says where it is), never an error.
     """
     out: list[Mention] = []
-    for cs, ce in split_top(text, "；;"):
+    for cs, ce in _clauses(text, codebook):
         if text[cs:ce].strip(" 。"):
-            out += _parse_clause(text[cs:ce], offset + cs, codebook, level_char, places, where, default_role)
-    if not out:
-        raise BuildError(f"{where}: empty department list {text!r}.")
+            out += _parse_clause(text[cs:ce], offset + cs, codebook, level_char, places, where, default_role,
+                                 gaps, jurisdiction)
+    return out
+
+
+def _clauses(text: str, codebook: Codebook) -> list[tuple[int, int]]:
+    """Clauses of a list: split at ``；`` outside parentheses, and before every role label after the first."""
+    out = []
+    for a, b in split_top(text, "；;"):
+        starts = [m.start() + a for m in codebook.role_label_re.finditer(text[a:b]) if m.start() > 0]
+        bounds = [a] + [s for s in starts if text[a:s].strip()] + [b]
+        out += [(x, y) for x, y in zip(bounds[:-1], bounds[1:])]
     return out
 
 
 def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, places: tuple[str, ...],
-                  where: str, default_role: str) -> list[Mention]:
+                  where, default_role: str, gaps: list | None, jurisdiction: str) -> list[Mention]:
     role = default_role
-    m = ROLE_PREFIX_RE.match(text)
+    lead_ws = len(text) - len(text.lstrip())
+    m = codebook.role_label_re.match(text, lead_ws)
     base = 0
     if m:
-        role = ROLE_PREFIXES[m.group(1)]
+        role = codebook.role_labels[m.group(1)]
         base = m.end()
     body = text[base:]
     # strip trailing punctuation and closing formula
-    end = len(body.rstrip().rstrip("。；;"))
+    end = len(body.rstrip().rstrip("。；;，, "))
     for c in codebook.list_closings:
         if body[:end].endswith(c):
             end -= len(c)
             break
+    end = len(body[:end].rstrip("，, "))
     out: list[Mention] = []
     listed = body[:end]
-    items = [(a, b) for a, b in split_top(listed) if listed[a:b].strip()]
+    items = [(a, b) for a, b in split_items(listed, codebook) if listed[a:b].strip()]
     # role clauses (X牵头，Y、Z配合): a role word closing an item applies to the items since the last one
     roles: list[str] = []
     pending = 0
     trimmed: list[tuple[int, int]] = []
     for a, b in items:
         item = listed[a:b].rstrip()
-        suffix = next((suf for suf in ROLE_SUFFIXES if item.endswith(suf) and len(item) > len(suf)), None)
+        suffix = next((suf for suf in codebook.role_suffixes if item.endswith(suf) and len(item) > len(suf)), None)
         if suffix:
-            roles.extend([ROLE_SUFFIXES[suffix]] * (pending + 1))
+            roles.extend([codebook.role_suffixes[suffix]] * (pending + 1))
             pending = 0
             trimmed.append((a, a + len(item) - len(suffix)))
         else:
@@ -165,16 +230,21 @@ def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, p
         lead = len(raw_item) - len(raw_item.lstrip())
         item = raw_item.strip()
         if k == len(trimmed) - 1 and open_ended:
-            item = item[:-1]
+            item = next(item[:-len(mk)] for mk in codebook.open_ended_markers if item.endswith(mk)).rstrip()
+        if not item:
+            continue
         abs_start = offset + base + a + lead
-        if "：" in item or ":" in item:
-            raise BuildError(f"{where}: {item!r} is not a department name (a label inside a list?); "
-                             "write each role as its own clause, e.g. 牵头部门：…；配合部门：…")
         name = codebook.canonical(complete_name(item, level_char, codebook, places))
-        cat = code_name(name, codebook, where)
-        out.append(Mention(item, name, cat.id, cat.collective, r, open_ended, abs_start, abs_start + len(item)))
-    if not out:
-        raise BuildError(f"{where}: empty department list {text!r}.")
+        cats = codebook.categories_of(name)
+        if len(cats) == 1:
+            cid, collective = cats[0].id, cats[0].collective
+        else:
+            cid, collective = UNCODED, False
+            if gaps is not None:
+                gaps.append({"kind": "department" if not cats else "ambiguous", "name": name, "printed": item,
+                             "jurisdiction": jurisdiction, "offset": abs_start, "where": where(abs_start),
+                             "suggested": ";".join(c.id for c in cats) if cats else codebook.suggest(name)})
+        out.append(Mention(item, name, cid, collective, r, open_ended, abs_start, abs_start + len(item)))
     return out
 
 
@@ -219,18 +289,25 @@ class DepartmentsDimension(CodingDimension):
                 key = (ls.start, ls.end)
                 if key not in parsed:
                     parsed[key] = parse_list(text[ls.start:ls.end], ls.start, codebook, context.level_char,
-                                             context.places, context.where(ls.start, text))
+                                             context.places, lambda off: context.where(off, text),
+                                             gaps=context.gaps, jurisdiction=u.jurisdiction)
                 mentions += parsed[key]
-            source = u.lists[0].source if u.lists else "parenthesis"
-            for m in mentions:
+            sources = [ls.source for ls in u.lists for _ in parsed[(ls.start, ls.end)]]
+            seen: set[tuple[str, str]] = set()
+            kept: list[Mention] = []
+            for m, source in zip(mentions, sources):
+                if (m.department, m.role) in seen:  # the same unit listed twice in one role (list and line)
+                    continue
+                seen.add((m.department, m.role))
+                kept.append(m)
                 out.rows.append({
                     "action_id": u.action_id, "jurisdiction": u.jurisdiction, "department": m.department,
                     "printed": m.printed, "category": m.category, "collective": m.collective, "role": m.role,
                     "open_ended": m.open_ended, "start": m.start, "end": m.end, "source": source})
-            roles = [r for r in ("lead", "cooperating", "responsible") if any(m.role == r for m in mentions)]
+            roles = [r for r in ("lead", "cooperating", "responsible") if any(m.role == r for m in kept)]
             out.action_values[u.action_id] = {
-                "n_departments": sum(1 for m in mentions if not m.collective),
-                "n_collective": sum(1 for m in mentions if m.collective),
-                "open_ended": any(m.open_ended for m in mentions),
+                "n_departments": sum(1 for m in kept if not m.collective),
+                "n_collective": sum(1 for m in kept if m.collective),
+                "open_ended": any(m.open_ended for m in kept),
                 "roles": "+".join(roles)}
         return out

@@ -41,6 +41,22 @@ def heading_group(heading: str, codebook: Codebook) -> str | None:
     return sorted(found)[0] if len(found) == 1 else None
 
 
+#: A heading that announces a programme for a group: 实施妇女科学素质提升行动, 老年人科普工程 …
+PROGRAMME_RE = re.compile(r"^(?:实施|开展|推进|推动|提升|强化|加强|深化)?(?P<who>[\u4e00-\u9fff]{2,8}?)"
+                          r"(?:科学素质|科学素养)(?:提升)?(?:行动|工程)")
+
+
+def unknown_group(heading: str, codebook: Codebook) -> str:
+    """The group words of a heading that announces a programme for a group the codebook lacks, or ``""``."""
+    m = PROGRAMME_RE.match(heading)
+    if not m or find_terms(heading, codebook):
+        return ""
+    who = m.group("who")
+    if any(w in who for w in codebook.not_groups):
+        return ""
+    return who
+
+
 def group_of(headings: list[str], codebook: Codebook) -> str:
     """Innermost heading (last in *headings*) that announces a group; ``""`` if none."""
     for h in reversed(headings):
@@ -78,7 +94,16 @@ class GroupsDimension(CodingDimension):
 
     def code(self, text: str, units, codebook: Codebook, context) -> Coded:
         out = Coded()
+        reported: set[str] = set()
         for u in units:
+            for h in u.headings:
+                who = unknown_group(h, codebook)
+                if who and h not in reported:
+                    reported.add(h)
+                    at = max(text.rfind(h, 0, u.start), 0)
+                    context.gaps.append({"kind": "group", "name": who, "printed": h, "offset": at,
+                                         "jurisdiction": u.jurisdiction, "where": context.where(at, text),
+                                         "suggested": ""})
             found = find_terms(text[u.start:u.end], codebook)
             for s, e, term, g in found:
                 out.rows.append({"action_id": u.action_id, "jurisdiction": u.jurisdiction, "group": g,

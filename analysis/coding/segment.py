@@ -19,11 +19,13 @@ Rules, applied to the heading tree of :mod:`analysis.corpus.structure`:
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from analysis.coding.codebook import Codebook
-from analysis.coding.departments import ROLE_PREFIX_RE, looks_like_list
+from analysis.coding.departments import looks_like_list
 from analysis.coding.dimension import ActionUnit, CodingContext, CodingDimension, ListSpan
 from analysis.coding.groups import group_of
 from analysis.coding.registry import DIMENSIONS
@@ -32,6 +34,9 @@ from analysis.corpus.structure import Line, Node, is_heading_paragraph, opening_
 CONTEXT_RE = re.compile(r"前言|背景|意义|指导思想|指导方针|基本原则|总体要求|总则|(^|[和与及])(发展|工作|总体|主要)?目标($|[和与及])")
 SAFEGUARD_RE = re.compile(r"组织实施|保障")
 TASK_PARTS = {"任务": "objectives", "措施": "measures", "分工": "division"}
+#: A numbered item's own title announces a target group only when it is a heading (实施农民科学素质行动),
+#: not the opening sentence of a paragraph: at most this many characters.
+OWN_HEADING_MAX = 20
 
 
 @dataclass
@@ -47,6 +52,8 @@ class Unit:
     path_nodes: list[Node]
     group_headings: list[str]
     division: list[ListSpan] = field(default_factory=list)
+    line_lists: list[ListSpan] = field(default_factory=list)  # department lines that close it
+    line_block: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -102,6 +109,11 @@ class _Extractor:
         self.j, self.text, self.cb = jurisdiction, text, codebook
         self.units: list[Unit] = []
         self.sections: list[dict] = []
+        self.division_nodes: set[int] = set()
+
+    def is_department_line(self, ln: Line) -> bool:
+        """A line that only assigns units (``牵头单位：…``, ``（责任单位：…）``): never an action."""
+        return bool(self.cb.role_label_re.match(ln.text.lstrip("（( ")))
 
     # -- collection -------------------------------------------------------------
     def run(self) -> None:
@@ -117,6 +129,7 @@ class _Extractor:
                 self.collect(top)
             for node in top.walk():
                 self.sections.append({"node": node, "part": part})
+        self.assign_department_lines(root)
 
     def collect(self, node: Node) -> None:
         parts = {c.title: c for c in node.children if c.title in TASK_PARTS}
@@ -127,7 +140,7 @@ class _Extractor:
             for c in node.children:
                 self.collect(c)
             return
-        paras = node.paragraphs
+        paras = [p for p in node.paragraphs if not self.is_department_line(p)]
         lead = 0  # introductory paragraphs (no heading sentence) before heading paragraphs are context
         while lead < len(paras) and not is_heading_paragraph(paras[lead].text):
             lead += 1
@@ -140,14 +153,16 @@ class _Extractor:
                                        p.end, path, [n.title for n in path]))
         else:
             path = node.ancestors()
+            own = [node.title] if len(node.title) <= OWN_HEADING_MAX else []
             self.units.append(Unit("action", "numbered_item", node, node.title, node.title_start, node.end(),
-                                   path, [n.title for n in path + [node]]))
+                                   path, [n.title for n in path] + own))
 
     def task_block(self, node: Node, parts: dict[str, Node]) -> None:
         div = parts["分工"]
+        self.division_nodes.add(id(div))
         division = [ListSpan(ln.start, ln.end, "division_block") for ln in self._after_title(div) + div.paragraphs]
         meas = parts["措施"]
-        lines = self._after_title(meas) + meas.paragraphs
+        lines = self._after_title(meas) + [ln for ln in meas.paragraphs if not self.is_department_line(ln)]
         path = meas.ancestors() + [meas]
         for ln in lines:
             self.units.append(Unit("action", "task_measure", meas, opening_sentence(ln.text), ln.start, ln.end,
@@ -156,6 +171,62 @@ class _Extractor:
             self.collect(c)
             for u in self.units[-1:]:
                 u.division = division
+
+    def assign_department_lines(self, root: Node) -> None:
+        """Give every department line (block of consecutive lines) to the units it closes.
+
+        A block applies to the units since the previous block that lie in the
+        section holding it: the parent of the numbered item whose paragraph it
+        is.  So a line after each item gives that item its units, and a line
+        closing a section gives them to every item of the section since the
+        previous line.
+        """
+        blocks: list[tuple[Node, list[Line]]] = []
+        for node in root.walk():
+            if id(node) in self.division_nodes or node.level == 0:
+                continue
+            for ln in node.paragraphs:
+                if not self.is_department_line(ln):
+                    continue
+                if blocks and blocks[-1][0] is node and blocks[-1][1][-1].end + 1 == ln.start:
+                    blocks[-1][1].append(ln)
+                else:
+                    blocks.append((node, [ln]))
+        blocks.sort(key=lambda b: b[1][0].start)
+        starts = [u.start for u in self.units]
+        previous = -1
+        for node, lines in blocks:
+            first = lines[0].start
+            spans = [ListSpan(ln.start, ln.end, "department_line") for ln in lines]
+            if node.children and first < node.children[0].title_start:
+                # a line under a section heading, before its items, applies to every item of the section
+                targets = [u for u in self.units if _within(u.node, node)]
+            else:
+                section = node.parent if node.parent is not None and not node.children else node
+                lo = bisect.bisect_right(starts, previous)
+                hi = bisect.bisect_left(starts, first)
+                targets = []
+                for u in reversed(self.units[lo:hi]):  # back to the previous list, of either kind
+                    if not _within(u.node, section) or (targets and self._own_list(u)):
+                        break
+                    targets.insert(0, u)
+                previous = first
+            for u in targets:
+                u.line_lists.extend(spans)
+                u.line_block = (lines[0].start, lines[-1].end)
+
+    def _own_list(self, u: Unit) -> bool:
+        """Whether the unit closes with a list of its own (a parenthesis or a labelled list)."""
+        end = u.end
+        cut = self._first_department_line(u.start, end)
+        end = cut if cut is not None else end
+        while end > u.start and self.text[end - 1] in " \n":
+            end -= 1
+        line_start = max(self.text.rfind("\n", 0, end) + 1, u.start)
+        last = self.text[line_start:end]
+        par = trailing_parenthesis(last)
+        return bool(par and looks_like_list(last[par[0] + 1:par[1] - 1], self.cb)) or \
+            self._inline_list(u.start, end) is not None
 
     def _after_title(self, node: Node) -> list[Line]:
         """The rest of a heading line after ``措施。``/``分工。``, as a line (or nothing)."""
@@ -167,45 +238,78 @@ class _Extractor:
         return [Line(a, node.line.end, self.text[a:node.line.end])] if a < node.line.end else []
 
     # -- units -------------------------------------------------------------------
+    def _first_department_line(self, start: int, end: int) -> int | None:
+        """Offset of the first department line that starts inside ``[start, end)`` (after its first line)."""
+        pos = self.text.find("\n", start, end)
+        while 0 <= pos < end:
+            ln_start = pos + 1
+            ln_end = self.text.find("\n", ln_start, end)
+            ln_end = end if ln_end < 0 else ln_end
+            if ln_start < end and self.is_department_line(Line(ln_start, ln_end, self.text[ln_start:ln_end])):
+                return ln_start
+            pos = self.text.find("\n", ln_start, end)
+        return None
+
+    def _inline_list(self, start: int, end: int) -> int | None:
+        """Offset of a labelled list written at the end of the text (``……。牵头单位：A；配合单位：B。``)."""
+        line_start = self.text.rfind("\n", 0, end) + 1
+        line_start = max(line_start, start)
+        depth = 0
+        for i in range(line_start, end):
+            ch = self.text[i]
+            if ch == "（":
+                depth += 1
+            elif ch == "）":
+                depth = max(0, depth - 1)
+            elif depth == 0 and i > start and self.cb.role_label_re.match(self.text, i, end):
+                if self.text[start:i].strip(" ，。；;,"):
+                    return i
+        return None
+
     def action_units(self) -> tuple[list[dict], list[ActionUnit]]:
         """The core row of every action (``actions.csv`` without the dimensions' columns) and its unit.
 
         Here the end of an action's own text is found: a department list that
-        closes it (a parenthesis on its last line, or ``牵头单位：…`` lines after
-        it) is cut off and handed to the coding dimensions as a :class:`ListSpan`.
+        closes it -- a parenthesis on its last line, a labelled list at the end
+        of its text, or department lines after it -- is cut off and handed to
+        the coding dimensions as :class:`ListSpan` objects.
         """
         rows, units = [], []
         for seq, u in enumerate(self.units, start=1):
             aid = f"{self.j}-{seq:03d}"
             end = u.end
-            last_line_start = self.text.rfind("\n", 0, end) + 1
+            cut = self._first_department_line(u.start, end)
+            if cut is not None:
+                end = cut
+            while end > u.start and self.text[end - 1] in " \n":
+                end -= 1
+            last_line_start = max(self.text.rfind("\n", 0, end) + 1, u.start)
             last_line = self.text[last_line_start:end]
             lists: list[ListSpan] = list(u.division)
             dept_text, dept_start, dept_end, closing = "", None, None, ""
             par = trailing_parenthesis(last_line)
-            if par and last_line_start + par[0] >= u.start:
+            inline = None
+            if par and last_line_start + par[0] >= u.start and \
+                    looks_like_list(last_line[par[0] + 1:par[1] - 1], self.cb):
                 inner = last_line[par[0] + 1:par[1] - 1]
-                if looks_like_list(inner, self.cb):
-                    a, b = last_line_start + par[0], last_line_start + par[1]
-                    dept_text, dept_start, dept_end = self.text[a:b], a, b
-                    lists = [ListSpan(a + 1, b - 1, "parenthesis")]
-                    closing = next((c for c in self.cb.list_closings if inner.rstrip("。").endswith(c)), "")
-                    end = a
-            elif ROLE_PREFIX_RE.match(last_line) and last_line_start > u.start:
-                # trailing lines "牵头单位：…" / "责任单位：…" (a common format in other plans)
-                a = last_line_start
-                while True:
-                    prev_start = self.text.rfind("\n", 0, a - 1) + 1
-                    if prev_start > u.start and ROLE_PREFIX_RE.match(self.text[prev_start:a - 1]):
-                        a = prev_start
-                    else:
-                        break
-                lists = []
-                for ln_start in [a] + [i + 1 for i in range(a, end) if self.text[i] == "\n"]:
-                    ln_end = self.text.find("\n", ln_start, end)
-                    lists.append(ListSpan(ln_start, end if ln_end < 0 else ln_end, "parenthesis"))
-                dept_text, dept_start, dept_end, closing = self.text[a:end], a, end, "role_lines"
+                a, b = last_line_start + par[0], last_line_start + par[1]
+                dept_text, dept_start, dept_end = self.text[a:b], a, b
+                lists = [ListSpan(a + 1, b - 1, "parenthesis")]
+                closing = next((c for c in self.cb.list_closings if inner.rstrip("。").endswith(c)), "")
                 end = a
+            else:
+                inline = self._inline_list(u.start, end)
+            if inline is not None:
+                b = end
+                dept_text, dept_start, dept_end = self.text[inline:b], inline, b
+                lists = [ListSpan(inline, b, "inline")]
+                closing = "inline"
+                end = inline
+            if u.line_lists:
+                lists = lists + [ls for ls in u.line_lists if ls not in lists]
+                if not dept_text:
+                    a, b = u.line_block
+                    dept_text, dept_start, dept_end, closing = self.text[a:b], a, b, "department_line"
             if u.division and lists and lists[0].source == "division_block":
                 closing = "division_block"
             while end > u.start and self.text[end - 1] in " \n":
@@ -229,18 +333,27 @@ class _Extractor:
         """One row per heading; ``context_*`` spans its own text that is not part of an action.
 
         That is the introduction of a section, the objectives of a task (任务),
-        the division of work (分工) or a context section's body.
+        the division of work (分工) or a context section's body.  Linear in the
+        plan's length: actions are in reading order, so whether a line overlaps
+        one is a binary search.
         """
-        spans = [(u.start, u.end) for u in self.units]
+        spans = sorted((u.start, u.end) for u in self.units)
+        starts = [a for a, _ in spans]
+        ends = list(itertools.accumulate((b for _, b in spans), max))
         counts: dict[int, int] = {}
         for u in self.units:
             for n in {id(x): x for x in [u.node] + u.path_nodes}.values():
                 counts[id(n)] = counts.get(id(n), 0) + 1
+
+        def overlaps(ln: Line) -> bool:
+            k = bisect.bisect_left(starts, ln.end) - 1  # last action starting before the line ends
+            return k >= 0 and ends[k] > ln.start
+
         rows = []
         for i, rec in enumerate(self.sections, start=1):
             n, part = rec["node"], rec["part"]
             own = self._after_title(n) + n.paragraphs
-            free = [ln for ln in own if not any(a < ln.end and ln.start < b for a, b in spans)]
+            free = [ln for ln in own if not overlaps(ln)]
             rows.append({
                 "section_id": f"{self.j}-s{i:03d}", "jurisdiction": self.j, "level": n.level, "number": n.number,
                 "title": n.title, "path": " > ".join(x.heading for x in n.ancestors()), "part": part,
@@ -252,6 +365,16 @@ class _Extractor:
                 "n_actions": counts.get(id(n), 0),
             })
         return rows
+
+
+def _within(node: Node, section: Node) -> bool:
+    """Whether *node* is *section* or lies below it."""
+    n = node
+    while n is not None:
+        if n is section:
+            return True
+        n = n.parent
+    return False
 
 
 def segment(jurisdiction: str, text: str, codebook: Codebook) -> tuple[list[dict], list[ActionUnit], list[dict]]:

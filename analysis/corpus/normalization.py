@@ -26,6 +26,7 @@ Steps, in order (``normalize``):
 """
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 from dataclasses import dataclass, field
@@ -131,8 +132,36 @@ BLANK_RE = re.compile(r"\n{2,}")
 
 def raw_line(raw: str, offset: int) -> int:
     """1-based line of *offset* in *raw* (CRLF, CR and LF each end a line)."""
-    head = raw[:offset]
-    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    return LineIndex(raw).line(offset)
+
+
+class LineIndex:
+    """Line numbers of character offsets in a text, in logarithmic time (CRLF, CR and LF each end a line)."""
+
+    _BREAK = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+
+    def line(self, offset: int) -> int:
+        """1-based line holding character *offset*."""
+        return bisect.bisect_right(self.starts, offset)
+
+
+@dataclass
+class Normalized:
+    """What :func:`normalize_mapped` returns: the text, the QA findings, and for every character of the
+    text (but its final newline) the offset of the raw character it came from."""
+
+    text: str
+    findings: list
+    src: list[int]
+
+    def raw_offset(self, offset: int) -> int:
+        """Offset in the decoded raw text of the character at *offset* of the normalised text."""
+        if not self.src:
+            return 0
+        return self.src[min(max(offset, 0), len(self.src) - 1)]
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
@@ -141,6 +170,12 @@ def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
 
 def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>") -> tuple[str, list[Finding]]:
     """Return the normalised text of *raw* and the QA findings (see module doc)."""
+    n = normalize_mapped(raw, errata, name)
+    return n.text, n.findings
+
+
+def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = "<text>") -> Normalized:
+    """:func:`normalize`, with the map from the normalised text back to *raw* (:class:`Normalized`)."""
     errata = errata or []
     mt = MappedText.from_raw(raw)
     findings: list[Finding] = []
@@ -232,7 +267,7 @@ def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>
                 continue
             findings.append(Finding(f"suspect_{kind}", off, _snippet(mt.text, m.start(), m.end()),
                                     "reported: no erratum covers this; add a 'fix' or 'accept' row to errata.csv"))
-    return text, findings
+    return Normalized(text, findings, mt.src)
 
 
 def _t2s_by_line(mt: MappedText) -> tuple[int, int]:

@@ -21,7 +21,11 @@ MARKERS = [
     (4, re.compile(r"^（(\d{1,2})）")),
 ]
 ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[：:]?")
-FURNITURE_RE = re.compile(r"^(\[[^\]\n]*\]\s*)+$")
+#: Web-page furniture after a plan: ``[pdf文件下载]``, ``【打印本页】【关闭窗口】``.
+FURNITURE_RE = re.compile(r"^((\[[^\]\n]*\]|【[^】\n]*】)\s*)+$")
+#: Lines that close an official document or a web page: the plan has ended.
+END_RE = re.compile(r"^(主题词|抄送|抄报|分送|分享到|扫一扫|打印本页|关闭窗口|相关附件|附件下载|责任编辑|"
+                    r"\S{0,30}\d{4}年\d{1,2}月\d{1,2}日印发)")
 HEADING_SENTENCE_MAX = 60
 
 
@@ -110,21 +114,34 @@ def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
     """Parse *text* into ``(root, preamble, tail)``.
 
     ``preamble`` holds the lines before the first top-level heading (notice,
-    title, opening paragraph); ``tail`` the attachment and web-page lines after
-    the plan (``附件``, ``[pdf文件下载]``), which are not part of any node.
+    title, opening paragraph); ``tail`` the attachment, document-closing and
+    web-page lines after the plan (``附件``, ``主题词``, ``抄送``, ``…印发``,
+    ``[pdf文件下载]``), which are not part of any node.
+
+    The top level is ``一、``; a text without any ``一、`` (a fragment, a
+    one-level work plan) starts at its highest heading level present, e.g.
+    ``（一）`` or ``1.``.
     """
     root = Node(0, "", "", None, 0)
     stack = [root]
     preamble: list[Line] = []
     tail: list[Line] = []
     ended = False
-    for ln in lines_of(text):
-        if ended or ATTACHMENT_RE.match(ln.text) or FURNITURE_RE.match(ln.text):
+    lines = lines_of(text)
+    present = set()
+    for ln in lines:
+        if ATTACHMENT_RE.match(ln.text) or FURNITURE_RE.match(ln.text) or (present and END_RE.match(ln.text)):
+            break
+        present.update(lv for lv, rx in MARKERS if rx.match(ln.text))
+    top = min(present) if present else 1
+    for ln in lines:
+        if ended or ATTACHMENT_RE.match(ln.text) or FURNITURE_RE.match(ln.text) or (
+                len(stack) > 1 and END_RE.match(ln.text)):
             ended = True
             tail.append(ln)
             continue
         level, m = next(((lv, rx.match(ln.text)) for lv, rx in MARKERS if rx.match(ln.text)), (0, None))
-        if m and (level == 1 or len(stack) > 1):
+        if m and (level == top or len(stack) > 1):
             rest = ln.text[m.end():]
             title, goes_on = split_title(rest)
             lead = len(rest) - len(rest.lstrip())

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +147,7 @@ class CrossPlanResult:
 
     tables: dict[str, pd.DataFrame]
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _round(df: pd.DataFrame, decimals: int) -> pd.DataFrame:
@@ -168,8 +170,17 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     show a progress bar on stderr.
     """
     p = params or CrossPlanParams()
-    plans = [str(j) for j in corpus.documents["jurisdiction"]]
-    items = corpus.actions.reset_index(drop=True)
+    notes: list[str] = []
+    plans = corpus.plans_with_actions
+    skipped = [j for j in corpus.plans if j not in plans]
+    if skipped:
+        notes.append(f"cross-plan stage: {', '.join(skipped)} left out (no actions); every summary across plans "
+                     f"is over the {len(plans)} plan(s) with actions")
+    items = corpus.actions[corpus.actions["jurisdiction"].isin(plans)].reset_index(drop=True)
+    if len(plans) < 2:
+        notes.append(f"cross-plan stage: {len(plans)} plan(s) with actions; clusters, alignment, keyness and "
+                     "reuse need at least two, so their tables are written empty")
+        return CrossPlanResult(empty_tables(), {}, notes)
     timings: dict[str, float] = {}
     bar = tqdm(total=6, desc="similarity", unit="stage", disable=not progress, file=sys.stderr)
 
@@ -181,11 +192,27 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     t = time.perf_counter()
     tokens = tokenize_many(items["text"].astype(str).tolist(), default_tokenizer(), n_jobs=p.n_jobs)
     t = lap("tokenize", t)
-    with threadpool_limits(limits=p.blas_threads):
+    if not any(tokens):
+        bar.close()
+        notes.append("cross-plan stage: the actions hold no content words, so their tables are written empty")
+        return CrossPlanResult(empty_tables(), timings, notes)
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
+        warnings.simplefilter("always")
         tables = _analyse(corpus, items, tokens, plans, p, lap, t)
     bar.close()
+    seen = set()
+    for w in caught:
+        msg = f"cross-plan stage: {w.category.__name__}: {w.message}"
+        if msg not in seen:
+            seen.add(msg)
+            notes.append(msg)
     tables = {k: _round(v.reset_index(drop=True), p.decimals) for k, v in tables.items()}
-    return CrossPlanResult(tables, timings)
+    return CrossPlanResult(tables, timings, notes)
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    """Every cross-plan table with its columns and no rows."""
+    return {name: schema.frame([], schema.CORE_TABLES[name]) for name in OUTPUT_FILES}
 
 
 def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], plans: list[str],

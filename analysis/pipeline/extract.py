@@ -5,38 +5,51 @@ Every document of the manifest is decoded, normalised and coded on its own
 results are gathered, in manifest order, into one :class:`Dataset` that the
 cross-plan stage (:mod:`analysis.pipeline.crossplan`) and the writer
 (:mod:`analysis.pipeline.run`) take.
+
+Nothing a plan says stops the build: a plan with no recognisable action gets
+``n_actions = 0``, a QA row and a warning; a department or a target group the
+codebook does not know is kept (category ``uncoded``) and listed once in
+``codebook_gaps.csv``.  Reference documents (manifest role ``reference``) are
+decoded and normalised, for text reuse, but not segmented or coded.
 """
 from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from analysis import paths
-from analysis.coding.registry import DIMENSIONS
-from analysis.pipeline import catalog
-from analysis.coding.segment import extract
 from analysis.coding.codebook import load_codebook
-from analysis.corpus.manifest import Document, load_errata, load_manifest
+from analysis.coding.dimension import CodingContext
+from analysis.coding.metadata import extract_metadata
+from analysis.coding.registry import DIMENSIONS
+from analysis.coding.segment import extract
 from analysis.corpus.decode import read_text
 from analysis.corpus.levels import place_names, prefix_for
-from analysis.coding.metadata import extract_metadata
-from analysis.corpus.normalization import normalize, raw_line
+from analysis.corpus.manifest import Document, load_errata, load_manifest
+from analysis.corpus.normalization import LineIndex, normalize_mapped
+from analysis.pipeline import catalog
+from analysis.processes import worker_pool
+
+#: Below this many documents the build runs in one process (start-up costs more than it saves).
+PARALLEL_MIN_DOCS = 40
+#: A plan longer than this (characters) shows its own progress through the stages.
+LONG_PLAN_CHARS = 2_000_000
+
 
 @dataclass
 class Dataset:
     """Everything extracted from the raw folder, before cross-plan analysis.
 
-    ``documents``, ``actions``, ``sections``, ``qa`` are the core tables;
-    ``coded`` holds each coding dimension's table by name (``coded["assignments"]``
-    …), also reachable as attributes (``dataset.assignments``, ``dataset.mentions``
-    for ``group_mentions``, ``dataset.targets``); ``texts`` the normalised text of
-    each plan; ``warnings`` what the build reports at its end.
+    ``documents``, ``actions``, ``sections``, ``qa``, ``gaps`` are the core
+    tables; ``coded`` holds each coding dimension's table by name
+    (``coded["assignments"]`` …), also reachable as attributes
+    (``dataset.assignments``, ``dataset.mentions`` for ``group_mentions``,
+    ``dataset.targets``); ``texts`` the normalised text of each document;
+    ``warnings`` what the build reports at its end.
     """
 
     documents: pd.DataFrame
@@ -46,6 +59,7 @@ class Dataset:
     qa: pd.DataFrame
     coded: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    gaps: pd.DataFrame | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         coded = self.__dict__.get("coded", {})
@@ -54,47 +68,108 @@ class Dataset:
             return coded[key]
         raise AttributeError(f"Dataset has no attribute or coded table {name!r}")
 
+    @property
+    def plans(self) -> list[str]:
+        """Ids of the documents that are plans (not references), in manifest order."""
+        d = self.documents
+        return [str(j) for j, r in zip(d["jurisdiction"], d["role"]) if r != "reference"]
 
-def process_document(doc: Document, errata: list, codebook_path: Path | None = None) -> dict:
-    """Decode, normalise and code one document; returns plain rows (picklable for worker processes)."""
+    @property
+    def plans_with_actions(self) -> list[str]:
+        """Plans with at least one action or safeguard, in manifest order."""
+        have = set(self.actions["jurisdiction"])
+        return [j for j in self.plans if j in have]
+
+
+def process_document(doc: Document, errata: list, codebook_path: Path | None = None,
+                     progress: bool = False) -> dict:
+    """Decode, normalise and code one document; returns plain rows (picklable for worker processes).
+
+    Messages point at the raw file and its line (the normalised text keeps a
+    map back to the raw characters).  *progress*: a progress bar through the
+    stages, for a plan longer than :data:`LONG_PLAN_CHARS`.
+    """
     codebook = load_codebook(codebook_path)
     raw, encoding = read_text(doc.path)
-    text, findings = normalize(raw, errata, name=str(doc.path))
+    bar = tqdm(total=4, desc=f"{doc.jurisdiction}: normalise", unit="stage", file=sys.stderr,
+               disable=not (progress and len(raw) > LONG_PLAN_CHARS), leave=False)
+    norm = normalize_mapped(raw, errata, name=str(doc.path))
+    text = norm.text
+    raw_lines = LineIndex(raw)
+    bar.update()
+
+    def locate(offset: int) -> str:
+        return f"{doc.path}, line {raw_lines.line(norm.raw_offset(offset))}"
+
     qa = [{"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
            "snippet": "", "action": f"decoded as {encoding}"}]
     warnings = []
-    for f in findings:
-        line = raw_line(raw, f.offset)
+    for f in norm.findings:
+        line = raw_lines.line(f.offset)
         qa.append({"document": doc.jurisdiction, "kind": f.kind, "line": line, "offset": f.offset,
                    "count": f.count, "snippet": f.snippet, "action": f.action})
         if f.kind.startswith("suspect_"):
             warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
                             "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
-    tables = extract(doc.jurisdiction, text, codebook, prefix_for(doc.level), place_names(doc.name_zh))
+    bar.set_description(f"{doc.jurisdiction}: segment and code")
+    context = CodingContext(doc.jurisdiction, prefix_for(doc.level), place_names(doc.name_zh), locate)
+    if doc.role == "reference":
+        tables = extract(doc.jurisdiction, "", codebook, context=context)
+    else:
+        tables = extract(doc.jurisdiction, text, codebook, context=context)
+    bar.update(2)
     n_act = sum(1 for a in tables.actions if a["kind"] == "action")
+    if doc.role != "reference" and not tables.actions:
+        warnings.append(f"{doc.path}: no action recognised (no numbered items or heading paragraphs outside "
+                        "context sections); it is left out of the cross-plan comparisons. See README, "
+                        "'How a plan becomes actions'.")
+        qa.append({"document": doc.jurisdiction, "kind": "no_actions", "line": "", "offset": "", "count": 1,
+                   "snippet": "", "action": "no action recognised: left out of the cross-plan comparisons"})
+    bar.set_description(f"{doc.jurisdiction}: metadata")
     doc_row = {
         "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
-        "province": doc.province, "file": doc.file, "sha256": doc.sha256, "encoding": encoding,
-        **extract_metadata(text),
+        "province": doc.province, "role": doc.role, "genre": doc.genre, "framework": doc.framework,
+        "source_url": doc.source_url, "retrieved": doc.retrieved,
+        "file": doc.file, "sha256": doc.sha256, "encoding": encoding,
+        **extract_metadata(text, level=doc.level),
         "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
         "operative_chars": sum(a["n_chars"] for a in tables.actions),
         "assigns_departments": any(not x["collective"] for x in tables.assignments),
     }
+    bar.update()
+    bar.close()
     return {"text": text, "doc": doc_row, "qa": qa, "warnings": warnings, "actions": tables.actions,
-            "sections": tables.sections, "coded": tables.coded}
+            "sections": tables.sections, "coded": tables.coded, "gaps": context.gaps}
 
 
-#: Below this many documents the build runs in one process (start-up costs more than it saves).
-PARALLEL_MIN_DOCS = 40
+def gap_table(gaps: list[dict], plans: list[str]) -> pd.DataFrame:
+    """One row per name the codebook could not code (``codebook_gaps.csv``), first seen first."""
+    order = {j: i for i, j in enumerate(plans)}
+    rows: dict[tuple[str, str], dict] = {}
+    for g in gaps:
+        key = (g["kind"], g["name"])
+        r = rows.get(key)
+        if r is None:
+            rows[key] = r = {"kind": g["kind"], "name": g["name"], "suggested": g.get("suggested", ""),
+                             "plans": [], "count": 0, "first_plan": g["jurisdiction"], "first_where": g["where"],
+                             "first_offset": g["offset"], "first_evidence": g.get("printed", g["name"])}
+        r["count"] += 1
+        if g["jurisdiction"] not in r["plans"]:
+            r["plans"].append(g["jurisdiction"])
+    out = []
+    for r in rows.values():
+        ps = sorted(r["plans"], key=lambda j: order.get(j, len(order)))
+        out.append({**r, "plans": ";".join(ps), "n_plans": len(ps)})
+    return catalog.frame(out, "codebook_gaps")
 
 
 def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True,
-                n_jobs: int | None = None) -> Dataset:
+                   n_jobs: int | None = None) -> Dataset:
     """Decode, normalise and code every document of *raw_dir* (no writing).
 
     ``n_jobs``: worker processes (default: all cores when there are at least
-    ``PARALLEL_MIN_DOCS`` documents, else 1).  Results are identical either way
-    and always in manifest order.
+    :data:`PARALLEL_MIN_DOCS` documents, else 1).  Results are identical either
+    way and always in manifest order.
     """
     docs = load_manifest(raw_dir)
     errata = load_errata(raw_dir, docs)
@@ -104,23 +179,25 @@ def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: b
     bar = tqdm(total=len(docs), desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr)
     results = []
     if n_jobs > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with worker_pool(n_jobs) as pool:
             futures = [pool.submit(process_document, d, errata[d.file], codebook_path) for d in docs]
             for fut in futures:
                 results.append(fut.result())
                 bar.update()
     else:
         for d in docs:
-            results.append(process_document(d, errata[d.file], codebook_path))
+            results.append(process_document(d, errata[d.file], codebook_path, progress=progress))
             bar.update()
     bar.close()
     cat = lambda key: [row for r in results for row in r[key]]  # noqa: E731
     frame = catalog.frame
     coded = {d.table.name: frame([row for r in results for row in r["coded"][d.table.name]], d.table.name)
              for d in DIMENSIONS}
-    return Dataset(frame([r["doc"] for r in results], "documents"),
-                   {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
+    documents = frame([r["doc"] for r in results], "documents")
+    gaps = gap_table(cat("gaps"), [d.jurisdiction for d in docs])
+    return Dataset(documents, {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
                    frame(cat("actions"), "actions"), frame(cat("sections"), "sections"),
-                   frame(cat("qa"), "qa_report"), coded, [w for r in results for w in r["warnings"]])
+                   frame(cat("qa"), "qa_report"), coded, [w for r in results for w in r["warnings"]], gaps)
 
 
+__all__ = ["Dataset", "process_document", "extract_corpus", "gap_table", "PARALLEL_MIN_DOCS"]

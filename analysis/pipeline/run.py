@@ -2,39 +2,100 @@
 
 The build is one pass over the manifest's documents (:mod:`analysis.pipeline.extract`),
 then the cross-plan analyses (:mod:`analysis.pipeline.crossplan`).  All outputs are
-staged and swapped in at the end (:func:`analysis.files.staged_dir`), so a build
-that stops on bad input leaves the previous results untouched.
+staged and installed at the end (:mod:`analysis.pipeline.output`), so a build that
+stops -- on bad input, an error of the machine or an interruption -- leaves the
+previous results untouched, and a build never deletes a file it did not write.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from analysis import paths
+from analysis.console import warn
+from analysis.errors import BuildError
+from analysis.files import write_csv, write_text
 from analysis.pipeline import catalog
-from analysis.files import staged_dir, write_csv, write_text
 from analysis.pipeline.extract import Dataset, extract_corpus
+from analysis.pipeline.output import staged_output
 
 
 def write_dataset(c: Dataset, out: Path) -> None:
     """Write the per-document tables of *c* into the (staging) folder *out*."""
     for j, text in c.texts.items():
         write_text(text, paths.text_dir(out) / f"{j}.txt")
-    tables = {"documents": c.documents, "qa_report": c.qa, "actions": c.actions, **c.coded, "sections": c.sections}
+    tables = {"documents": c.documents, "qa_report": c.qa, "actions": c.actions, **c.coded, "sections": c.sections,
+              "codebook_gaps": c.gaps if c.gaps is not None else catalog.frame([], "codebook_gaps")}
     for name, df in tables.items():
         write_csv(df, out / catalog.table(name).file)
 
 
+def crossplan_files() -> list[str]:
+    """The files the cross-plan stage writes."""
+    return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"]
+
+
+def gaps_summary(c: Dataset, limit: int = 12) -> str:
+    """One line on what the codebook could not code, or ``""``."""
+    g = c.gaps
+    if g is None or g.empty:
+        return ""
+    names = ", ".join(f"{n} ({k}, {p} plan{'s' if p > 1 else ''})"
+                      for n, k, p in zip(g["name"][:limit], g["kind"][:limit], g["n_plans"][:limit]))
+    more = f" and {len(g) - limit} more" if len(g) > limit else ""
+    return (f"{len(g)} name(s) the codebook does not code, kept as 'uncoded' and listed in codebook_gaps.csv: "
+            f"{names}{more}. Add patterns to the codebook (--codebook) and build again.")
+
+
 def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: Path | None = None,
-          progress: bool = True, similarity: bool = True) -> Dataset:
-    """Run the whole extraction from *raw_dir* into *out_dir* (atomically)."""
+          progress: bool = True, similarity: bool = True, keep_other_files: bool = False, strict: bool = False,
+          verbose: bool = True, params=None) -> Dataset:
+    """Run the whole extraction from *raw_dir* into *out_dir* (staged; see :mod:`analysis.pipeline.output`).
+
+    Parameters
+    ----------
+    raw_dir, out_dir : Path
+        The raw folder (plans and ``manifest.csv``) and the output folder.
+    codebook : Path, optional
+        A codebook YAML file (default: the package's).
+    progress : bool
+        Progress bars on stderr.
+    similarity : bool
+        Run the cross-plan stage; without it, the cross-plan tables of an
+        earlier build are left in place, unchanged.
+    keep_other_files : bool
+        Leave files in *out_dir* that the build did not write untouched,
+        instead of refusing to write there.
+    strict : bool
+        Stop with an error listing every name the codebook cannot code.
+    verbose : bool
+        Print the warnings (possible damage, plans without actions, codebook
+        gaps) on stderr at the end.
+    params : CrossPlanParams, optional
+        Parameters of the cross-plan stage.
+    """
     corpus = extract_corpus(Path(raw_dir), codebook, progress)
-    with staged_dir(Path(out_dir)) as stage:
+    if strict and corpus.gaps is not None and not corpus.gaps.empty:
+        g = corpus.gaps
+        lines = "\n".join(f"  - {k} {n!r}: {p} ({w}; suggested: {s or '-'})"
+                          for k, n, p, w, s in zip(g["kind"], g["name"], g["plans"], g["first_where"],
+                                                   g["suggested"]))
+        raise BuildError(f"--strict: {len(g)} name(s) the codebook does not code:\n{lines}\nAdd patterns for them to "
+                         "the codebook (--codebook), or build without --strict to keep them as 'uncoded'.")
+    with staged_output(Path(out_dir), raw_dir, keep_other_files,
+                       carry=() if similarity else crossplan_files()) as stage:
         write_dataset(corpus, stage)
         if similarity:
             from analysis.pipeline.crossplan import write_crossplan
 
-            write_crossplan(corpus, stage, progress=progress)
-    for w in corpus.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+            result = write_crossplan(corpus, stage, progress=progress, params=params)
+            corpus.warnings.extend(result.warnings)
+    summary = gaps_summary(corpus)
+    if summary:
+        corpus.warnings.append(summary)
+    if verbose:
+        for w in corpus.warnings:
+            warn(w)
     return corpus
+
+
+__all__ = ["build", "write_dataset", "crossplan_files", "gaps_summary"]

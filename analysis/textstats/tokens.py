@@ -29,7 +29,6 @@ import logging
 import os
 import re
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -37,6 +36,7 @@ from typing import Iterable, Sequence
 import jieba
 
 from analysis import paths
+from analysis.processes import worker_pool
 
 __all__ = ["ChineseTokenizer", "default_tokenizer", "jieba_for", "load_wordlist", "tokenize", "tokenize_many",
            "resolve_n_jobs"]
@@ -257,8 +257,7 @@ def tokenize_many(texts: Iterable[str], tokenizer: ChineseTokenizer | None = Non
         return [tok.tokens(t) for t in texts]
     bounds = _chunks(sizes, jobs * chunks_per_job)
     out: list[list[str]] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(bounds)), initializer=_init_worker,
-                             initargs=(tok,)) as ex:
+    with worker_pool(min(jobs, len(bounds)), initializer=_init_worker, initargs=(tok,)) as ex:
         for part in ex.map(_tokenize_chunk, [texts[a:b] for a, b in bounds]):
             out.extend(part)
     return out

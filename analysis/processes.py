@@ -1,0 +1,80 @@
+"""Worker processes that die with their parent, and pools that stop at once when the build stops.
+
+:func:`worker_pool` is the one way the library starts worker processes.  Each
+worker asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``
+on Linux; elsewhere a watchdog thread notices the parent is gone), so a build
+killed with SIGKILL leaves no workers behind; and when the parent stops on an
+error, Ctrl-C or SIGTERM, pending tasks are cancelled and the workers are
+terminated instead of being waited for.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterator
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Make this process exit when its parent process *parent* (default: the current parent) dies."""
+    parent = parent or os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            _watchdog(parent)
+    else:
+        _watchdog(parent)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+    # a worker ignores Ctrl-C: the parent decides what stops, and terminates its workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _watchdog(parent: int) -> None:
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
+
+
+def _init(parent: int, initializer: Callable | None, initargs: tuple) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def worker_pool(max_workers: int, initializer: Callable | None = None,
+                initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
+    """A :class:`ProcessPoolExecutor` whose workers die with the parent and stop when it stops."""
+    pool = ProcessPoolExecutor(max_workers=max_workers, initializer=_init,
+                               initargs=(os.getpid(), initializer, initargs))
+    try:
+        yield pool
+    except BaseException:
+        procs = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.terminate()
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.join(timeout=5)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+__all__ = ["worker_pool", "die_with_parent"]
