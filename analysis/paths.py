@@ -26,11 +26,6 @@ CODEBOOK = RESOURCES / "codebook.yaml"
 USERDICT = RESOURCES / "userdict.txt"
 STOPWORDS = RESOURCES / "stopwords.txt"
 
-#: Order in which plans appear in every table and chart (west-to-east is not
-#: meaningful here; this is the order of the corpus README).
-JURISDICTION_ORDER = ["zhifu", "pingyin", "chongqing", "shenzhen", "inner_mongolia"]
-
-
 def text_dir(out: Path) -> Path:
     """Folder of the normalised texts inside a processed directory."""
     return Path(out) / "text"

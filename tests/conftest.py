@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.pipeline.run import extract_corpus
+from analysis.corpus.manifest import load_manifest
+from analysis.pipeline.extract import extract_corpus
+
+#: The plans of the repository's corpus, in manifest order (tests never assume which, or how many).
+MANIFEST_PLANS = [d.jurisdiction for d in load_manifest(paths.RAW, verify=False) if d.role == "plan"]
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import opencc
 import pandas as pd
 import pytest
 
+from tests.conftest import MANIFEST_PLANS  # noqa: E402
 from analysis import paths
 
 T2S = opencc.OpenCC("t2s")
@@ -87,7 +88,7 @@ def fold(s):
     return s.replace("(", "（").replace(")", "）").replace(",", "，")
 
 
-@pytest.mark.parametrize("j", paths.JURISDICTION_ORDER)
+@pytest.mark.parametrize("j", MANIFEST_PLANS)
 def test_every_action_exactly_once_with_title_kind_group(corpus, j):
     a = corpus.actions[corpus.actions.jurisdiction == j]
     got = list(zip(a.title, a.kind, a.group.fillna("")))

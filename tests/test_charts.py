@@ -22,6 +22,7 @@ from matplotlib.image import AxesImage  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from tests.conftest import MANIFEST_PLANS  # noqa: E402
 from analysis import compare, paths  # noqa: E402
 from analysis import plots as charts  # noqa: E402
 from analysis.compare import crossplan  # noqa: E402
@@ -109,7 +110,7 @@ def test_coverage_heatmap(t, lang):
     groups = list(dict.fromkeys(cov["group"]))
     for im, col in zip(ims, ["dedicated_actions", "text_share", "mentions_per_10k"]):
         m = cov.pivot(index="group", columns="jurisdiction", values=col).reindex(
-            index=groups, columns=paths.JURISDICTION_ORDER)
+            index=groups, columns=MANIFEST_PLANS)
         same(im.get_array(), m)
     no_line = style.tr("no line", "未设", lang)
     assert texts(fig).count(no_line) == 2 * (~cov["has_line"]).sum()  # first two panels
@@ -126,14 +127,14 @@ def test_department_workload_heatmap(t, lang):
     cats = list(dict.fromkeys(w["category"]))
     for im, col in zip(ims[:2], ["share", "load_share"]):
         m = w.pivot(index="category", columns="jurisdiction", values=col).reindex(
-            index=cats, columns=paths.JURISDICTION_ORDER)
+            index=cats, columns=MANIFEST_PLANS)
         same(im.get_array(), m)
-    im_col = paths.JURISDICTION_ORDER.index("inner_mongolia")
+    im_col = MANIFEST_PLANS.index("inner_mongolia")
     assert np.ma.getmaskarray(ims[0].get_array())[:, im_col].all()  # not assigned: no colour at all
     na = style.tr("not assigned", "未分工", lang)
     assert sum(na in x for x in texts(fig)) >= 2
     cnt = w.pivot(index="category", columns="jurisdiction", values="actions").reindex(
-        index=cats, columns=paths.JURISDICTION_ORDER)
+        index=cats, columns=MANIFEST_PLANS)
     shown = {x for x in texts(fig) if x.isdigit()}
     assert {f"{v:.0f}" for v in cnt.to_numpy().ravel() if not np.isnan(v)} <= shown
 
@@ -141,7 +142,7 @@ def test_department_workload_heatmap(t, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_department_network(t, lang):
     a, s = t["actions"], t["assignments"]
-    graphs = {j: compare.coassignment_graph(a, s, j) for j in paths.JURISDICTION_ORDER}
+    graphs = {j: compare.coassignment_graph(a, s, j) for j in MANIFEST_PLANS}
     fig = charts.department_network(graphs, lang=lang)
     check_common(fig, lang)
     d = fig.analysis_data
@@ -176,7 +177,7 @@ def test_cluster_composition(t, lang):
     fig = charts.cluster_composition(comp, spread, lang=lang)
     check_common(fig, lang)
     m = comp.pivot(index="cluster", columns="jurisdiction", values="n_actions").reindex(
-        index=list(spread["cluster"]), columns=paths.JURISDICTION_ORDER)
+        index=list(spread["cluster"]), columns=MANIFEST_PLANS)
     same(images(fig)[0].get_array(), m)
 
 

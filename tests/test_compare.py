@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import MANIFEST_PLANS  # noqa: E402
 from analysis import compare
 
 from analysis import paths
@@ -48,15 +49,23 @@ def test_read_table_keeps_ids_as_text_and_empty_groups_missing(t):
         compare.read_table("actions", PROCESSED / "nowhere")
 
 
-def test_plan_order_is_fixed():
-    assert compare.plan_order(["shenzhen", "zz_new", "zhifu", "aa_new"]) == ["zhifu", "shenzhen", "aa_new", "zz_new"]
+def test_plan_order_is_the_manifest_order_registered_with_documents(t):
+    assert compare.corpus_plans() == MANIFEST_PLANS  # read_processed read documents.csv
+    first, last = MANIFEST_PLANS[0], MANIFEST_PLANS[-1]
+    assert compare.plan_order([last, "zz_new", first, "aa_new"]) == [first, last, "zz_new", "aa_new"]
+    saved = compare.corpus_plans()
+    try:
+        compare.set_plan_order(["b", "a"])
+        assert compare.plan_order(["a", "c", "b"]) == ["b", "a", "c"]
+    finally:
+        compare.set_plan_order(saved)
 
 
 # ----------------------------------------------------------------- overview
 def test_corpus_overview_matches_documents(t):
     ov = compare.corpus_overview(t["documents"], t["actions"]).set_index("jurisdiction")
     docs = t["documents"].set_index("jurisdiction")
-    assert list(ov.index) == paths.JURISDICTION_ORDER
+    assert list(ov.index) == MANIFEST_PLANS
     for col in ("n_actions", "n_safeguards", "operative_chars"):
         assert (ov[col] == docs.loc[ov.index, col].astype(int)).all(), col
     a = t["actions"][t["actions"]["kind"] == "action"]
@@ -72,7 +81,7 @@ def test_group_coverage_recomputed_by_hand(t):
     a, men = t["actions"], t["group_mentions"]
     cov = compare.group_coverage(a, men)
     groups = [g.id for g in load_codebook().groups]
-    assert len(cov) == len(paths.JURISDICTION_ORDER) * len(groups)
+    assert len(cov) == len(MANIFEST_PLANS) * len(groups)
     for row in cov.itertuples():
         plan = a[a["jurisdiction"] == row.jurisdiction]
         line = plan[(plan["kind"] == "action") & (plan["group"] == row.group)]
@@ -110,7 +119,7 @@ def test_documents_operative_chars_agree_with_actions(t):
 def test_measurability_recomputed_by_hand(t):
     a, tg = t["actions"], t["targets"]
     m = compare.measurability(a, tg).set_index("jurisdiction")
-    for j in paths.JURISDICTION_ORDER:
+    for j in MANIFEST_PLANS:
         ids = set(a.loc[(a["jurisdiction"] == j) & (a["kind"] == "action"), "action_id"])
         meas = set(tg["action_id"]) & ids
         assert m.loc[j, "n_actions"] == len(ids)
@@ -271,7 +280,7 @@ def test_cluster_composition_and_spread(t):
     for row in spread.itertuples():
         plans = merged.loc[merged["cluster"] == row.cluster, "jurisdiction"].unique()
         assert row.n_plans == len(plans)
-        assert row.shared_by_all == (len(plans) == len(paths.JURISDICTION_ORDER))
+        assert row.shared_by_all == (len(plans) == len(MANIFEST_PLANS))
         assert row.unique_to == (plans[0] if len(plans) == 1 else "")
     assert list(spread["n_plans"]) == sorted(spread["n_plans"], reverse=True)
     shared = compare.shared_clusters(spread)
@@ -300,19 +309,19 @@ def test_reuse_matrix_and_passages(t):
     needs(t, "reuse_matrix", "reuse_passages")
     r = t["reuse_matrix"]
     m = compare.reuse_matrix(r, list(t["documents"]["jurisdiction"]))
-    assert list(m.index) == paths.JURISDICTION_ORDER
+    assert list(m.index) == MANIFEST_PLANS
     for row in r.itertuples():
         if row.jurisdiction != row.other_jurisdiction:
             assert m.loc[row.jurisdiction, row.other_jurisdiction] == pytest.approx(row.share)
     listed = set(zip(r["jurisdiction"], r["other_jurisdiction"]))
-    for a_, b_ in itertools.permutations(paths.JURISDICTION_ORDER, 2):
+    for a_, b_ in itertools.permutations(MANIFEST_PLANS, 2):
         if (a_, b_) not in listed:
             assert m.loc[a_, b_] == 0  # shares nothing: zero, not missing
     assert np.isnan(np.diag(m.to_numpy())).all()
     top = compare.longest_passages(t["reuse_passages"], n=5)
     assert list(top["length"]) == sorted(top["length"], reverse=True)
     assert top["length"].iloc[0] == t["reuse_passages"]["length"].max()
-    texts = {j: (PROCESSED / "text" / f"{j}.txt").read_text(encoding="utf-8") for j in paths.JURISDICTION_ORDER}
+    texts = {j: (PROCESSED / "text" / f"{j}.txt").read_text(encoding="utf-8") for j in MANIFEST_PLANS}
     for row in top.itertuples():  # the passage really is in both texts at the stated offsets
         assert texts[row.jurisdiction_a][row.start_a:row.end_a] == row.text
         assert texts[row.jurisdiction_b][row.start_b:row.end_b] == row.text

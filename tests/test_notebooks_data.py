@@ -30,12 +30,13 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
+from tests.conftest import MANIFEST_PLANS  # noqa: E402
 from analysis import compare, paths  # noqa: E402
 from analysis import plots as charts  # noqa: E402
 from analysis.plots import style  # noqa: E402
 from analysis.report import figures  # noqa: E402
 
-PLANS = paths.JURISDICTION_ORDER
+PLANS = MANIFEST_PLANS
 
 
 @pytest.fixture(scope="module")

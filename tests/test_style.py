@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tests.conftest import MANIFEST_PLANS  # noqa: E402
 from analysis import paths  # noqa: E402
 from analysis.plots import style  # noqa: E402
 from analysis.coding.codebook import load_codebook  # noqa: E402
@@ -94,8 +95,8 @@ def test_group_and_category_labels_follow_the_codebook():
 
 
 def test_plans_have_fixed_distinct_colours_and_markers():
-    colors = [style.plan_color(j) for j in paths.JURISDICTION_ORDER]
-    markers = [style.plan_marker(j) for j in paths.JURISDICTION_ORDER]
+    colors = [style.plan_color(j) for j in MANIFEST_PLANS]
+    markers = [style.plan_marker(j) for j in MANIFEST_PLANS]
     assert len(set(colors)) == len(colors) and len(set(markers)) == len(markers)
     assert set(colors) <= set(style.OKABE_ITO.values())
     assert style.OKABE_ITO["yellow"] not in colors  # illegible on white

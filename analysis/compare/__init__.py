@@ -1,4 +1,4 @@
-"""Every comparison of the five plans, in one namespace.
+"""Every comparison of the plans, in one namespace.
 
 The comparison functions live in three modules of one concern each
 and are re-exported here, so a notebook can ``from analysis import compare``
@@ -9,13 +9,13 @@ and find everything (the table readers come from :mod:`analysis.compare.tables`)
 - :mod:`analysis.compare.crossplan` -- clusters across plans, similarity, text reuse, keyness.
 
 All of them take DataFrames (as read by :func:`read_table`) and return tidy
-DataFrames with plans in :data:`analysis.paths.JURISDICTION_ORDER`, so the
+DataFrames with plans in the corpus's (manifest) order, so the
 numbers a notebook prints and the data behind a chart are the same object.
 """
 from __future__ import annotations
 
-from analysis.compare.tables import (TABLE_FILES, has_group, matrix, plan_order, plans_of, processed_dir, read_processed,
-                     read_table)
+from analysis.compare.tables import (TABLE_FILES, corpus_plans, has_group, matrix, plan_order, plans_of, processed_dir,
+                                     read_processed, read_table, set_plan_order)
 from analysis.compare.coverage import (UNIT_CLASS_ORDER, UNIT_CLASSES, corpus_overview, group_coverage, group_ids, measurability,
                        measurability_by_unit, unit_class)
 from analysis.compare.workload import (coassignment_edges, coassignment_graph, department_summary,
@@ -23,7 +23,8 @@ from analysis.compare.workload import (coassignment_edges, coassignment_graph, d
 from analysis.compare.crossplan import (action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
                         reuse_matrix, shared_clusters, similarity_matrix, top_keyness, unique_clusters)
 
-__all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "plans_of", "has_group",
+__all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "set_plan_order",
+           "corpus_plans", "plans_of", "has_group",
            "matrix", "UNIT_CLASSES", "UNIT_CLASS_ORDER", "unit_class", "group_ids", "corpus_overview",
            "group_coverage", "measurability", "measurability_by_unit", "department_workload", "department_summary",
            "collective_assignments", "coassignment_graph", "coassignment_edges", "network_summary",

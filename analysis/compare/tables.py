@@ -34,7 +34,11 @@ def read_table(name: str, processed: Path | str | None = None) -> pd.DataFrame:
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis build` first.")
     head = pd.read_csv(path, nrows=0).columns
     text = set(schema.text_columns(known)) if known else set()
-    return pd.read_csv(path, dtype={c: "string" for c in head if c in text}).pipe(_plain_strings)
+    df = pd.read_csv(path, dtype={c: "string" for c in head if c in text}).pipe(_plain_strings)
+    if name == "documents" and "jurisdiction" in df:
+        roles = df["role"] if "role" in df else pd.Series(["plan"] * len(df))
+        set_plan_order(j for j, r in zip(df["jurisdiction"], roles) if r != "reference")
+    return df
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -52,11 +56,31 @@ def read_processed(processed: Path | str | None = None, names: Iterable[str] | N
     return {n: read_table(n, folder) for n in wanted if (folder / TABLE_FILES.get(n, n)).is_file()}
 
 
+#: The corpus's plans in manifest order, registered when ``documents.csv`` is read (:func:`set_plan_order`).
+_PLAN_ORDER: list[str] = []
+
+
+def set_plan_order(ids: Iterable[str]) -> list[str]:
+    """Register the order of the corpus's plans (manifest order); every table and chart follows it.
+
+    :func:`read_table` calls it when it reads ``documents.csv`` (plans only,
+    not reference documents), so a notebook never has to.
+    """
+    global _PLAN_ORDER
+    _PLAN_ORDER = [i for i in dict.fromkeys(ids) if isinstance(i, str)]
+    return list(_PLAN_ORDER)
+
+
+def corpus_plans() -> list[str]:
+    """The registered plans, in manifest order (empty before ``documents.csv`` was read)."""
+    return list(_PLAN_ORDER)
+
+
 def plan_order(ids: Iterable[str]) -> list[str]:
-    """Plans in the fixed order of the project; plans it does not know follow, alphabetically."""
+    """*ids* in the corpus's order (manifest order, :func:`set_plan_order`); others follow as they come."""
     ids = [i for i in dict.fromkeys(ids) if isinstance(i, str)]
-    known = [j for j in paths.JURISDICTION_ORDER if j in ids]
-    return known + sorted(j for j in ids if j not in known)
+    known = [j for j in _PLAN_ORDER if j in ids]
+    return known + [j for j in ids if j not in known]
 
 
 def plans_of(*frames: pd.DataFrame) -> list[str]:
@@ -89,5 +113,6 @@ def matrix(df: pd.DataFrame, value: str, index: str = "jurisdiction", columns: s
     return m
 
 
-__all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "plans_of",
+__all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "set_plan_order",
+           "corpus_plans", "plans_of",
            "has_group", "matrix"]

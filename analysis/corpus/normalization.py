@@ -22,7 +22,8 @@ Steps, in order (``normalize``):
 7. lines: trimmed, blank lines dropped, numbering ``1、`` ``1．`` ``1.`` -> ``1.``
    and ``一.`` ``一．`` -> ``一、`` at the start of a line;
 8. detection of damage no erratum covers (``?``/``�`` next to Han characters,
-   enclosed numerals and lone Latin letters inside Chinese words): reported.
+   enclosed numerals and lone Latin letters inside Chinese words, doubled
+   punctuation ``，，`` and doubled numbering marks ``一、、``): reported.
 """
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ SUSPECT_RES = [
     ("replacement_char", re.compile("\ufffd")),
     ("enclosed_numeral", re.compile(rf"(?<=[{HAN}])[\u2460-\u24ff\u2776-\u2793]|[\u2460-\u24ff\u2776-\u2793](?=[{HAN}])")),
     ("latin_in_word", re.compile(rf"(?<=[{HAN}])[A-Za-z](?=[{HAN}])")),
+    # a scraped page doubles punctuation (，，) or a numbering mark (一、、 / 1..)
+    ("doubled_numbering", re.compile(r"(?m)^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）|\d{1,2}\.)"
+                                     r"[、，,.．]")),
+    ("doubled_punctuation", re.compile(r"([，。、；：])\1")),
 ]
 
 
@@ -260,11 +265,13 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
     mt.sub(re.compile(r"^\n+|\n+$"), lambda m: "")
     text = mt.text + "\n"
 
+    reported: set[int] = set()
     for kind, rx in SUSPECT_RES:
         for m in rx.finditer(mt.text):
             off = mt.src[m.start()]
-            if any(a <= off < b for a, b in accepted):
+            if any(a <= off < b for a, b in accepted) or reported & set(range(m.start(), m.end())):
                 continue
+            reported.update(range(m.start(), m.end()))
             findings.append(Finding(f"suspect_{kind}", off, _snippet(mt.text, m.start(), m.end()),
                                     "reported: no erratum covers this; add a 'fix' or 'accept' row to errata.csv"))
     return Normalized(text, findings, mt.src)

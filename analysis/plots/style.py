@@ -27,6 +27,7 @@ Language
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import io
 import os
@@ -63,18 +64,17 @@ INSTALL_HINT = ("Install a CJK font and restart Python: `pip install mplfonts` (
                 "project's environment already lists it), or on Debian/Ubuntu `sudo apt-get install "
                 "fonts-noto-cjk`. Or draw the chart with lang='en' if it holds no Chinese content.")
 
-#: Okabe & Ito (2008) colour-blind-safe palette; yellow left out (illegible on white).
+#: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "blue": "#0072B2",
              "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000", "yellow": "#F0E442"}
-#: Plans always get the same colour and marker, in paths.JURISDICTION_ORDER.
-PLAN_COLORS = {"zhifu": OKABE_ITO["orange"], "pingyin": OKABE_ITO["sky_blue"],
-               "chongqing": OKABE_ITO["bluish_green"], "shenzhen": OKABE_ITO["vermillion"],
-               "inner_mongolia": OKABE_ITO["blue"]}
-PLAN_MARKERS = {"zhifu": "o", "pingyin": "s", "chongqing": "^", "shenzhen": "D", "inner_mongolia": "v"}
-_EXTRA_COLORS = [OKABE_ITO["reddish_purple"], OKABE_ITO["black"], "#999999"]
-_EXTRA_MARKERS = ["P", "X", "*", "h", "<", ">"]
-#: Paul Tol's "muted" qualitative scheme (colour-blind safe, 9 colours) for clusters.
+#: Paul Tol's "muted" qualitative scheme (colour-blind safe, 9 colours).
 TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"]
+#: Colours of plans, by their position in the corpus (manifest order): the eight Okabe-Ito colours (yellow,
+#: the least legible on white, last), then Tol's muted nine. Beyond 17 plans colours repeat and the marker
+#: changes, so every plan keeps a distinct (colour, marker) pair up to 17 x 13 plans.
+PLAN_PALETTE = [OKABE_ITO[k] for k in ("orange", "sky_blue", "bluish_green", "vermillion", "blue",
+                                        "reddish_purple", "black", "yellow")] + TOL_MUTED
+PLAN_MARKER_CYCLE = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d"]
 #: Sequential colormap for every heatmap: perceptually uniform, readable in grey and by colour-blind readers.
 SEQUENTIAL_CMAP = "viridis"
 #: How a cell with no value by construction (plan has no such line / assigns no departments) is drawn;
@@ -207,7 +207,9 @@ def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
     """
     lang = get_lang(lang)
     docs = _documents(documents)
-    out = {j: j.replace("_", " ").title() for j in paths.JURISDICTION_ORDER}
+    from analysis.compare.tables import corpus_plans
+
+    out = {j: j.replace("_", " ").title() for j in corpus_plans()}
     if docs is None:
         return out
     for row in docs.itertuples(index=False):
@@ -235,22 +237,46 @@ def category_labels(lang: str | None = None, short: bool = False) -> dict[str, s
             for c in load_codebook().categories}
 
 
+def plan_index(jurisdiction: str) -> int:
+    """The plan's position in the corpus (manifest order); plans outside it follow, in a stable order."""
+    from analysis.compare.tables import corpus_plans
+
+    order = corpus_plans()
+    if jurisdiction in order:
+        return order.index(jurisdiction)
+    return len(order) + int(hashlib.sha1(str(jurisdiction).encode()).hexdigest(), 16) % 997
+
+
 def plan_color(jurisdiction: str) -> str:
-    """The plan's colour (fixed); plans beyond the five cycle through spare colours."""
-    if jurisdiction in PLAN_COLORS:
-        return PLAN_COLORS[jurisdiction]
-    return _EXTRA_COLORS[sum(map(ord, jurisdiction)) % len(_EXTRA_COLORS)]
+    """The plan's colour: by its position in the corpus (:data:`PLAN_PALETTE`)."""
+    return PLAN_PALETTE[plan_index(jurisdiction) % len(PLAN_PALETTE)]
 
 
 def plan_marker(jurisdiction: str) -> str:
-    if jurisdiction in PLAN_MARKERS:
-        return PLAN_MARKERS[jurisdiction]
-    return _EXTRA_MARKERS[sum(map(ord, jurisdiction)) % len(_EXTRA_MARKERS)]
+    """The plan's marker: the first for the first 17 plans, then the next one per round of colours."""
+    i = plan_index(jurisdiction)
+    return PLAN_MARKER_CYCLE[(i + i // len(PLAN_PALETTE)) % len(PLAN_MARKER_CYCLE)] if i >= len(PLAN_PALETTE) \
+        else PLAN_MARKER_CYCLE[i % len(PLAN_MARKER_CYCLE)]
+
+
+def distinct_colors(n: int) -> list[str]:
+    """*n* colours that are all different: Tol's muted nine up to nine, else evenly spaced hues at
+    alternating lightness (deterministic)."""
+    if n <= len(TOL_MUTED):
+        return TOL_MUTED[:n]
+    from matplotlib.colors import hsv_to_rgb, to_hex
+
+    out = []
+    for i in range(n):
+        h = (i * 0.618033988749895) % 1.0
+        s, v = (0.75, 0.85) if i % 3 == 0 else ((0.55, 0.65) if i % 3 == 1 else (0.9, 0.55))
+        out.append(to_hex(hsv_to_rgb((h, s, v))))
+    return out
 
 
 def cluster_colors(n: int) -> list[str]:
-    """*n* qualitative colours; beyond nine, colours repeat (charts label clusters by number too)."""
-    return [TOL_MUTED[i % len(TOL_MUTED)] for i in range(n)]
+    """One distinct colour per cluster (:func:`distinct_colors`); charts also label clusters by number."""
+    return distinct_colors(n)
 
 
 def sequential_cmap() -> Colormap:
@@ -289,7 +315,7 @@ def rc_params() -> dict:
         "figure.constrained_layout.use": True,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.prop_cycle": matplotlib.cycler(color=[PLAN_COLORS[j] for j in paths.JURISDICTION_ORDER]),
+        "axes.prop_cycle": matplotlib.cycler(color=PLAN_PALETTE),
         "image.cmap": SEQUENTIAL_CMAP,
         "savefig.dpi": PNG_DPI,
         "savefig.bbox": "tight",
@@ -365,8 +391,8 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -
         write_if_changed(path, figure_bytes(fig, path.suffix[1:]))
 
 
-__all__ = ["LANGS", "PLAN_COLORS", "PLAN_MARKERS", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",
+__all__ = ["LANGS", "PLAN_PALETTE", "PLAN_MARKER_CYCLE", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",
            "MISSING_HATCH", "PNG_DPI", "MissingFontError", "cjk_font", "has_cjk", "require_cjk_font",
            "check_figure_text", "set_lang", "get_lang", "tr", "plan_labels", "group_labels", "category_labels",
-           "plan_color", "plan_marker", "cluster_colors", "sequential_cmap", "text_color_on",
+           "plan_color", "plan_marker", "plan_index", "distinct_colors", "cluster_colors", "sequential_cmap", "text_color_on",
            "rc_params", "apply_style", "styled", "figure_bytes", "figure_paths", "save_figure"]
