@@ -554,8 +554,109 @@ def bench_size(n: int, seed: int, work: Path, keep: bool = False, quiet: bool = 
     return res
 
 
+# --------------------------------------------------------------------------- one long plan
+def _bodies(raw_dir: Path) -> tuple[str, list[str]]:
+    """The front matter of the first plan and the operative body of every plan of a synthetic raw folder."""
+    from analysis.corpus.decode import read_text
+    from analysis.corpus.manifest import load_manifest
+    from analysis.corpus.normalization import normalize
+    from analysis.corpus.structure import parse
+
+    head, bodies = None, []
+    for d in load_manifest(raw_dir):
+        text = normalize(read_text(d.path)[0])[0]
+        root, _, _ = parse(text)
+        if not root.children:
+            continue
+        a, b = root.children[0].line.start, root.children[-1].end()
+        head = head if head is not None else text[:a]
+        bodies.append(text[a:b])
+    return head or "", bodies
+
+
+def _write_corpus(raw: Path, texts: dict[str, str]) -> None:
+    import csv
+    import hashlib
+
+    raw.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for j, text in texts.items():
+        data = text.encode("utf-8")
+        (raw / f"{j}.txt").write_bytes(data)
+        rows.append([j, f"{j}.txt", hashlib.sha256(data).hexdigest(), "平安县", "Ping'an County", "county"])
+    with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"])
+        w.writerows(rows)
+
+
+def _time_build(raw: Path, out: Path) -> dict:
+    """Wall time and peak RSS of ``python -m analysis build --no-similarity`` in a fresh process."""
+    cmd = [sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out), "--no-similarity",
+           "--quiet"]
+    with CpuWatch() as cpu:
+        t0 = time.perf_counter()
+        code, peaks, err = _run_sampled(cmd, _child_env())
+        wall = time.perf_counter() - t0
+    if code != 0:
+        raise RuntimeError(f"long-plan build failed (exit {code}):\n{err}")
+    return {"wall_s": round(wall, 3), "peak_rss_mb": round(peaks["tree_rss_kb"] / 1024, 1), **cpu.as_dict()}
+
+
+def bench_long_plan(target_chars: tuple[int, ...] = (10_000_000, 20_000_000), n_source: int = 200, seed: int = 0,
+                    work: Path | None = None, quiet: bool = False) -> dict:
+    """One very long plan, built alone, against the same text split into many plans.
+
+    The operative bodies of *n_source* synthetic plans are repeated until the
+    text reaches each length of *target_chars*; that text is built (a) as one
+    plan behind the first plan's front matter and (b) as many plans, one body
+    each behind the same front matter.  Extraction only (``--no-similarity``):
+    the cross-plan stage needs two plans.  Linear extraction shows as
+    ``wall_s / mchars`` constant across lengths for the single plan, and close
+    to the split corpus's.
+    """
+    from benchmarks.synth import generate
+
+    work = Path(work) if work else paths.BENCHMARKS / "work_long"
+    src = work / "source"
+    generate(n_source, seed, src, quiet=True)
+    head, bodies = _bodies(src / "raw")
+    entries = []
+    for target in target_chars:
+        parts, n = [], 0
+        while n < target:
+            b = bodies[len(parts) % len(bodies)]
+            parts.append(b)
+            n += len(b) + 1
+        one = {"long_plan": head + "\n".join(parts) + "\n"}
+        many = {f"part_{i:05d}": head + b + "\n" for i, b in enumerate(parts)}
+        entry = {"chars": len(one["long_plan"]), "n_parts": len(parts)}
+        for label, texts in (("one_plan", one), ("split", many)):
+            d = work / f"{label}_{target}"
+            shutil.rmtree(d, ignore_errors=True)
+            _write_corpus(d / "raw", texts)
+            res = _time_build(d / "raw", d / "processed")
+            res["s_per_mchar"] = round(res["wall_s"] / (entry["chars"] / 1e6), 3)
+            res["mb_rss_per_mchar"] = round(res["peak_rss_mb"] / (entry["chars"] / 1e6), 1)
+            entry[label] = res
+            shutil.rmtree(d, ignore_errors=True)
+        entries.append(entry)
+        if not quiet:
+            print(f"long plan {entry['chars']:,} chars: one plan {entry['one_plan']['wall_s']:.1f}s "
+                  f"({entry['one_plan']['peak_rss_mb']:.0f} MB), split into {entry['n_parts']} plans "
+                  f"{entry['split']['wall_s']:.1f}s", file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
+    ratio = None
+    if len(entries) >= 2:
+        a, b = entries[0]["one_plan"], entries[-1]["one_plan"]
+        ratio = round((b["wall_s"] / a["wall_s"]) / (entries[-1]["chars"] / entries[0]["chars"]), 3)
+    return {"entries": entries, "time_growth_over_length_growth": ratio,
+            "note": "1.0 = time grows exactly in proportion to the plan's length; a quadratic pass would give "
+                    "about the length ratio (2 for twice the text)."}
+
+
 def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: bool = False,
-              quiet: bool = False) -> dict:
+              quiet: bool = False, long_plan: tuple[int, ...] = (10_000_000, 20_000_000)) -> dict:
     """Benchmark the build for every N in *sizes*; write *out* (JSON) and return its content.
 
     *work_dir* (default ``<out's folder>/work``) holds the synthetic corpora
@@ -568,12 +669,14 @@ def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: 
         raise ValueError("sizes must be positive numbers of plans")
     started = _dt.datetime.now(_dt.timezone.utc)
     runs = [bench_size(n, seed, work, keep=keep, quiet=quiet) for n in sizes]
+    longp = bench_long_plan(long_plan, seed=seed, work=work / "long", quiet=quiet) if long_plan else None
     doc = {
         "generated_at": started.replace(microsecond=0).isoformat(),
         "seed": seed,
         "sizes": sizes,
         "machine": machine_info(),
         "runs": runs,
+        "long_plan": longp,
         "targets": evaluate_targets(runs),
         "reproduce": f"python -m analysis bench --sizes {','.join(map(str, sizes))} --seed {seed}",
     }

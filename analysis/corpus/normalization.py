@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -60,15 +61,15 @@ class MappedText:
     """A text plus, for each character, the offset of its raw source character."""
 
     text: str
-    src: list[int] = field(default_factory=list)
+    src: array = field(default_factory=lambda: array("q"))  # 8 bytes a character, not a Python int each
 
     @classmethod
     def from_raw(cls, raw: str) -> "MappedText":
-        return cls(raw, list(range(len(raw))))
+        return cls(raw, array("q", range(len(raw))))
 
     def sub(self, pattern: re.Pattern, repl: Callable[[re.Match], str]) -> list[tuple[re.Match, str, int]]:
         """Replace every match; return ``(match, replacement, raw_offset)`` for each."""
-        out, src, done, last = [], [], [], 0
+        out, src, done, last = [], array("q"), [], 0
         for m in pattern.finditer(self.text):
             new = repl(m)
             if new == m.group(0):
@@ -79,7 +80,7 @@ class MappedText:
             if len(new) == len(m.group(0)):
                 src.extend(self.src[m.start():m.end()])
             else:
-                src.extend([anchor] * len(new))
+                src.extend(array("q", [anchor]) * len(new))
             out.append(new)
             done.append((m, new, anchor))
             last = m.end()
@@ -160,7 +161,7 @@ class Normalized:
 
     text: str
     findings: list
-    src: list[int]
+    src: "array"
 
     def raw_offset(self, offset: int) -> int:
         """Offset in the decoded raw text of the character at *offset* of the normalised text."""
@@ -238,12 +239,12 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
         n_width = sum(map(operator.ne, mt.text, widened)) if widened != mt.text else 0
         mt.text = widened
     else:
-        n_width, chars, src = 0, [], []
+        n_width, chars, src = 0, [], array("q")
         for ch, off in zip(mt.text, mt.src):
             rep = FULLWIDTH.get(ord(ch), ch)
             n_width += rep != ch
             chars.append(rep)
-            src.extend([off] * len(rep))
+            src.extend(array("q", [off]) * len(rep))
         mt.text, mt.src = "".join(chars), src
     n_width += len(mt.sub(HALF_PUNCT_RE, lambda m: HALF_TO_FULL[m.group(0)]))
     if n_width:
@@ -280,7 +281,7 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
 def _t2s_by_line(mt: MappedText) -> tuple[int, int]:
     """Line-wise t2s for the rare case where conversion changes lengths; returns (count, first index)."""
     lines = mt.text.split("\n")
-    out, src, pos, converted, first = [], [], 0, 0, None
+    out, src, pos, converted, first = [], array("q"), 0, 0, None
     for line in lines:
         simp = _t2s().convert(line) if line else line
         seg = mt.src[pos:pos + len(line)]
@@ -288,7 +289,7 @@ def _t2s_by_line(mt: MappedText) -> tuple[int, int]:
             converted += max(1, sum(1 for a, b in zip(line, simp) if a != b))
             first = len("\n".join(out)) + (1 if out else 0) if first is None else first
             if len(simp) != len(line):
-                seg = [seg[0] if seg else (mt.src[pos - 1] if pos else 0)] * len(simp)
+                seg = array("q", [seg[0] if seg else (mt.src[pos - 1] if pos else 0)]) * len(simp)
         out.append(simp)
         src.extend(seg)
         pos += len(line)
