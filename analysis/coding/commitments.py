@@ -19,6 +19,8 @@ from analysis.coding.dimension import Coded, CodingDimension
 from analysis.schema import Column, Table
 
 CLAUSE_SEPS = "，。；：！？\n"
+#: How far back (characters) a commitment's clause and sentence are looked for.
+WINDOW = 400
 SPAN_SEPS = CLAUSE_SEPS + "、"
 
 
@@ -64,14 +66,15 @@ def find_targets(text: str, codebook: Codebook, offset: int = 0) -> list[Target]
         if unit in ("%",) and text[m.end():m.end() + 1].isdigit():
             continue
         # the clause the number belongs to
-        cs = max(text.rfind(c, 0, s) for c in SPAN_SEPS) + 1
+        w = max(0, s - WINDOW)  # a clause is never longer: bounded look-back keeps long actions linear
+        cs = max(max(text.rfind(c, w, s) for c in SPAN_SEPS) + 1, w)
         while text.count("）", cs, s) > text.count("（", cs, s):  # a separator inside （市、区）
-            opened = text.rfind("（", 0, cs)
+            opened = text.rfind("（", w, cs)
             if opened < 0:
                 break
-            cs = max(text.rfind(c, 0, opened) for c in SPAN_SEPS) + 1
-        clause_start = max(text.rfind(c, 0, s) for c in CLAUSE_SEPS) + 1
-        sentence_start = max(text.rfind(c, 0, s) for c in "。；\n") + 1
+            cs = max(max(text.rfind(c, w, opened) for c in SPAN_SEPS) + 1, w)
+        clause_start = max(max(text.rfind(c, w, s) for c in CLAUSE_SEPS) + 1, w)
+        sentence_start = max(max(text.rfind(c, w, s) for c in "。；\n") + 1, w)
         end = m.end()
         head = text[cs:s]
         qualifier = ""
