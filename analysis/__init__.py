@@ -42,6 +42,7 @@ _PUBLIC = {
     "cluster_vectors": "analysis.textstats", "ctfidf_terms": "analysis.textstats",
     "align_actions": "analysis.textstats", "plan_similarity": "analysis.textstats",
     "keyness_table": "analysis.textstats", "find_reuse": "analysis.textstats",
+    "kwic": "analysis.compare", "read_table": "analysis.compare", "read_processed": "analysis.compare",
     "MissingFontError": "analysis.plots", "apply_style": "analysis.plots", "save_figure": "analysis.plots",
     "set_lang": "analysis.plots",
 }

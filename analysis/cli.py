@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import signal
 import sys
 import traceback
@@ -83,6 +84,19 @@ def parser() -> argparse.ArgumentParser:
     nb.add_argument("--dir", type=Path, default=paths.NOTEBOOKS, help="notebooks folder (default: notebooks)")
     nb.add_argument("--quiet", action="store_true", help="print nothing on success")
 
+    kw = sub.add_parser("kwic", parents=[common], help="concordance: every hit of a pattern or a code in context",
+                        description="Keyword in context over the normalised texts of a build: a regular "
+                                    "expression, or a whole code (group:youth, department:cast, commitment:percent, "
+                                    "instrument:supply.talent, action:safeguard).")
+    kw.add_argument("pattern", nargs="?", help="regular expression (omit with --code)")
+    kw.add_argument("--code", help="a whole code instead of a pattern")
+    kw.add_argument("--literal", action="store_true", help="the pattern is plain text, not a regular expression")
+    kw.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
+    kw.add_argument("--window", type=int, default=20, help="characters of context on each side (default: 20)")
+    kw.add_argument("--plans", help="comma-separated plan ids (default: all)")
+    kw.add_argument("--sort", choices=["plan", "left", "right", "match"], default="plan", help="row order")
+    kw.add_argument("--out", type=Path, help="write the concordance as CSV here instead of printing it")
+
     sy = sub.add_parser("synth", parents=[common], help="write a synthetic corpus of N plans with its truth (repository tooling)")
     sy.add_argument("--plans", type=int, required=True, help="number of plans")
     sy.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -109,6 +123,28 @@ def run(args: argparse.Namespace) -> int:
         from analysis.report.notebooks import execute_all
 
         execute_all(args.dir, quiet=args.quiet)
+    elif args.command == "kwic":
+        from analysis.compare.kwic import format_kwic, kwic
+
+        if (args.pattern is None) == (args.code is None):
+            raise BuildError("kwic: give a pattern or --code (not both).")
+        try:
+            df = kwic(args.pattern, args.processed, code=args.code, regex=not args.literal, window=args.window,
+                      plans=args.plans.split(",") if args.plans else None, sort=args.sort)
+        except FileNotFoundError as exc:
+            raise BuildError(str(exc)) from None
+        except (ValueError, KeyError) as exc:
+            raise BuildError(f"kwic: {exc}") from None
+        except re.error as exc:
+            raise BuildError(f"kwic: {args.pattern!r} is not a valid regular expression ({exc}); use --literal "
+                             "for plain text.") from None
+        if args.out:
+            from analysis.files import write_csv
+
+            write_csv(df, args.out)
+            console.info(f"{len(df)} hits -> {args.out}")
+        else:
+            print(format_kwic(df))
     elif args.command == "synth":
         _benchmarks("synth").generate(args.plans, args.seed, args.out)
     elif args.command == "bench":

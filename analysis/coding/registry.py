@@ -10,9 +10,11 @@ from analysis.coding.commitments import CommitmentsDimension
 from analysis.coding.departments import DepartmentsDimension
 from analysis.coding.dimension import CodingDimension
 from analysis.coding.groups import GroupsDimension
+from analysis.coding.instruments import InstrumentsDimension
 
 #: Every dimension, in order.
-DIMENSIONS: tuple[CodingDimension, ...] = (DepartmentsDimension(), CommitmentsDimension(), GroupsDimension())
+DIMENSIONS: tuple[CodingDimension, ...] = (DepartmentsDimension(), CommitmentsDimension(), GroupsDimension(),
+                                           InstrumentsDimension())
 
 
 def dimension(name: str) -> CodingDimension:

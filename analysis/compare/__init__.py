@@ -20,6 +20,7 @@ from analysis.compare.coverage import (UNIT_CLASS_ORDER, UNIT_CLASSES, corpus_ov
                        measurability_by_unit, unit_class)
 from analysis.compare.workload import (coassignment_edges, coassignment_graph, department_summary,
                        department_workload, collective_assignments, network_summary)
+from analysis.compare.kwic import format_kwic, kwic
 from analysis.compare.crossplan import (action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
                         reuse_matrix, shared_clusters, similarity_matrix, top_keyness, unique_clusters)
 
@@ -29,4 +30,5 @@ __all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan
            "group_coverage", "measurability", "measurability_by_unit", "department_workload", "department_summary",
            "collective_assignments", "coassignment_graph", "coassignment_edges", "network_summary",
            "cluster_composition", "cluster_spread", "shared_clusters", "unique_clusters", "action_map",
-           "similarity_matrix", "counterparts", "reuse_matrix", "longest_passages", "top_keyness"]
+           "similarity_matrix", "counterparts", "reuse_matrix", "longest_passages", "top_keyness", "kwic",
+           "format_kwic"]

@@ -1,0 +1,158 @@
+"""A concordance (keyword in context) over the normalised texts: every hit with its plan, action and offsets.
+
+:func:`kwic` finds a *pattern* three ways:
+
+- a regular expression (``kwic("科普(日|周)")``) or a literal string (``regex=False``);
+- a codebook term: ``kwic("青少年")`` is just a string, ``kwic(code="group:youth")`` every term of the
+  youth group (longest first, as the coder reads them);
+- a whole code, read from the coded tables at their evidence offsets: ``group:<id>`` (mentions),
+  ``department:<category>`` (assignments), ``commitment`` or ``commitment:<unit class>`` (quantified
+  commitments), ``instrument:<code or kind>`` (policy instruments), ``action:<kind>`` (action spans).
+
+Each row is one hit: ``jurisdiction, action_id`` (the action whose span holds it, ``""`` outside every
+action), ``start, end`` (offsets into ``text/<jurisdiction>.txt``), ``left, match, right`` (context of
+*window* characters, line breaks shown as ``⏎``).  Rows come in corpus order and by offset; sort them
+with ``sort="left"`` / ``"right"`` / ``"match"`` to read a pattern's neighbourhoods.  The result is a
+DataFrame: ``.to_csv()`` exports it; ``python -m analysis kwic`` prints it.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.compare.tables import plan_order, processed_dir, read_table
+
+KWIC_COLUMNS = ["jurisdiction", "action_id", "start", "end", "left", "match", "right"]
+SORTS = ("plan", "left", "right", "match")
+
+
+def _texts(folder: Path, plans: list[str] | None) -> dict[str, str]:
+    docs = read_table("documents", folder)
+    ids = [j for j in docs["jurisdiction"] if plans is None or j in plans]
+    return {j: (paths.text_dir(folder) / f"{j}.txt").read_text(encoding="utf-8") for j in ids}
+
+
+def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[str, list[tuple[int, int, str]]]:
+    """Evidence spans of a whole code (see module docstring) with the action coded, by plan."""
+    from analysis.coding.codebook import load_codebook
+
+    kind, _, value = code.partition(":")
+    if kind == "group":
+        table, col = "group_mentions", "group"
+    elif kind == "department":
+        table, col = "assignments", "category"
+    elif kind == "commitment":
+        table, col = "targets", "unit"
+    elif kind == "instrument":
+        table, col = "instruments", "code"
+    elif kind == "action":
+        table, col = "actions", "kind"
+    else:
+        raise ValueError(f"code {code!r}: use group:<id>, department:<category>, commitment[:<unit class>], "
+                         "instrument:<code or kind>, action:<kind>")
+    df = read_table(table, folder)
+    if value:
+        if kind == "commitment":
+            cb = load_codebook()
+            df = df[[cb.unit_class(u) == value or u == value for u in df["unit"]]]
+        elif kind == "instrument":
+            df = df[(df["code"] == value) | (df["kind"] == value)]
+        else:
+            df = df[df[col] == value]
+    if plans is not None:
+        df = df[df["jurisdiction"].isin(plans)]
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for j, s, e, a in zip(df["jurisdiction"], df["start"], df["end"], df["action_id"]):
+        out.setdefault(j, []).append((int(s), int(e), str(a)))
+    return out
+
+
+def _group_pattern(group: str) -> str:
+    from analysis.coding.codebook import load_codebook
+
+    cb = load_codebook()
+    terms = [t for t, g in cb.group_terms() if g == group]
+    if not terms:
+        raise ValueError(f"no group {group!r} in the codebook")
+    return "|".join(re.escape(t) for t in terms)
+
+
+def kwic(pattern: str | None = None, processed: Path | str | None = None, *, code: str | None = None,
+         regex: bool = True, window: int = 20, plans: list[str] | None = None, sort: str = "plan",
+         terms: bool = False) -> pd.DataFrame:
+    """Concordance of *pattern* (or of a whole *code*) over the normalised texts of *processed*.
+
+    Parameters
+    ----------
+    pattern : str, optional
+        A regular expression (a literal string with ``regex=False``).
+    processed : path, optional
+        The processed folder (default ``data/processed``).
+    code : str, optional
+        A whole code instead of a pattern (module docstring). ``terms=True``
+        with ``code="group:<id>"`` searches the group's terms in the whole
+        text instead of reading the coded mentions.
+    window : int
+        Characters of context on each side (default 20).
+    plans : list of str, optional
+        Only these plans.
+    sort : {"plan", "left", "right", "match"}
+        Row order: corpus order and offset (default), or alphabetical by the
+        reversed left context, the right context or the match.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hit, columns :data:`KWIC_COLUMNS`.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}")
+    if (pattern is None) == (code is None):
+        raise ValueError("give a pattern or a code (not both)")
+    folder = processed_dir(processed)
+    texts = _texts(folder, plans)
+    actions = read_table("actions", folder)
+    if code is not None and code.startswith("group:") and terms:
+        pattern, code, regex = _group_pattern(code.split(":", 1)[1]), None, True
+    rows = []
+    if code is not None:
+        hits = _spans_from_code(code, folder, plans)
+    else:
+        rx = re.compile(pattern if regex else re.escape(pattern))
+        hits = {j: [(m.start(), m.end(), "") for m in rx.finditer(t) if m.end() > m.start()]
+                for j, t in texts.items()}
+    for j in plan_order(list(texts)):
+        text = texts[j]
+        a = actions[actions["jurisdiction"] == j].sort_values("start")
+        starts, ends, ids = a["start"].tolist(), a["end"].tolist(), a["action_id"].tolist()
+        for s, e, aid in sorted(hits.get(j, [])):
+            if not aid:  # the action whose span holds the hit
+                k = bisect.bisect_right(starts, s) - 1
+                aid = ids[k] if k >= 0 and s < ends[k] else ""
+            rows.append({"jurisdiction": j, "action_id": aid, "start": s, "end": e,
+                         "left": text[max(0, s - window):s].replace("\n", "⏎"), "match": text[s:e],
+                         "right": text[e:e + window].replace("\n", "⏎")})
+    out = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    if sort == "left":
+        out = out.assign(_k=out["left"].str[::-1]).sort_values(["_k", "jurisdiction", "start"],
+                                                               kind="mergesort").drop(columns="_k")
+    elif sort in ("right", "match"):
+        out = out.sort_values([sort, "jurisdiction", "start"], kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def format_kwic(df: pd.DataFrame, width: int | None = None) -> str:
+    """The concordance as aligned text lines: ``plan action | left [match] right``."""
+    if df.empty:
+        return "(no hits)"
+    w = width or int(df["left"].str.len().max() or 0)
+    return "\n".join(f"{j:<16} {a or '-':<20} {left:>{w}} [{m}] {right}"
+                     for j, a, left, m, right in zip(df["jurisdiction"], df["action_id"], df["left"], df["match"],
+                                                    df["right"]))
+
+
+__all__ = ["kwic", "format_kwic", "KWIC_COLUMNS", "SORTS"]
