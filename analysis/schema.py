@@ -202,15 +202,30 @@ _TABLES: list[Table] = [
     )),
     Table("cluster_quality", "cluster_quality.csv", "crossplan", "one number of clusters k tried", _cols(
         ("k", "int", "number of clusters tried"),
-        ("silhouette", "float", "mean cosine silhouette of the k-means clustering with that k (−1…1)"),
-        ("chosen", "bool", "True for the k used"),
+        ("silhouette", "float", "mean cosine silhouette of the k-means clustering, in the LSA space it was fitted in "
+                                "(−1…1)"),
+        ("silhouette_full", "float", "the same partition's silhouette in the full TF-IDF space (lower: the LSA "
+                                     "space flatters clusters)"),
+        ("stability_seeds_ari", "float", "mean adjusted Rand index against re-clusterings with other seeds"),
+        ("stability_bootstrap_ari", "float", "the same against clusterings of bootstrap resamples"),
+        ("score", "float", "mean of silhouette and the two stabilities: the criterion k is chosen by"),
+        ("chosen", "bool", "True for the k used (highest score; ties to the smaller k; or the k fixed)"),
         ("n_clustered", "int", "actions clustered"),
         ("n_sample", "int", "actions k was chosen on"),
-        ("stability_seeds_ari", "float", "chosen row only: mean adjusted Rand index against re-clusterings "
-                                         "with other seeds"),
-        ("stability_bootstrap_ari", "float", "chosen row only: the same against clusterings of bootstrap "
-                                             "resamples"),
+        ("lsa_components", "int", "dimensions of the LSA space"),
     )),
+    Table("cluster_sensitivity", "cluster_sensitivity.csv", "crossplan",
+          "one size of the LSA space: the clustering it gives", _cols(
+              ("lsa_components", "int", "dimensions of the LSA space"),
+              ("k", "int", "the number of clusters the criterion chooses there"),
+              ("silhouette", "float", "its silhouette in that space"),
+              ("silhouette_full", "float", "its silhouette in the full TF-IDF space"),
+              ("stability_seeds_ari", "float", "its stability across seeds"),
+              ("stability_bootstrap_ari", "float", "its stability across bootstrap resamples"),
+              ("score", "float", "the criterion's value"),
+              ("ari_with_build", "float", "adjusted Rand index between this partition and the build's (1 = same)"),
+              ("is_build", "bool", "the LSA size the build uses"),
+          )),
     Table("alignment", "alignment.csv", "crossplan", "one action and another plan: that plan's most similar "
                                                      "action", _cols(
         ("action_id", "str", "the action"),
@@ -235,7 +250,7 @@ _TABLES: list[Table] = [
           )),
     Table("keyness", "keyness.csv", "crossplan", "one distinctive term of a plan", _cols(
         ("jurisdiction", "str", "the plan (the target)"),
-        ("rank", "int", "1 = most distinctive (highest `g2`; ties by term)"),
+        ("rank", "int", "1 = first key term (key terms first, by `g2`, ties by `log_ratio`, then term)"),
         ("term", "str", "the term"),
         ("count_target", "int", "occurrences in the plan"),
         ("count_reference", "int", "occurrences in all other plans together"),
@@ -246,7 +261,12 @@ _TABLES: list[Table] = [
         ("chi2", "float", "Pearson's chi-square of the same table, same sign"),
         ("p_value", "float", "of G² under chi-square with 1 degree of freedom"),
         ("log_ratio", "float", "effect size: log₂ of the ratio of relative frequencies, 0.5 for a zero count"),
-    )),
+        ("n_tested", "int", "terms tested in the plan (used at least `keyness_min_count` times there)"),
+        ("p_adjusted", "float", "Bonferroni: `min(1, p_value × n_tested)`"),
+        ("key", "bool", "a key term: `p_adjusted` < 0.05 and `log_ratio` ≥ 1 (at least twice as frequent)"),
+    ), notes="G² = 2 Σ O ln(O/E) over the four cells of the 2×2 table (Dunning 1993). Ranking: key terms first, "
+             "by G² descending, ties by log ratio descending, then by term; then the other tested terms in the "
+             "same order. Place names with and without their level word (重庆/重庆市) are one term."),
     Table("reuse_passages", "reuse_passages.csv", "crossplan", "one maximal passage two plans share verbatim",
           _cols(
               ("jurisdiction_a", "str", "plan A (before B in corpus order)"),

@@ -41,7 +41,7 @@ from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_simila
 from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
 from analysis import schema
 from analysis.files import write_csv
-from analysis.textstats.keyness import keyness_table
+from analysis.textstats.keyness import keyness_table, merge_place_names
 from analysis.textstats.reuse import MIN_CHARS, find_reuse
 from analysis.textstats.tokens import default_tokenizer, tokenize_many
 from analysis.textstats.vectorize import LSA, WordTfidf
@@ -79,10 +79,17 @@ class CrossPlanParams:
         -- silhouette only rises with k up to the end of the range (no
         structure found) and stability drops below 0.5.
       - ``include_safeguards`` = False: cluster actions only (module docstring).
-      - ``n_clusters`` = None: choose k by silhouette in ``k_min..k_max`` = 8..30;
+      - ``n_clusters`` = None: choose k in ``k_min..k_max`` = 8..30 by the mean
+        of silhouette and stability (:func:`analysis.textstats.cluster.choose_k`);
         an integer fixes k.
       - ``n_init`` = 10: k-means restarts.
-      - ``stability_runs`` = 10: re-clusterings per stability figure.
+      - ``stability_runs`` = 5: re-clusterings per stability figure (for
+        every k tried: k is chosen by silhouette and stability together).
+      - ``sensitivity`` = None, ``sensitivity_lsa`` = (10, 15, 25, 50): also
+        cluster in LSA spaces of these sizes and report how the partition
+        moves (``cluster_sensitivity.csv``); None does so up to
+        ``sensitivity_max_actions`` = 600 clustered actions (each size costs
+        as much as the clustering itself).
       - ``selection_sample`` = 1000: above this many actions, k and stability
         are computed on a sample of this size (silhouette is quadratic).
       - ``cluster_terms`` = 10: c-TF-IDF terms listed per cluster.
@@ -102,7 +109,10 @@ class CrossPlanParams:
 
     Keyness
       - ``keyness_top_n`` = 30, ``keyness_min_count`` = 3: terms kept per plan,
-        minimum count in the plan.
+        minimum count in the plan for a term to be tested.
+      - ``keyness_alpha`` = 0.05: family-wise error rate (Bonferroni over the
+        terms tested in the plan); ``keyness_min_log_ratio`` = 1.0: effect-size
+        floor of a key term (twice as frequent as in the other plans).
 
     Reuse
       - ``reuse_min_chars`` = 20: shortest shared passage
@@ -125,7 +135,10 @@ class CrossPlanParams:
     k_min: int = 8
     k_max: int = 30
     n_init: int = 10
-    stability_runs: int = 10
+    stability_runs: int = 5
+    sensitivity: bool | None = None
+    sensitivity_max_actions: int = 600
+    sensitivity_lsa: tuple[int, ...] = (10, 15, 25, 50)
     selection_sample: int = 1000
     cluster_terms: int = 10
     label_terms: int = 3
@@ -136,6 +149,8 @@ class CrossPlanParams:
     match_threshold: float = MATCH_THRESHOLD
     keyness_top_n: int = 30
     keyness_min_count: int = 3
+    keyness_alpha: float = 0.05
+    keyness_min_log_ratio: float = 1.0
     reuse_min_chars: int = MIN_CHARS
     reuse_top_k: int = 5
     reuse_max_postings: int = 256
@@ -229,15 +244,18 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
     t = lap("vectors", t)
 
     res = cluster_vectors(Z, k=p.n_clusters, k_min=p.k_min, k_max=p.k_max, random_state=p.random_state,
-                          n_init=p.n_init, stability_runs=p.stability_runs, selection_sample=p.selection_sample)
+                          n_init=p.n_init, stability_runs=p.stability_runs, selection_sample=p.selection_sample,
+                          selection_runs=p.stability_runs, X_full=Xc)
     ctoks = [tokens[i] for i in ci]
     terms = ctfidf_terms(ctoks, res.labels, top_n=p.cluster_terms)
     clusters, summary, plan_counts = cluster_tables(items.iloc[ci], res.labels, terms, plans, p.label_terms)
     quality = res.quality.copy()
     quality["n_clustered"] = len(ci)
     quality["n_sample"] = res.n_sample
-    quality["stability_seeds_ari"] = np.where(quality["chosen"], res.stability_seeds, np.nan)
-    quality["stability_bootstrap_ari"] = np.where(quality["chosen"], res.stability_bootstrap, np.nan)
+    quality["lsa_components"] = Z.shape[1]
+    do_sens = p.sensitivity if p.sensitivity is not None else len(ci) <= p.sensitivity_max_actions
+    sens = cluster_sensitivity(Xc, res, Z.shape[1], p) if do_sens and len(ci) > 3 else \
+        schema.frame([], schema.CORE_TABLES["cluster_sensitivity"])
     t = lap("clusters", t)
 
     ai = np.flatnonzero(items["kind"].isin(p.align_kinds).to_numpy())
@@ -254,8 +272,10 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                            random_state=p.random_state)
     t = lap("alignment", t)
 
-    key = keyness_table(tokens, items["jurisdiction"].tolist(), plans, top_n=p.keyness_top_n,
-                  min_count=p.keyness_min_count)
+    names = corpus.documents.set_index("jurisdiction")["name_zh"]
+    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
+                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
+                        min_log_ratio=p.keyness_min_log_ratio)
     t = lap("keyness", t)
 
     spans = {j: list(zip(g["start"].astype(int), g["end"].astype(int))) for j, g in items.groupby("jurisdiction")}
@@ -264,9 +284,40 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                                    max_postings=p.reuse_max_postings)
     lap("reuse", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
-            "cluster_plans": plan_counts, "cluster_quality": quality, "alignment": alignment,
+            "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
             "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
             "reuse_summary": rsum}
+
+
+def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.DataFrame:
+    """How the clustering moves with the LSA dimension: one row per size in ``p.sensitivity_lsa``.
+
+    For each size, k is chosen by the same criterion (:func:`analysis.textstats.cluster.choose_k`);
+    the row gives that k, its silhouette (LSA and full space), its stabilities,
+    and the adjusted Rand index between that partition and the build's
+    (*build*, a :class:`~analysis.textstats.cluster.ClusterResult` in *build_dims* dimensions).
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    rows = []
+    for dims in sorted(set(p.sensitivity_lsa) | {build_dims}):
+        if dims == build_dims:
+            res, got = build, build_dims
+        else:
+            Z = LSA(n_components=dims, random_state=p.random_state).fit_transform(X)
+            got = Z.shape[1]
+            res = cluster_vectors(Z, k_min=p.k_min, k_max=p.k_max, random_state=p.random_state, n_init=p.n_init,
+                                  stability_runs=p.stability_runs, selection_sample=p.selection_sample,
+                                  selection_runs=p.stability_runs, X_full=X)
+        if res.quality.empty or not res.quality["chosen"].any():
+            continue
+        row = res.quality[res.quality["chosen"]].iloc[0]
+        rows.append({"lsa_components": got, "k": res.k, "silhouette": row["silhouette"],
+                     "silhouette_full": row["silhouette_full"], "stability_seeds_ari": row["stability_seeds_ari"],
+                     "stability_bootstrap_ari": row["stability_bootstrap_ari"], "score": row["score"],
+                     "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
+                     "is_build": dims == build_dims})
+    return schema.frame(rows, schema.CORE_TABLES["cluster_sensitivity"]).drop_duplicates("lsa_components")
 
 
 def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,

@@ -8,11 +8,19 @@ i.e. clustering by cosine) needs memory linear in the number of actions,
 and with a fixed ``random_state`` and ``n_init`` it gives the
 same partition on every run.
 
-How k is chosen (:func:`choose_k`): the k in ``k_min..k_max`` with the
-highest mean silhouette (cosine) -- how much closer each action is to its own
-cluster than to the nearest other one.  Ties go to the smaller k.  Pass ``k``
-to override.  For large corpora, k is chosen on a deterministic random sample
-of ``selection_sample`` actions (silhouette is quadratic), then the final
+How k is chosen (:func:`choose_k`): silhouette alone identifies k weakly
+(on the five plans it moves by a few thousandths between 15, 16 and 20
+clusters, and other seeds pick anything from 12 to 30), so every k in
+``k_min..k_max`` is scored by the mean of three numbers in [0, 1]-ish scale:
+the mean cosine silhouette (how much closer each action is to its own
+cluster than to the nearest other one), and the stability of the partition
+across k-means seeds and across bootstrap resamples (adjusted Rand index,
+:func:`stability`, ``selection_runs`` runs each).  The k with the highest
+score is chosen; ties go to the smaller k.  Pass ``k`` to override.  The
+silhouette is also reported in the full TF-IDF space (``X_full``), not only
+in the LSA space the clusters are fitted in, which flatters them.  For large
+corpora, k is chosen on a deterministic random sample of
+``selection_sample`` actions (silhouette is quadratic), then the final
 clustering is fitted on every action.
 
 Stability (:func:`stability`): adjusted Rand index (ARI; 1 = identical
@@ -81,12 +89,17 @@ def _sample(n: int, size: int, random_state: int) -> np.ndarray:
 
 
 def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int = 0,
-             n_init: int = 10) -> tuple[int, pd.DataFrame]:
-    """The k in ``k_min..k_max`` whose k-means clustering of *Z* has the highest cosine silhouette.
+             n_init: int = 10, selection_runs: int = 5, X_full=None) -> tuple[int, pd.DataFrame]:
+    """The k in ``k_min..k_max`` with the best score: mean of silhouette and the two stabilities.
 
     ``k_max`` is capped at ``len(Z) - 1`` and ``k_min`` at ``k_max`` (silhouette
     needs 2 <= k < n).  Returns ``(k, table)`` with one row per k tried:
-    ``k``, ``silhouette``, ``chosen``.  Ties go to the smaller k.
+    ``k``, ``silhouette`` (cosine, in the space of *Z*), ``silhouette_full``
+    (cosine, in *X_full* if given, e.g. the TF-IDF matrix; NaN otherwise),
+    ``stability_seeds_ari``, ``stability_bootstrap_ari`` (:func:`stability`
+    with ``selection_runs`` runs; NaN with 0 runs), ``score`` (the mean of the
+    silhouette and the available stabilities) and ``chosen``.  Ties go to the
+    smaller k.
     """
     n = len(Z)
     hi = min(k_max, n - 1)
@@ -96,9 +109,15 @@ def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int =
         labels = fit_kmeans(Z, k, random_state, n_init).labels_
         with threadpool_limits(limits=1):
             s = silhouette_score(Z, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
-        rows.append({"k": k, "silhouette": float(s)})
-    table = pd.DataFrame(rows, columns=["k", "silhouette"])
-    best = int(table.loc[table["silhouette"].round(12).idxmax(), "k"])  # idxmax: first (smallest k) of ties
+            sf = (silhouette_score(X_full, labels, metric="cosine") if X_full is not None and len(set(labels)) > 1
+                  else float("nan"))
+        st_s, st_b = stability(Z, _relabel(labels), k, random_state, n_init, selection_runs)
+        parts = [float(s)] + [x for x in (st_s, st_b) if x == x]
+        rows.append({"k": k, "silhouette": float(s), "silhouette_full": float(sf), "stability_seeds_ari": st_s,
+                     "stability_bootstrap_ari": st_b, "score": float(np.mean(parts))})
+    table = pd.DataFrame(rows, columns=["k", "silhouette", "silhouette_full", "stability_seeds_ari",
+                                        "stability_bootstrap_ari", "score"])
+    best = int(table.loc[table["score"].round(12).idxmax(), "k"])  # idxmax: first (smallest k) of ties
     table["chosen"] = table["k"] == best
     return best, table
 
@@ -135,36 +154,47 @@ def _relabel(raw: np.ndarray) -> np.ndarray:
 
 
 def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: int = 30, random_state: int = 0,
-                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 1000) -> ClusterResult:
+                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 1000,
+                    selection_runs: int = 5, X_full=None) -> ClusterResult:
     """Cluster the rows of *Z* (L2-normalised vectors, e.g. :class:`analysis.textstats.vectorize.LSA` output).
 
-    - ``k`` [None] -- number of clusters; ``None`` chooses it by silhouette
-      over ``k_min..k_max`` [8..30] (:func:`choose_k`).
+    - ``k`` [None] -- number of clusters; ``None`` chooses it over
+      ``k_min..k_max`` [8..30] by silhouette and stability (:func:`choose_k`,
+      ``selection_runs`` [5] re-clusterings per stability figure).
     - ``random_state`` [0], ``n_init`` [10] -- k-means seed and restarts.
-    - ``stability_runs`` [10] -- re-clusterings for :func:`stability` (0 skips).
+    - ``stability_runs`` [10] -- re-clusterings for the chosen k's reported
+      :func:`stability` (0 skips).
     - ``selection_sample`` [1000] -- above this many rows, k and stability are
       computed on a deterministic sample of this size (the final clustering
       always uses every row).
+    - ``X_full`` [None] -- the full-dimensional vectors of the same rows (e.g.
+      TF-IDF), to report the silhouette there too.
     """
     Z = np.asarray(Z, dtype=np.float64)
     n = len(Z)
+    cols = ["k", "silhouette", "silhouette_full", "stability_seeds_ari", "stability_bootstrap_ari", "score",
+            "chosen"]
     if n == 0:
-        return ClusterResult(np.zeros(0, dtype=np.int64), 0, pd.DataFrame(columns=["k", "silhouette", "chosen"]),
-                             float("nan"), float("nan"), 0)
+        return ClusterResult(np.zeros(0, dtype=np.int64), 0, pd.DataFrame(columns=cols), float("nan"),
+                             float("nan"), 0)
     if n < 3:
-        return ClusterResult(np.ones(n, dtype=np.int64), 1, pd.DataFrame(columns=["k", "silhouette", "chosen"]),
-                             float("nan"), float("nan"), n)
+        return ClusterResult(np.ones(n, dtype=np.int64), 1, pd.DataFrame(columns=cols), float("nan"),
+                             float("nan"), n)
     sample = _sample(n, selection_sample, random_state)
     Zs = Z[sample]
+    Xs = X_full[sample] if X_full is not None else None
     if k is None:
-        k, quality = choose_k(Zs, k_min, k_max, random_state, n_init)
+        k, quality = choose_k(Zs, k_min, k_max, random_state, n_init, selection_runs, Xs)
     else:
         k = int(min(max(k, 1), n))
-        quality = pd.DataFrame({"k": [k], "silhouette": [float("nan")], "chosen": [True]})
+        quality = pd.DataFrame({c: [float("nan")] for c in cols})
+        quality["k"], quality["chosen"] = k, True
         if 2 <= k < len(Zs):
             lab = fit_kmeans(Zs, k, random_state, n_init).labels_
             with threadpool_limits(limits=1):
                 quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
+                if Xs is not None:
+                    quality.loc[0, "silhouette_full"] = float(silhouette_score(Xs, lab, metric="cosine"))
     km = fit_kmeans(Z, k, random_state, n_init)
     labels = _relabel(km.labels_)
     st_seed, st_boot = stability(Zs, labels[sample], k, random_state, n_init, stability_runs)

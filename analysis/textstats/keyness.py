@@ -12,10 +12,21 @@ target, ``b`` = its count in every other plan together (the *reference*),
   for counts as small as these plans give.
 - ``chi2`` -- Pearson's chi-square of the same table (no continuity
   correction), signed the same way, for readers used to it.
-- ``p_value`` -- of ``g2`` under chi-square with 1 degree of freedom.  With
-  thousands of terms tested, read it as a ranking aid, not a test.
+- ``p_value`` -- of ``g2`` under chi-square with 1 degree of freedom;
+- ``p_adjusted`` -- Bonferroni-corrected for the ``n_tested`` terms tested
+  in that plan (every term used at least ``min_count`` times there):
+  ``min(1, p_value * n_tested)``;
 - ``log_ratio`` -- effect size (Hardie 2014): ``log2`` of the ratio of the
-  relative frequencies, with 0.5 added to zero counts.
+  relative frequencies, with 0.5 added to zero counts;
+- ``key`` -- the term is a *key term*: over-represented, ``p_adjusted <
+  alpha`` (0.05) **and** ``log_ratio >= min_log_ratio`` (1: at least twice as
+  frequent as in the other plans).  A frequent term can be significant with a
+  small effect (科普 in a plan that uses it a little more than the others):
+  the effect-size floor keeps it out.
+
+Ranking (``rank``): key terms first, by ``g2`` descending, ties broken by
+``log_ratio`` descending, then by the term (so the order is total and stated);
+then the other tested terms in the same order.
 
 Counts are of content tokens (:mod:`analysis.textstats.tokens`: stopwords, numbers,
 punctuation and one-character tokens removed) of the plans' operative text
@@ -23,8 +34,10 @@ punctuation and one-character tokens removed) of the plans' operative text
 and headers would make place names and document titles the top terms.
 
 Only terms over-represented in the target (``g2 > 0``) with at least
-``min_count`` occurrences in it are ranked; the ``top_n`` highest ``g2`` are
-kept per plan.  Computation is vectorised over the non-zero cells of the
+``min_count`` occurrences in it are listed; the ``top_n`` first by rank are
+kept per plan.  Place names written with and without their level (重庆 and
+重庆市) are one term when the caller merges them first
+(:func:`merge_place_names`).  Computation is vectorised over the non-zero cells of the
 plan x term count matrix, so it grows linearly with the corpus.
 """
 from __future__ import annotations
@@ -38,7 +51,7 @@ from scipy.special import chdtrc
 
 from analysis import schema
 
-__all__ = ["count_matrix", "keyness_table", "KEYNESS_COLUMNS"]
+__all__ = ["count_matrix", "keyness_table", "merge_place_names", "KEYNESS_COLUMNS"]
 
 KEYNESS_COLUMNS = schema.columns("keyness")
 
@@ -71,21 +84,54 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
+def merge_place_names(tokens: Sequence[Sequence[str]], names_zh: Sequence[str]) -> list[list[str]]:
+    """*tokens* with every place name written with its level (重庆市, 芝罘区) replaced by the bare name.
+
+    The place names come from the jurisdictions' Chinese names (*names_zh*,
+    :func:`analysis.corpus.levels.place_names`); a token equal to a place name
+    followed by a level word (省, 市, 区, 县, 旗, 盟, 州, 自治区 …) becomes the
+    place name, so one place is one term.
+    """
+    from analysis.corpus.levels import place_names
+
+    suffixes = ("省", "市", "区", "县", "旗", "盟", "州", "自治区", "自治州", "自治县", "自治旗", "新区")
+    merge: dict[str, str] = {}
+    for name in names_zh:
+        for place in place_names(str(name)):
+            for s in suffixes:
+                merge[place + s] = place
+    return [[merge.get(w, w) for w in doc] for doc in tokens]
+
+
 def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str], plans: Sequence[str],
-            top_n: int | None = 30, min_count: int = 3) -> pd.DataFrame:
-    """Distinctive terms of every plan against all other plans together.
+                  top_n: int | None = 30, min_count: int = 3, alpha: float = 0.05,
+                  min_log_ratio: float = 1.0) -> pd.DataFrame:
+    """Distinctive terms of every plan against all other plans together (module docstring).
 
-    - ``tokens`` -- one token list per document (e.g. per action).
-    - ``jurisdictions`` -- the plan of each document.
-    - ``plans`` -- every plan, in output order.
-    - ``top_n`` [30] -- terms kept per plan; ``None`` keeps every term with
-      ``count_target > 0`` (over- and under-represented alike, unfiltered by
-      ``min_count``: the full table, whose counts add up to the totals).
-    - ``min_count`` [3] -- with ``top_n``, minimum count in the target: a
-      term used once or twice is a drafting accident more often than a trait.
+    Parameters
+    ----------
+    tokens : sequence of token lists
+        One token list per document (e.g. per action).
+    jurisdictions : sequence of str
+        The plan of each document.
+    plans : sequence of str
+        Every plan, in output order.
+    top_n : int or None
+        Terms kept per plan (30); ``None`` keeps every term with
+        ``count_target > 0`` (over- and under-represented alike, unfiltered by
+        ``min_count``: the full table, whose counts add up to the totals).
+    min_count : int
+        Minimum count in the target for a term to be tested (3): a term used
+        once or twice is a drafting accident more often than a trait.
+    alpha : float
+        Family-wise error rate of the Bonferroni correction (0.05).
+    min_log_ratio : float
+        Effect-size floor of a key term (1.0: twice as frequent).
 
-    Returns :data:`KEYNESS_COLUMNS`, sorted by plan (in *plans* order), then
-    ``rank`` (1 = most distinctive: highest ``g2``, ties by term).
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`KEYNESS_COLUMNS`, sorted by plan (in *plans* order), then ``rank``.
     """
     M, vocab = count_matrix(tokens, jurisdictions, plans)
     M = M.tocoo()
@@ -116,12 +162,17 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
         "total_target": c.astype(np.int64), "total_reference": d.astype(np.int64),
         "g2": sign * np.maximum(g2, 0.0), "chi2": sign * chi2, "log_ratio": log_ratio,
     })
+    tested = df["count_target"] >= min_count
+    n_tested = df[tested].groupby("_p").size()
+    df["n_tested"] = df["_p"].map(n_tested).fillna(0).astype(np.int64)
+    df["p_value"] = chdtrc(1, np.abs(df["g2"].to_numpy(np.float64)))
+    df["p_adjusted"] = np.minimum(1.0, df["p_value"] * df["n_tested"].clip(lower=1))
+    df["key"] = tested & (df["g2"] > 0) & (df["p_adjusted"] < alpha) & (df["log_ratio"] >= min_log_ratio)
     if top_n is not None:
-        df = df[(df["g2"] > 0) & (df["count_target"] >= min_count)]
-    df = df.assign(_key=df["g2"].round(9))
-    df = df.sort_values(["_p", "_key", "term"], ascending=[True, False, True], kind="mergesort")
+        df = df[(df["g2"] > 0) & tested]
+    df = df.assign(_k=~df["key"], _g=-df["g2"].round(9), _l=-df["log_ratio"].round(9))
+    df = df.sort_values(["_p", "_k", "_g", "_l", "term"], kind="mergesort")
     df["rank"] = df.groupby("_p").cumcount() + 1
     if top_n is not None:
         df = df[df["rank"] <= top_n]
-    df = df.assign(p_value=chdtrc(1, np.abs(df["g2"].to_numpy(np.float64))))  # after the cut: cheap at scale
     return df[KEYNESS_COLUMNS].reset_index(drop=True)
