@@ -341,9 +341,6 @@ class Coding:
         """The code's name path, ``Departments > cast 科协 > lead 牵头``."""
         return " > ".join(self.codes[key[:i]].name for i in range(1, len(key) + 1))
 
-    def children(self, key: tuple[str, ...]) -> list[Code]:
-        return [c for k, c in self.codes.items() if len(k) == len(key) + 1 and k[:-1] == key]
-
 
 class _Context:
     """Reading the processed folder: tables by name (``None`` when absent), codebook, texts."""
@@ -362,12 +359,13 @@ class _Context:
         known = catalog.TABLES.get(name)
         return self.folder / (known.file if known else f"{name}.csv")
 
-    def table(self, name: str) -> pd.DataFrame | None:
+    def table(self, name: str, file: str | None = None) -> pd.DataFrame | None:
+        """Table *name* of the folder (from *file* when the catalogue does not know it), None if absent."""
         if name not in self._tables:
             from analysis.compare.tables import read_table
             from analysis.pipeline import catalog
 
-            path = self.file(name)
+            path = self.folder / file if file and name not in catalog.TABLES else self.file(name)
             if not path.is_file():
                 self._tables[name] = None
             elif name in catalog.TABLES:
@@ -625,7 +623,7 @@ FAMILIES: dict[str, Callable[[_Context, Coding], None]] = {
 
 def _family_generic(ctx: _Context, cod: Coding, dim) -> None:
     """A top code for a registered coding dimension no family above covers."""
-    df = ctx.table(dim.table.name)
+    df = ctx.table(dim.table.name, dim.table.file)
     if df is None or not {"start", "end", "jurisdiction"} <= set(df.columns):
         return
     top = (dim.name,)
@@ -1513,6 +1511,9 @@ def format_agreement(df: pd.DataFrame, all_codes: bool = False) -> str:
     lines.append("codes: " + ", ".join(f"{counts.get(m, 0)} {label}" for m, label in (
         ("guid", "matched by GUID"), ("path", "by name path"), ("name", "by name"),
         ("package only", "only in the package"), ("project only", "only in the project"))))
+    renamed = df[(df["match"].isin(["guid", "name"])) & (df["human_code"] != "")]
+    if len(renamed):
+        lines.append(f"codes named differently in the project: {len(renamed)} (column human_code)")
     for p in a.get("problems", []):
         lines.append(f"note: {p}")
 
@@ -1524,7 +1525,10 @@ def format_agreement(df: pd.DataFrame, all_codes: bool = False) -> str:
         alpha = d["alpha"].median() if d["alpha"].notna().any() else np.nan
         return f"precision {f(prec)}  recall {f(rec)}  F1 {f(f1)}  median alpha {f(alpha)}"
 
-    lines.append(f"overall: {pooled(used)}")
+    below = used[~(used["alpha"] >= 1 - 1e-12)]
+    lines.append(f"codes used: {len(used)}; below perfect agreement: {len(below)}"
+                 + (f" ({', '.join(below['code'].head(5))}{' …' if len(below) > 5 else ''})" if len(below) else ""))
+    lines.append(f"overall (characters pooled over codes): {pooled(used)}")
     tops: dict[str, list[int]] = {}
     for i, code in zip(used.index, used["code"]):
         tops.setdefault(code.split(" > ")[0], []).append(i)

@@ -1,0 +1,68 @@
+"""The layouts real plans use: each fixture of tests/fixtures/layouts builds and reads as a careful reader reads it."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import opencc
+import pytest
+
+from analysis.pipeline import extract_corpus
+
+FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
+NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+T2S = opencc.OpenCC("t2s")
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def built(request, tmp_path_factory):
+    name = request.param
+    exp = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    raw = tmp_path_factory.mktemp(name)
+    data = (FIXTURES / f"{name}.txt").read_bytes()
+    if name == "traditional_big5":
+        data = data.decode("utf-8").encode("big5")
+    (raw / "plan.txt").write_bytes(data)
+    with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"])
+        w.writerow(["x", "plan.txt", hashlib.sha256(data).hexdigest(), exp["name_zh"], "X", exp["level"]])
+    return name, exp, extract_corpus(raw, progress=False)
+
+
+def test_every_action_found_with_kind_and_group(built):
+    name, exp, ds = built
+    got = [(r.text, r.kind, r.group if isinstance(r.group, str) else "") for r in ds.actions.itertuples()]
+    assert len(got) == len(exp["actions"]), name
+    for (text, kind, group), e in zip(got, exp["actions"]):
+        assert text.startswith(T2S.convert(e["opening"])), (name, text[:15], e["opening"])
+        assert (kind, group) == (e["kind"], e["group"]), (name, e["opening"])
+
+
+def test_departments_with_roles(built):
+    name, exp, ds = built
+    for r, e in zip(ds.actions.itertuples(), exp["actions"]):
+        a = ds.assignments[ds.assignments.action_id == r.action_id]
+        got = sorted(zip(a["printed"], a["role"]))
+        assert got == sorted((T2S.convert(n), role) for n, role in e["departments"]), (name, e["opening"])
+
+
+def test_no_department_line_becomes_an_action(built):
+    name, _, ds = built
+    for text in ds.actions["text"]:
+        assert not text.startswith(("牵头单位", "责任单位", "配合单位", "参与单位")), (name, text[:20])
+
+
+def test_metadata(built):
+    name, exp, ds = built
+    d = ds.documents.iloc[0]
+    assert d.title == T2S.convert(exp["title"]), name
+    assert (d.issued or "") == (exp["issued"] or "")
+    assert (d.literacy_target_pct if d.literacy_target_pct != "" else None) == exp["literacy_target_pct"]
+
+
+def test_codebook_knows_every_unit(built):
+    name, _, ds = built
+    assert ds.gaps.empty, (name, list(ds.gaps["name"]))
