@@ -9,7 +9,9 @@ The package follows the data flow, one subpackage per stage:
 - :mod:`analysis.textstats` -- tokens, vectors, clusters, alignment, keyness, reuse;
 - :mod:`analysis.compare` -- comparisons of the plans from the processed tables;
 - :mod:`analysis.plots` -- the house style and every chart;
-- :mod:`analysis.report` -- the figure registry and the notebook runner.
+- :mod:`analysis.report` -- the figure registry, the notebook runner, the report of one's own corpus;
+- :mod:`analysis.exchange` -- round trips with QDA software (REFI-QDA projects);
+- :mod:`analysis.validation` -- agreement of hand coders with each other and with the package.
 
 Infrastructure used by all of them: :mod:`analysis.paths`, :mod:`analysis.errors`,
 :mod:`analysis.files`.
@@ -27,6 +29,7 @@ _PUBLIC = {
     "corpus": "analysis.corpus", "coding": "analysis.coding", "pipeline": "analysis.pipeline",
     "textstats": "analysis.textstats", "compare": "analysis.compare", "plots": "analysis.plots",
     "report": "analysis.report", "paths": "analysis.paths", "errors": "analysis.errors",
+    "exchange": "analysis.exchange", "validation": "analysis.validation", "schema": "analysis.schema",
     # the most used names of each stage
     "BuildError": "analysis.errors",
     "Document": "analysis.corpus", "load_manifest": "analysis.corpus", "load_errata": "analysis.corpus",
@@ -43,6 +46,7 @@ _PUBLIC = {
     "align_actions": "analysis.textstats", "plan_similarity": "analysis.textstats",
     "keyness_table": "analysis.textstats", "find_reuse": "analysis.textstats",
     "kwic": "analysis.compare", "read_table": "analysis.compare", "read_processed": "analysis.compare",
+    "export_qdpx": "analysis.exchange", "import_qdpx": "analysis.exchange",
     "MissingFontError": "analysis.plots", "apply_style": "analysis.plots", "save_figure": "analysis.plots",
     "set_lang": "analysis.plots",
 }

@@ -97,6 +97,22 @@ def parser() -> argparse.ArgumentParser:
     kw.add_argument("--sort", choices=["plan", "left", "right", "match"], default="plan", help="row order")
     kw.add_argument("--out", type=Path, help="write the concordance as CSV here instead of printing it")
 
+    ex = sub.add_parser("export-qdpx", parents=[common], help="write the coding as a REFI-QDA project (.qdpx)",
+                        description="Export the normalised texts, the plans' metadata, the codebook and every coded "
+                                    "fact as a REFI-QDA 1.5 project that NVivo, MAXQDA, ATLAS.ti and QualCoder open.")
+    ex.add_argument("--out", type=Path, required=True, help="the .qdpx file to write")
+    ex.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
+    ex.add_argument("--no-validate", action="store_true", help="skip the check against the REFI-QDA schema")
+
+    im = sub.add_parser("import-qdpx", parents=[common], help="compare a reviewed .qdpx with the package's coding",
+                        description="Read a REFI-QDA project a coder reviewed or extended and report, code by code, "
+                                    "how the human coding agrees with the package's (overlap precision, recall, F1, "
+                                    "Krippendorff's alpha).")
+    im.add_argument("file", type=Path, help="the .qdpx file")
+    im.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
+    im.add_argument("--csv", type=Path, help="also write the agreement table as CSV here")
+    im.add_argument("--all-codes", action="store_true", help="list every code, not only those with selections")
+
     sy = sub.add_parser("synth", parents=[common], help="write a synthetic corpus of N plans with its truth (repository tooling)")
     sy.add_argument("--plans", type=int, required=True, help="number of plans")
     sy.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -145,6 +161,25 @@ def run(args: argparse.Namespace) -> int:
             console.info(f"{len(df)} hits -> {args.out}")
         else:
             print(format_kwic(df))
+    elif args.command == "export-qdpx":
+        from analysis.exchange.qdpx import export_qdpx, validate_qdpx
+
+        out = export_qdpx(args.out, args.processed)
+        if not args.no_validate:
+            problems = validate_qdpx(out)
+            if problems:
+                raise BuildError(f"{out}: the project does not validate against the REFI-QDA schema:\n  - "
+                                 + "\n  - ".join(problems[:20]))
+        console.info(f"wrote {out}")
+    elif args.command == "import-qdpx":
+        from analysis.exchange.qdpx import format_agreement, import_qdpx
+
+        df = import_qdpx(args.file, args.processed)
+        if args.csv:
+            from analysis.files import write_csv
+
+            write_csv(df, args.csv)
+        print(format_agreement(df, all_codes=args.all_codes))
     elif args.command == "synth":
         _benchmarks("synth").generate(args.plans, args.seed, args.out)
     elif args.command == "bench":
@@ -170,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         _debug(args)
         console.error("terminated; nothing was changed (the unfinished output was removed).")
         return EXIT_TERMINATED
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         _debug(args)
         console.error(_os_message(exc))
