@@ -84,6 +84,19 @@ def parser() -> argparse.ArgumentParser:
     nb.add_argument("--dir", type=Path, default=paths.NOTEBOOKS, help="notebooks folder (default: notebooks)")
     nb.add_argument("--quiet", action="store_true", help="print nothing on success")
 
+    rp = sub.add_parser("report", parents=[common], help="one's own corpus: build, run every notebook, export HTML",
+                        description="Build the plans of --raw into OUT/processed, execute every report notebook "
+                                    "against that build, and write the figures (OUT/figures), the executed notebooks "
+                                    "(OUT/notebooks) and a browsable HTML export (OUT/index.html). The repository's "
+                                    "own data/processed, notebooks and figures are not touched.")
+    rp.add_argument("--raw", type=Path, required=True, help="folder with the plans and manifest.csv")
+    rp.add_argument("--out", type=Path, required=True, help="report folder (new, empty, or an earlier report)")
+    rp.add_argument("--codebook", type=Path, default=None, help="codebook YAML (default: the package's)")
+    rp.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the charts (default: en)")
+    rp.add_argument("--keep-other-files", action="store_true",
+                    help="write into a folder holding files the report did not write, leaving them untouched")
+    rp.add_argument("--quiet", action="store_true", help="no progress and no warnings; errors only")
+
     kw = sub.add_parser("kwic", parents=[common], help="concordance: every hit of a pattern or a code in context",
                         description="Keyword in context over the normalised texts of a build: a regular "
                                     "expression, or a whole code (group:youth, department:cast, commitment:percent, "
@@ -139,6 +152,13 @@ def run(args: argparse.Namespace) -> int:
         from analysis.report.notebooks import execute_all
 
         execute_all(args.dir, quiet=args.quiet)
+    elif args.command == "report":
+        from analysis.report.own_corpus import make_report
+
+        console.set_quiet(args.quiet)
+        out = make_report(args.raw, args.out, args.codebook, args.lang, args.keep_other_files,
+                          progress=not args.quiet)
+        console.info(f"report -> {out / 'index.html'}")
     elif args.command == "kwic":
         from analysis.compare.kwic import format_kwic, kwic
 

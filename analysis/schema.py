@@ -108,6 +108,11 @@ _TABLES: list[Table] = [
                                    "shares)"),
         ("assigns_departments", "bool", "whether the plan names departments for its actions (False: *not "
                                         "assigned*)"),
+        ("template_family", "str", "plans (and reference documents) written from one template, detected from "
+                                   "verbatim reuse: every member's id, `;`-separated, including this plan; empty "
+                                   "when it shares no template (set by the cross-plan stage)"),
+        ("template_basis", "str", "why: the verbatim shares (≥ `template_min_share` of operative text, passages of "
+                                  "≥ `reuse_min_chars` characters) that link it to the family"),
     )),
     Table("actions", "actions.csv", "extract", "one action or safeguard", _cols(
         ("action_id", "str", "`<jurisdiction>-<seq:03d>`; joins every other table"),
@@ -156,7 +161,10 @@ _TABLES: list[Table] = [
         ("count", "int", "occurrences, for bulk changes"),
         ("snippet", "str", "the text concerned"),
         ("action", "str", "what was done, or what to do"),
-    )),
+        ("text_start", "int", "for an erratum: where the repaired text starts in the normalised text", "text"),
+        ("text_end", "int", "for an erratum: where it ends", "text"),
+    ), notes="Erratum spans are excluded from text-reuse shares: what the damaged bytes said is an editor's "
+             "reconstruction, often from the very plan it would be compared with."),
     Table("codebook_gaps", "codebook_gaps.csv", "extract", "one name the codebook could not code", _cols(
         ("kind", "str", "`department` (a unit no category matches), `ambiguous` (one several categories match) or "
                         "`group` (a heading announces a programme for a group the codebook lacks)"),
@@ -267,33 +275,52 @@ _TABLES: list[Table] = [
     ), notes="G² = 2 Σ O ln(O/E) over the four cells of the 2×2 table (Dunning 1993). Ranking: key terms first, "
              "by G² descending, ties by log ratio descending, then by term; then the other tested terms in the "
              "same order. Place names with and without their level word (重庆/重庆市) are one term."),
-    Table("reuse_passages", "reuse_passages.csv", "crossplan", "one maximal passage two plans share verbatim",
+    Table("reuse_passages", "reuse_passages.csv", "crossplan", "one maximal passage two documents share verbatim",
           _cols(
-              ("jurisdiction_a", "str", "plan A (before B in corpus order)"),
+              ("jurisdiction_a", "str", "document A (before B in corpus order)"),
               ("start_a", "int", "start of the passage in A's text", "text"),
               ("end_a", "int", "end of the passage in A's text", "text"),
-              ("jurisdiction_b", "str", "plan B"),
+              ("jurisdiction_b", "str", "document B (a plan, or a reference document)"),
               ("start_b", "int", "start of the passage in B's text", "text"),
               ("end_b", "int", "end of the passage in B's text", "text"),
               ("length", "int", "passage length in characters"),
               ("text", "str", "the passage"),
+              ("in_reference", "str", "for two plans: the reference documents that also contain the passage "
+                                      "(`;`-separated): a common source, not necessarily copying between them"),
+          ), notes="Plans are compared on their operative text, reference documents on their whole text. Spans "
+                   "repaired by an erratum are left out (their text is a reconstruction)."),
+    Table("reuse_matrix", "reuse_matrix.csv", "crossplan", "one plan and another document it shares text with",
+          _cols(
+              ("jurisdiction", "str", "plan A"),
+              ("other_jurisdiction", "str", "document B"),
+              ("shared_chars", "int", "characters of A's operative text covered by passages shared with B"),
+              ("operative_chars", "int", "characters of A's operative text (erratum spans left out)"),
+              ("share", "float", "`shared_chars / operative_chars`"),
+              ("rank", "int", "B's rank among A's sources by `shared_chars`"),
+              ("shared_direct", "int", "of `shared_chars`, those in passages no reference document contains"),
+              ("share_direct", "float", "`shared_direct / operative_chars`"),
+              ("other_role", "str", "`plan` or `reference`"),
           )),
-    Table("reuse_matrix", "reuse_matrix.csv", "crossplan", "one ordered pair of plans with some reuse", _cols(
-        ("jurisdiction", "str", "plan A"),
-        ("other_jurisdiction", "str", "plan B"),
-        ("shared_chars", "int", "characters of A's operative text covered by passages shared with B"),
-        ("operative_chars", "int", "characters of A's operative text"),
-        ("share", "float", "`shared_chars / operative_chars`"),
-        ("rank", "int", "B's rank among A's sources by `shared_chars`"),
-    )),
     Table("reuse_summary", "reuse_summary.csv", "crossplan", "one plan", _cols(
         ("jurisdiction", "str", "the plan"),
-        ("operative_chars", "int", "characters of its operative text"),
+        ("operative_chars", "int", "characters of its operative text (erratum spans left out)"),
         ("shared_chars_any", "int", "characters of it found in any other plan"),
         ("share_any", "float", "their share"),
-        ("n_sources", "int", "its rows in reuse_matrix.csv"),
+        ("n_sources", "int", "documents it shares a passage with (its rows in reuse_matrix.csv)"),
+        ("share_reference", "float", "share of it found in any reference document (empty without one)"),
     )),
+    Table("reuse_sensitivity", "reuse_sensitivity.csv", "crossplan",
+          "one ordered pair of plans at one passage length and one way of counting", _cols(
+              ("min_chars", "int", "shortest passage counted"),
+              ("punctuation", "str", "`counted`, or `excluded` (only Chinese characters, letters and digits count)"),
+              ("jurisdiction", "str", "plan A"),
+              ("other_jurisdiction", "str", "plan B"),
+              ("shared_chars", "int", "A's characters in passages shared with B"),
+              ("operative_chars", "int", "A's operative characters (counted the same way)"),
+              ("share", "float", "their ratio"),
+          )),
 ]
+
 
 #: The core tables by name (the coding dimensions' tables are added by :mod:`analysis.pipeline.catalog`).
 CORE_TABLES: dict[str, Table] = {t.name: t for t in _TABLES}

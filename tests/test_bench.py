@@ -21,7 +21,8 @@ RUN_KEYS = {"n_plans", "n_chars", "n_actions", "stages", "total_s", "peak_rss_mb
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
-    doc = run_bench([3], tmp / "results.json", seed=0, work_dir=tmp / "work", quiet=True)
+    doc = run_bench([3], tmp / "results.json", seed=0, work_dir=tmp / "work", quiet=True,
+                    long_plan=(60_000, 120_000))
     return tmp, doc
 
 
@@ -30,7 +31,11 @@ def test_results_file_has_every_key(results):
     text = (tmp / "results.json").read_text(encoding="utf-8")
     assert json.loads(text) == doc
     assert text == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"  # sorted, stable layout
-    assert {"machine", "runs", "targets", "seed", "sizes", "generated_at", "reproduce"} <= set(doc)
+    assert {"machine", "runs", "targets", "seed", "sizes", "generated_at", "reproduce", "long_plan"} <= set(doc)
+    lp = doc["long_plan"]
+    assert len(lp["entries"]) == 2 and lp["entries"][1]["chars"] > lp["entries"][0]["chars"]
+    for e in lp["entries"]:
+        assert e["one_plan"]["wall_s"] > 0 and e["split"]["wall_s"] > 0 and e["n_parts"] > 1
     assert {"cpu_count", "python"} <= set(doc["machine"])
     assert doc["sizes"] == [3] and len(doc["runs"]) == 1
     run = doc["runs"][0]

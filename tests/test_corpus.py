@@ -29,8 +29,7 @@ def edit_manifest(raw: Path, fn):
     rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
     rows = fn(rows)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["jurisdiction", "file", "sha256", "name_zh", "name_en", "level",
-                                           "province"], lineterminator="\n")
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
 

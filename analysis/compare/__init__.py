@@ -6,7 +6,11 @@ and find everything (the table readers come from :mod:`analysis.compare.tables`)
 
 - :mod:`analysis.compare.coverage` -- corpus overview, target-group coverage, measurability;
 - :mod:`analysis.compare.workload` -- department workloads, concentration, co-assignment networks;
-- :mod:`analysis.compare.crossplan` -- clusters across plans, similarity, text reuse, keyness.
+- :mod:`analysis.compare.crossplan` -- clusters across plans, similarity, text reuse, keyness;
+- :mod:`analysis.compare.instruments` -- policy-instrument mixes and instruments x target groups;
+- :mod:`analysis.compare.sensitivity` -- how results move with the analysis's choices;
+- :mod:`analysis.compare.intervals` -- the intervals every rate and share carries;
+- :mod:`analysis.compare.kwic` -- the concordance.
 
 All of them take DataFrames (as read by :func:`read_table`) and return tidy
 DataFrames with plans in the corpus's (manifest) order, so the
@@ -21,7 +25,10 @@ from analysis.compare.coverage import (UNIT_CLASS_ORDER, UNIT_CLASSES, corpus_ov
 from analysis.compare.workload import (coassignment_edges, coassignment_graph, department_summary,
                        department_workload, collective_assignments, network_summary)
 from analysis.compare.kwic import format_kwic, kwic
-from analysis.compare.crossplan import (action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
+from analysis.compare import intervals, sensitivity
+from analysis.compare.instruments import (NO_GROUP, instrument_by_group, instrument_composition, instrument_ids,
+                                          instrument_mix, kind_ids)
+from analysis.compare.crossplan import (reuse_pairs, similarity_pairs, action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
                         reuse_matrix, shared_clusters, similarity_matrix, top_keyness, unique_clusters)
 
 __all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "set_plan_order",
@@ -31,4 +38,5 @@ __all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan
            "collective_assignments", "coassignment_graph", "coassignment_edges", "network_summary",
            "cluster_composition", "cluster_spread", "shared_clusters", "unique_clusters", "action_map",
            "similarity_matrix", "counterparts", "reuse_matrix", "longest_passages", "top_keyness", "kwic",
-           "format_kwic"]
+           "format_kwic", "intervals", "sensitivity", "instrument_ids", "kind_ids", "instrument_mix",
+           "instrument_composition", "instrument_by_group", "NO_GROUP", "reuse_pairs", "similarity_pairs"]

@@ -16,9 +16,11 @@ Conventions shared by every function here:
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.coding.codebook import load_codebook
+from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, poisson_rate, wilson
 from analysis.compare.tables import has_group, plans_of
 
 #: Unit of a quantified commitment -> kind of unit (the codebook's ``targets.unit_classes``).
@@ -76,19 +78,27 @@ def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFr
     return out
 
 
-def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
-    """Plan x target group, measured three ways.
+def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[str] | None = None,
+                   n_boot: int = DEFAULT_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Plan x target group, measured three ways, with 95% intervals.
 
     Columns: ``jurisdiction, group, has_line, dedicated_actions,
-    dedicated_chars, operative_chars, text_share, mentions, mentions_per_10k``.
+    dedicated_chars, operative_chars, text_share, text_share_lo,
+    text_share_hi, mentions, mentions_in_line, mentions_per_10k,
+    mentions_per_10k_lo, mentions_per_10k_hi``.
 
     - ``dedicated_actions``: actions whose ``group`` is the group (its action
       line); NaN when the plan has no line for the group (``has_line`` False).
     - ``text_share``: characters of those actions / the plan's operative
-      characters; NaN without a line.
+      characters; NaN without a line.  Interval: bootstrap over the plan's
+      actions (:func:`analysis.compare.intervals.bootstrap_ratio`).
     - ``mentions_per_10k``: mentions of the group's terms anywhere in the
       plan's operative text (``group_mentions.csv``) per 10,000 operative
       characters -- 0 is a real zero here: the plan never names the group.
+      Interval: exact Poisson (an idealisation: mentions cluster).
+    - ``mentions_in_line``: of those mentions, the ones inside the group's
+      own line (a high rate from one long dedicated action is not the same as
+      naming the group across the plan).
     """
     groups = groups if groups is not None else _group_ids()
     rows = []
@@ -100,15 +110,21 @@ def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[s
         for g in groups:
             line = act[act["group"] == g]
             has_line = len(line) > 0
-            n_men = int((m["group"] == g).sum())
+            mg = m[m["group"] == g]
+            n_men = len(mg)
+            lo, hi = (bootstrap_ratio(np.where(a["group"].eq(g) & a["kind"].eq("action"), a["n_chars"], 0),
+                                      a["n_chars"], n_boot, seed) if has_line else (np.nan, np.nan))
+            plo, phi = poisson_rate(n_men, op_chars) if op_chars else (np.nan, np.nan)
             rows.append({
                 "jurisdiction": j, "group": g, "has_line": has_line,
                 "dedicated_actions": float(len(line)) if has_line else float("nan"),
                 "dedicated_chars": float(line["n_chars"].sum()) if has_line else float("nan"),
                 "operative_chars": op_chars,
                 "text_share": float(line["n_chars"].sum()) / op_chars if has_line and op_chars else float("nan"),
-                "mentions": n_men,
+                "text_share_lo": lo, "text_share_hi": hi,
+                "mentions": n_men, "mentions_in_line": int(mg["action_id"].isin(set(line["action_id"])).sum()),
                 "mentions_per_10k": n_men / op_chars * 10_000 if op_chars else float("nan"),
+                "mentions_per_10k_lo": plo, "mentions_per_10k_hi": phi,
             })
     return pd.DataFrame(rows)
 
@@ -118,11 +134,11 @@ def _scope(actions: pd.DataFrame, include_safeguards: bool) -> pd.DataFrame:
 
 
 def measurability(actions: pd.DataFrame, targets: pd.DataFrame, include_safeguards: bool = False) -> pd.DataFrame:
-    """Share of each plan's actions holding at least one quantified commitment.
+    """Share of each plan's actions holding at least one quantified commitment, with a Wilson interval.
 
     Columns: ``jurisdiction, n_actions, n_measurable, share_measurable,
-    n_targets`` (targets inside the counted actions).  Safeguards are left out
-    by default (see module doc); every plan has actions, so 0 is a real zero.
+    share_lo, share_hi, n_targets`` (targets inside the counted actions).
+    Safeguards are left out by default (see module doc).
     """
     acts = _scope(actions, include_safeguards)
     rows = []
@@ -130,8 +146,10 @@ def measurability(actions: pd.DataFrame, targets: pd.DataFrame, include_safeguar
         ids = set(acts.loc[acts["jurisdiction"] == j, "action_id"])
         t = targets[targets["action_id"].isin(ids)]
         n_meas = t["action_id"].nunique()
+        lo, hi = wilson(n_meas, len(ids))
         rows.append({"jurisdiction": j, "n_actions": len(ids), "n_measurable": n_meas,
-                     "share_measurable": n_meas / len(ids) if ids else float("nan"), "n_targets": len(t)})
+                     "share_measurable": n_meas / len(ids) if ids else float("nan"), "share_lo": lo, "share_hi": hi,
+                     "n_targets": len(t)})
     return pd.DataFrame(rows)
 
 

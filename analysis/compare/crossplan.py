@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.textstats.align import MATCH_THRESHOLD  # the build's ``match_threshold``: a best match this close is a counterpart
+from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, wilson
 from analysis.compare.tables import plan_order, plans_of
 
 #: Cluster id used for actions a clustering leaves unassigned (noise).
@@ -236,6 +237,8 @@ def reuse_matrix(reuse: pd.DataFrame, plans: list[str] | None = None) -> pd.Data
     not a missing value, and plans sharing nothing with anyone still appear.
     """
     df = reuse.copy()
+    if "other_role" in df.columns:
+        df = df[df["other_role"].fillna("plan") == "plan"]
     if "share" not in df.columns:
         df["share"] = df["shared_chars"] / df["operative_chars"]
     df = df[df["jurisdiction"] != df["other_jurisdiction"]]
@@ -243,6 +246,61 @@ def reuse_matrix(reuse: pd.DataFrame, plans: list[str] | None = None) -> pd.Data
     m = df.pivot_table(index="jurisdiction", columns="other_jurisdiction", values="share", aggfunc="first")
     m = m.reindex(index=everyone, columns=everyone).fillna(0.0)
     return _with_diagonal(m, diagonal=np.nan)
+
+
+def reuse_pairs(reuse: pd.DataFrame, passages: pd.DataFrame, actions: pd.DataFrame, plans: list[str] | None = None,
+                n_boot: int = DEFAULT_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Every ordered pair of plans: the verbatim share with a 95% interval (bootstrap over A's actions).
+
+    Columns: ``jurisdiction, other_jurisdiction, shared_chars, operative_chars, share, share_lo, share_hi``
+    (0 with an empty interval for pairs that share nothing).  Each of A's actions contributes the
+    characters of its span covered by passages shared with B; the actions are resampled.
+    """
+    plans = plan_order(plans if plans is not None else list(actions["jurisdiction"]))
+    m = reuse.copy()
+    if "other_role" in m.columns:
+        m = m[m["other_role"].fillna("plan") == "plan"]
+    rows = []
+    for a in plans:
+        acts = actions[actions["jurisdiction"] == a]
+        starts, ends = acts["start"].astype(int).to_numpy(), acts["end"].astype(int).to_numpy()
+        lens = ends - starts
+        for b in plans:
+            if a == b:
+                continue
+            r = m[(m["jurisdiction"] == a) & (m["other_jurisdiction"] == b)]
+            if r.empty:
+                rows.append({"jurisdiction": a, "other_jurisdiction": b, "shared_chars": 0,
+                             "operative_chars": int(lens.sum()), "share": 0.0, "share_lo": 0.0, "share_hi": 0.0})
+                continue
+            first = (passages["jurisdiction_a"] == a) & (passages["jurisdiction_b"] == b)
+            second = (passages["jurisdiction_a"] == b) & (passages["jurisdiction_b"] == a)
+            iv = list(zip(passages.loc[first, "start_a"], passages.loc[first, "end_a"])) + \
+                list(zip(passages.loc[second, "start_b"], passages.loc[second, "end_b"]))
+            end = int(max(ends.max() if len(ends) else 0, max((int(e) for _, e in iv), default=0))) + 1
+            cov = np.zeros(end + 1, dtype=np.int64)
+            for s, e in iv:
+                cov[int(s)] += 1
+                cov[int(e)] -= 1
+            covered = np.cumsum(cov)[:end] > 0
+            csum = np.r_[0, np.cumsum(covered)]
+            per_action = csum[ends] - csum[starts]
+            lo, hi = bootstrap_ratio(per_action, lens, n_boot, seed)
+            rows.append({"jurisdiction": a, "other_jurisdiction": b, "shared_chars": int(r["shared_chars"].iloc[0]),
+                         "operative_chars": int(r["operative_chars"].iloc[0]), "share": float(r["share"].iloc[0]),
+                         "share_lo": lo, "share_hi": hi})
+    return pd.DataFrame(rows)
+
+
+def similarity_pairs(similarity: pd.DataFrame) -> pd.DataFrame:
+    """``jurisdiction_similarity.csv`` with a Wilson interval on ``share_matched`` (k of the row plan's actions)."""
+    s = similarity.copy()
+    k = (s["share_matched"].astype(float) * s["n_actions"].astype(float)).round().astype(int)
+    bounds = [wilson(x, n) for x, n in zip(k, s["n_actions"].astype(int))]
+    s["n_matched"] = k
+    s["share_matched_lo"] = [b[0] for b in bounds]
+    s["share_matched_hi"] = [b[1] for b in bounds]
+    return s
 
 
 def longest_passages(passages: pd.DataFrame, n: int = 10, min_length: int = 0) -> pd.DataFrame:
@@ -306,8 +364,10 @@ def top_keyness(keyness: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     (counts, ``log_ratio``...).  The score is the first of
     :data:`KEYNESS_SCORES` present.  Under-used terms are left out: a
     negative score, a negative ``log_ratio`` (G² itself is never negative),
-    or a ``direction`` other than over/+.  Ties break on the term, so the
-    list is stable.
+    or a ``direction`` other than over/+.  With a ``key`` column (the build's
+    table), only key terms are kept (significant after correction and at least
+    twice as frequent) and the table's own ``rank`` order is used (G², then log
+    ratio, then term); otherwise ties break on the term, so the list is stable.
     """
     score = _value_column(keyness, KEYNESS_SCORES, "keyness")
     k = keyness.copy()
@@ -318,9 +378,13 @@ def top_keyness(keyness: pd.DataFrame, n: int = 10) -> pd.DataFrame:
         k = k[k["log_ratio"].astype(float) > 0]
     if "direction" in k.columns:
         k = k[k["direction"].astype(str).str.lower().isin(["over", "+", "positive", "overuse", "1"])]
+    if "key" in k.columns:
+        k = k[k["key"].astype(str).str.lower().isin(["true", "1"])]
+    order = ["rank"] if "rank" in k.columns and "key" in k.columns else ["score", "term"]
+    asc = [True] if order == ["rank"] else [False, True]
     rows = []
     for j in plan_order(k["jurisdiction"]):
-        top = k[k["jurisdiction"] == j].sort_values(["score", "term"], ascending=[False, True]).head(n)
+        top = k[k["jurisdiction"] == j].sort_values(order, ascending=asc).head(n)
         top = top.drop(columns=[score] if score != "score" else []).assign(rank=range(1, len(top) + 1))
         rows.append(top)
     out = pd.concat(rows, ignore_index=True) if rows else k.assign(rank=[])

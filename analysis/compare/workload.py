@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, bootstrap_statistic, wilson
 from analysis.compare.tables import plans_of
 
 NAN = float("nan")
@@ -50,16 +51,17 @@ def _plan_actions(actions: pd.DataFrame, j: str) -> pd.DataFrame:
 
 
 def department_workload(actions: pd.DataFrame, assignments: pd.DataFrame, level: str = "category",
-                        keys: list[str] | None = None) -> pd.DataFrame:
+                        keys: list[str] | None = None, n_boot: int = DEFAULT_BOOT, seed: int = 0) -> pd.DataFrame:
     """Plan x department category (or department), full grid.
 
-    Columns: ``jurisdiction, <level>, assigned, actions, share, load,
-    load_share, leads``.
+    Columns: ``jurisdiction, <level>, assigned, actions, share, share_lo,
+    share_hi, load, load_share, load_share_lo, load_share_hi, leads``.
 
     - ``actions``: assigned actions the category carries (any of its departments);
-    - ``share``: ``actions`` / the plan's assigned actions;
+    - ``share``: ``actions`` / the plan's assigned actions (Wilson interval);
     - ``load``: weighted load (1/k per action shared by k departments);
-      ``load_share``: ``load`` / the plan's total load;
+      ``load_share``: ``load`` / the plan's total load (interval: bootstrap
+      over the plan's assigned actions);
     - ``leads``: actions the category leads (NaN if the plan names no leads).
 
     Rows for a plan with ``assigned == False`` are NaN throughout.  *keys*
@@ -78,16 +80,25 @@ def department_workload(actions: pd.DataFrame, assignments: pd.DataFrame, level:
         assigned = len(n) > 0
         n_assigned = n["action_id"].nunique()
         names_leads = bool(n["is_lead"].any())
+        per_action = n.pivot_table(index="action_id", columns=level, values="weight", aggfunc="sum",
+                                   fill_value=0.0) if assigned else None
         for key in keys:
             c = n[n[level] == key]
             acts = c["action_id"].nunique()
             load = float(c["weight"].sum())
+            if assigned:
+                slo, shi = wilson(acts, n_assigned)
+                w = per_action[key].to_numpy() if key in per_action else np.zeros(len(per_action))
+                llo, lhi = bootstrap_ratio(w, np.ones(len(w)), n_boot, seed)
+            else:
+                slo = shi = llo = lhi = NAN
             rows.append({
                 "jurisdiction": j, level: key, "assigned": assigned,
                 "actions": float(acts) if assigned else NAN,
-                "share": acts / n_assigned if assigned else NAN,
+                "share": acts / n_assigned if assigned else NAN, "share_lo": slo, "share_hi": shi,
                 "load": load if assigned else NAN,
                 "load_share": load / n_assigned if assigned else NAN,  # total load == n_assigned
+                "load_share_lo": llo, "load_share_hi": lhi,
                 "leads": float(c.loc[c["is_lead"], "action_id"].nunique()) if names_leads else NAN,
             })
     return pd.DataFrame(rows)
@@ -122,13 +133,16 @@ def collective_assignments(actions: pd.DataFrame, assignments: pd.DataFrame) -> 
     return pd.DataFrame(rows, columns=["jurisdiction", "category", "actions", "share", "only"])
 
 
-def department_summary(actions: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+def department_summary(actions: pd.DataFrame, assignments: pd.DataFrame, n_boot: int = DEFAULT_BOOT,
+                       seed: int = 0) -> pd.DataFrame:
     """One row per plan: how its actions are assigned and how concentrated the work is.
 
     Columns: ``jurisdiction, assigned, names_leads, n_actions, n_assigned,
     n_collective, collective_share, n_collective_only, n_unassigned,
-    n_departments, n_categories, hhi, effective_categories, cast_load_share,
-    cast_action_share``.
+    n_departments, n_categories, hhi, hhi_lo, hhi_hi, effective_categories,
+    cast_load_share, cast_load_share_lo, cast_load_share_hi, cast_action_share,
+    cast_action_share_lo, cast_action_share_hi`` (``_lo``/``_hi``: 95% intervals,
+    bootstrap over the plan's assigned actions, Wilson for ``cast_action_share``).
 
     ``n_collective``: actions with an 'all units'/'all towns' row;
     ``n_collective_only``: actions with only such rows; ``n_unassigned``: actions
@@ -160,13 +174,30 @@ def department_summary(actions: pd.DataFrame, assignments: pd.DataFrame) -> pd.D
         if assigned:
             shares = n.groupby("category")["weight"].sum() / len(named_ids)
             hhi = float((shares ** 2).sum())
+            per_action = n.pivot_table(index="action_id", columns="category", values="weight", aggfunc="sum",
+                                       fill_value=0.0)
+            mat = per_action.to_numpy()
+
+            def _hhi(rows_idx):
+                s = mat[rows_idx].sum(axis=0) / len(rows_idx)
+                return float((s ** 2).sum())
+
+            hlo, hhi_hi = bootstrap_statistic(list(range(len(mat))), _hhi, n_boot, seed)
+            cw = per_action[CAST].to_numpy() if CAST in per_action else np.zeros(len(per_action))
+            clo, chi = bootstrap_ratio(cw, np.ones(len(cw)), n_boot, seed)
+            n_cast = n.loc[n["category"] == CAST, "action_id"].nunique()
+            alo, ahi = wilson(n_cast, len(named_ids))
             row.update({"n_departments": n["department"].nunique(), "n_categories": n["category"].nunique(),
-                        "hhi": hhi, "effective_categories": 1 / hhi,
-                        "cast_load_share": float(shares.get(CAST, 0.0)),
-                        "cast_action_share": n.loc[n["category"] == CAST, "action_id"].nunique() / len(named_ids)})
+                        "hhi": hhi, "hhi_lo": hlo, "hhi_hi": hhi_hi, "effective_categories": 1 / hhi,
+                        "cast_load_share": float(shares.get(CAST, 0.0)), "cast_load_share_lo": clo,
+                        "cast_load_share_hi": chi,
+                        "cast_action_share": n_cast / len(named_ids), "cast_action_share_lo": alo,
+                        "cast_action_share_hi": ahi})
         else:
-            row.update({k: NAN for k in ("n_departments", "n_categories", "hhi", "effective_categories",
-                                         "cast_load_share", "cast_action_share")})
+            row.update({k: NAN for k in ("n_departments", "n_categories", "hhi", "hhi_lo", "hhi_hi",
+                                         "effective_categories", "cast_load_share", "cast_load_share_lo",
+                                         "cast_load_share_hi", "cast_action_share", "cast_action_share_lo",
+                                         "cast_action_share_hi")})
         rows.append(row)
     return pd.DataFrame(rows)
 

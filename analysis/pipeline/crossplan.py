@@ -25,6 +25,7 @@ same corpus write identical bytes.
 """
 from __future__ import annotations
 
+import re
 import sys
 import time
 import warnings
@@ -117,6 +118,13 @@ class CrossPlanParams:
     Reuse
       - ``reuse_min_chars`` = 20: shortest shared passage
         (:data:`analysis.textstats.reuse.MIN_CHARS`, justified there).
+      - ``reuse_exclude_errata`` = True: cut the spans an erratum repaired out
+        of every text before comparing (their text is a reconstruction).
+      - ``sensitivity_min_chars`` = (10, 12, 15, 20, 25, 30): passage lengths
+        of ``reuse_sensitivity.csv`` (punctuation counted and not).
+      - ``template_min_share`` = 0.10: two plans sharing at least this share of
+        either one's operative text verbatim belong to one template family
+        (``documents.csv`` ``template_family``).
       - ``reuse_top_k`` = 5: sources kept per plan beyond ``all_pairs_max_plans``.
       - ``reuse_max_postings`` = 256: beyond ``all_pairs_max_plans``, a window
         hash held by more plans than this votes for a fixed sample of this many
@@ -152,6 +160,9 @@ class CrossPlanParams:
     keyness_alpha: float = 0.05
     keyness_min_log_ratio: float = 1.0
     reuse_min_chars: int = MIN_CHARS
+    reuse_exclude_errata: bool = True
+    sensitivity_min_chars: tuple[int, ...] = (10, 12, 15, 20, 25, 30)
+    template_min_share: float = 0.10
     reuse_top_k: int = 5
     reuse_max_postings: int = 256
 
@@ -163,6 +174,7 @@ class CrossPlanResult:
     tables: dict[str, pd.DataFrame]
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    families: pd.DataFrame | None = None  # jurisdiction, template_family, template_basis
 
 
 def _round(df: pd.DataFrame, decimals: int) -> pd.DataFrame:
@@ -222,7 +234,8 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
             seen.add(msg)
             notes.append(msg)
     tables = {k: _round(v.reset_index(drop=True), p.decimals) for k, v in tables.items()}
-    return CrossPlanResult(tables, timings, notes)
+    fam = template_families(tables["reuse_matrix"], plans, p.template_min_share)
+    return CrossPlanResult(tables, timings, notes, fam)
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -278,15 +291,189 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                         min_log_ratio=p.keyness_min_log_ratio)
     t = lap("keyness", t)
 
-    spans = {j: list(zip(g["start"].astype(int), g["end"].astype(int))) for j, g in items.groupby("jurisdiction")}
-    passages, matrix, rsum = find_reuse(corpus.texts, spans, plans, min_chars=p.reuse_min_chars,
-                                   all_pairs_max_plans=p.all_pairs_max_plans, top_k=p.reuse_top_k,
-                                   max_postings=p.reuse_max_postings)
+    passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
+    rsens = reuse_sensitivity(corpus, items, plans, p) if (
+        p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
+        schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
     lap("reuse", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
             "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
-            "reuse_summary": rsum}
+            "reuse_summary": rsum, "reuse_sensitivity": rsens}
+
+
+def erratum_spans(corpus: "Dataset") -> dict[str, list[tuple[int, int]]]:
+    """Spans of the normalised texts repaired by an erratum (``qa_report.csv`` rows of kind ``erratum``)."""
+    qa = corpus.qa
+    out: dict[str, list[tuple[int, int]]] = {}
+    rows = qa[(qa["kind"] == "erratum") & qa["text_start"].astype(str).ne("")]
+    for j, s, e in zip(rows["document"], rows["text_start"], rows["text_end"]):
+        out.setdefault(j, []).append((int(s), int(e)))
+    return out
+
+
+def _minus(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """*spans* with the characters of *holes* cut out (a passage never crosses or includes a hole)."""
+    out = []
+    for s, e in spans:
+        cur = s
+        for hs, he in sorted(holes):
+            if he <= cur or hs >= e:
+                continue
+            if hs > cur:
+                out.append((cur, hs))
+            cur = max(cur, he)
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def reuse_spans(corpus: "Dataset", items: pd.DataFrame, exclude_errata: bool = True) -> dict[str, list]:
+    """Operative spans of every plan with actions (errata cut out), and the whole text of every reference."""
+    holes = erratum_spans(corpus) if exclude_errata else {}
+    spans = {j: _minus(list(zip(g["start"].astype(int), g["end"].astype(int))), holes.get(j, []))
+             for j, g in items.groupby("jurisdiction")}
+    docs = corpus.documents
+    for j in docs.loc[docs["role"] == "reference", "jurisdiction"]:
+        spans[j] = _minus([(0, len(corpus.texts[j]))], holes.get(j, []))
+    return spans
+
+
+def reuse_tables(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams,
+                 min_chars: int | None = None, punctuation: bool = True):
+    """Passages, matrix and summary of verbatim reuse among the plans and against the reference documents.
+
+    Plans are compared on their operative text, references on their whole
+    text.  A passage two *plans* share that also occurs in a reference is
+    marked (``in_reference``): it may come from the common source rather
+    than from one plan copying the other, and ``share_direct`` leaves it out.
+    Erratum spans are cut out of every text (``reuse_exclude_errata``).
+    *punctuation* False counts only Chinese characters, letters and digits in
+    shares (passages are the same).
+    """
+    n = int(min_chars or p.reuse_min_chars)
+    refs = [str(j) for j in corpus.documents.loc[corpus.documents["role"] == "reference", "jurisdiction"]]
+    spans = reuse_spans(corpus, items, p.reuse_exclude_errata)
+    texts = corpus.texts
+    passages, matrix, rsum = find_reuse(texts, spans, plans + refs, min_chars=n,
+                                        all_pairs_max_plans=p.all_pairs_max_plans, top_k=p.reuse_top_k,
+                                        max_postings=p.reuse_max_postings)
+    plan_set = set(plans)
+    in_ref = []
+    for a, b, txt in zip(passages["jurisdiction_a"], passages["jurisdiction_b"], passages["text"]):
+        in_ref.append(";".join(r for r in refs if a in plan_set and b in plan_set and txt in texts[r]))
+    passages["in_reference"] = in_ref
+    # characters of A shared with B, directly (not found in a reference) and with punctuation or not
+    keep = _content_mask(texts) if not punctuation else None
+    rows = []
+    for (a, b), g in passages.groupby(["jurisdiction_a", "jurisdiction_b"], sort=False):
+        for x, y, s_col, e_col in ((a, b, "start_a", "end_a"), (b, a, "start_b", "end_b")):
+            if x not in plan_set:
+                continue
+            iv = list(zip(g[s_col], g[e_col]))
+            direct = [(s, e) for (s, e), r in zip(iv, g["in_reference"]) if not r]
+            rows.append({"jurisdiction": x, "other_jurisdiction": y,
+                         "shared_chars": _count(iv, keep, x), "shared_direct": _count(direct, keep, x)})
+    op = {j: _count(spans.get(j, []), keep, j) for j in plans}
+    m = pd.DataFrame(rows, columns=["jurisdiction", "other_jurisdiction", "shared_chars", "shared_direct"])
+    m = m[m["shared_chars"] > 0].copy()
+    m["operative_chars"] = m["jurisdiction"].map(op)
+    m["share"] = m["shared_chars"] / m["operative_chars"]
+    m["share_direct"] = m["shared_direct"] / m["operative_chars"]
+    m["other_role"] = np.where(m["other_jurisdiction"].isin(refs), "reference", "plan")
+    order = {j: i for i, j in enumerate(plans + refs)}
+    m = m.assign(_a=m["jurisdiction"].map(order), _b=m["other_jurisdiction"].map(order))
+    m = m.sort_values(["_a", "shared_chars", "_b"], ascending=[True, False, True], kind="mergesort")
+    m["rank"] = m.groupby("_a").cumcount() + 1
+    matrix = schema.frame(m.to_dict("records"), schema.CORE_TABLES["reuse_matrix"])
+    rsum = rsum[rsum["jurisdiction"].isin(plan_set)].reset_index(drop=True)
+    if refs:
+        ref_cov = {}
+        for j in plans:
+            g = passages[((passages["jurisdiction_a"] == j) & passages["jurisdiction_b"].isin(refs))]
+            ref_cov[j] = _count(list(zip(g["start_a"], g["end_a"])), keep, j)
+        rsum["share_reference"] = [ref_cov[j] / op[j] if op[j] else float("nan") for j in rsum["jurisdiction"]]
+    else:
+        rsum["share_reference"] = float("nan")
+    rsum["operative_chars"] = rsum["jurisdiction"].map(op)
+    if keep is not None:  # share_any with punctuation excluded is not recomputed: only pairwise shares are
+        rsum["shared_chars_any"] = float("nan")
+        rsum["share_any"] = float("nan")
+    passages = schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
+    rsum = schema.frame(rsum.to_dict("records"), schema.CORE_TABLES["reuse_summary"])
+    return passages, matrix, rsum
+
+
+_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]")
+
+
+def _content_mask(texts: dict[str, str]) -> dict[str, np.ndarray]:
+    return {j: np.fromiter((bool(_CONTENT.match(c)) for c in t), dtype=bool, count=len(t)) for j, t in texts.items()}
+
+
+def _count(intervals, keep: dict | None, j: str) -> int:
+    """Characters covered by *intervals* (union), counting only content characters when *keep* is given."""
+    if not len(intervals):
+        return 0
+    end = max(int(e) for _, e in intervals)
+    cov = np.zeros(end + 1, dtype=np.int64)
+    for s, e in intervals:
+        cov[int(s)] += 1
+        cov[int(e)] -= 1
+    covered = np.cumsum(cov)[:end] > 0
+    if keep is not None:
+        covered &= keep[j][:end]
+    return int(covered.sum())
+
+
+def reuse_sensitivity(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams) -> pd.DataFrame:
+    """Verbatim shares of every ordered pair of plans at each passage length of ``p.sensitivity_min_chars``,
+    with punctuation counted and not counted (``reuse_sensitivity.csv``)."""
+    rows = []
+    for n in p.sensitivity_min_chars:
+        for punct in (True, False):
+            _, m, _ = reuse_tables(corpus, items, plans, p, min_chars=n, punctuation=punct)
+            m = m[m["other_role"] == "plan"]
+            for r in m.itertuples():
+                rows.append({"min_chars": n, "punctuation": "counted" if punct else "excluded",
+                             "jurisdiction": r.jurisdiction, "other_jurisdiction": r.other_jurisdiction,
+                             "shared_chars": r.shared_chars, "operative_chars": r.operative_chars, "share": r.share})
+    return schema.frame(rows, schema.CORE_TABLES["reuse_sensitivity"])
+
+
+def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) -> pd.DataFrame:
+    """Plans written from one template: connected components of the pairs whose verbatim share (either
+    direction) reaches *min_share*.  One row per plan: ``jurisdiction, template_family, template_basis``."""
+    links: dict[str, dict[str, float]] = {}
+    for a, b, s in zip(matrix["jurisdiction"], matrix["other_jurisdiction"], matrix["share"]):
+        if s >= min_share:
+            links.setdefault(a, {})[b] = max(s, links.get(a, {}).get(b, 0.0))
+            links.setdefault(b, {})
+    order = {j: i for i, j in enumerate(plans)}
+    seen, family = set(), {}
+    for j in list(links):
+        if j in seen:
+            continue
+        comp, todo = set(), [j]
+        while todo:
+            x = todo.pop()
+            if x in comp:
+                continue
+            comp.add(x)
+            todo += [y for y in links.get(x, {})] + [y for y, nb in links.items() if x in nb]
+        seen |= comp
+        if len(comp) > 1:
+            members = ";".join(sorted(comp, key=lambda x: order.get(x, len(order))))
+            for x in comp:
+                family[x] = members
+    rows = []
+    for j in plans:
+        basis = ", ".join(f"{b} {s:.3f}" for b, s in sorted(links.get(j, {}).items(),
+                                                             key=lambda kv: order.get(kv[0], len(order))))
+        rows.append({"jurisdiction": j, "template_family": family.get(j, ""),
+                     "template_basis": f"verbatim share ≥ {min_share:g}: {basis}" if family.get(j) and basis
+                     else ("" if not family.get(j) else "linked through another member")})
+    return pd.DataFrame(rows)
 
 
 def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.DataFrame:
@@ -321,15 +508,23 @@ def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.Dat
 
 
 def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
-                     params: CrossPlanParams | None = None) -> CrossPlanResult:
-    """Compute every similarity table of *corpus* and write them as ``<name>.csv`` into *out*.
+                    params: CrossPlanParams | None = None) -> CrossPlanResult:
+    """Compute every cross-plan table of *corpus* and write them into *out* (the build's staging folder).
 
-    *out*: the (staging) output folder of the build.  *progress* [True]: a
-    progress bar on stderr.  *params* [None = :class:`CrossPlanParams` defaults].
-    Returns the :class:`CrossPlanResult`, timings included.
+    Also writes the template families into ``documents.csv`` (``template_family``,
+    ``template_basis``), which the cross-plan stage detects from verbatim reuse.
+    *progress* [True]: a progress bar on stderr.  *params* [None = :class:`CrossPlanParams`
+    defaults].  Returns the :class:`CrossPlanResult`, timings included.
     """
+    from analysis.pipeline import catalog
+
     result = compute_crossplan(corpus, params, progress)
     out = Path(out)
     for name in OUTPUT_FILES:
         write_csv(result.tables[name], out / schema.CORE_TABLES[name].file, float_format="%.15g")
+    if result.families is not None and len(result.families):
+        docs = corpus.documents.drop(columns=["template_family", "template_basis"])
+        docs = docs.merge(result.families, on="jurisdiction", how="left")
+        corpus.documents = docs[catalog.columns("documents")]
+        write_csv(corpus.documents, out / catalog.table("documents").file)
     return result

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -102,12 +103,18 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         return f"{doc.path}, line {raw_lines.line(norm.raw_offset(offset))}"
 
     qa = [{"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
-           "snippet": "", "action": f"decoded as {encoding}"}]
+           "snippet": "", "action": f"decoded as {encoding}", "text_start": "", "text_end": ""}]
     warnings = []
+    src = np.frombuffer(norm.src, dtype=np.int64) if len(norm.src) else np.zeros(0, dtype=np.int64)
     for f in norm.findings:
         line = raw_lines.line(f.offset)
+        t0 = t1 = ""
+        if f.kind == "erratum":  # where the repaired text lies in the normalised text
+            pos = np.flatnonzero((src >= f.offset) & (src < f.offset + len(f.snippet)))
+            if len(pos):
+                t0, t1 = int(pos.min()), int(pos.max()) + 1
         qa.append({"document": doc.jurisdiction, "kind": f.kind, "line": line, "offset": f.offset,
-                   "count": f.count, "snippet": f.snippet, "action": f.action})
+                   "count": f.count, "snippet": f.snippet, "action": f.action, "text_start": t0, "text_end": t1})
         if f.kind.startswith("suspect_"):
             warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
                             "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
@@ -124,7 +131,8 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
                         "context sections); it is left out of the cross-plan comparisons. See README, "
                         "'How a plan becomes actions'.")
         qa.append({"document": doc.jurisdiction, "kind": "no_actions", "line": "", "offset": "", "count": 1,
-                   "snippet": "", "action": "no action recognised: left out of the cross-plan comparisons"})
+                   "snippet": "", "action": "no action recognised: left out of the cross-plan comparisons",
+                   "text_start": "", "text_end": ""})
     bar.set_description(f"{doc.jurisdiction}: metadata")
     doc_row = {
         "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,

@@ -76,17 +76,17 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import schema
-
 __all__ = ["MIN_CHARS", "PlanWindows", "plan_windows", "window_hashes", "pair_passages", "find_reuse",
            "PASSAGE_COLUMNS", "MATRIX_COLUMNS", "SUMMARY_COLUMNS"]
 
 #: Default minimum passage length in characters (module docstring says why).
 MIN_CHARS = 20
 
-PASSAGE_COLUMNS = schema.columns("reuse_passages")
-MATRIX_COLUMNS = schema.columns("reuse_matrix")
-SUMMARY_COLUMNS = schema.columns("reuse_summary")
+#: Columns of what :func:`find_reuse` returns (the build's tables, described in :mod:`analysis.schema`, add
+#: the reference-document columns to them).
+PASSAGE_COLUMNS = ["jurisdiction_a", "start_a", "end_a", "jurisdiction_b", "start_b", "end_b", "length", "text"]
+MATRIX_COLUMNS = ["jurisdiction", "other_jurisdiction", "shared_chars", "operative_chars", "share", "rank"]
+SUMMARY_COLUMNS = ["jurisdiction", "operative_chars", "shared_chars_any", "share_any", "n_sources"]
 
 _BASE = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial hash is invertible mod 2**64
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

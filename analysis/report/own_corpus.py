@@ -1,0 +1,106 @@
+"""``python -m analysis report --raw DIR --out DIR``: one's own corpus, end to end.
+
+Builds the tables of *raw* into ``OUT/processed``, executes every report
+notebook against that build (their parameters cell pointed at it), saves the
+figures into ``OUT/figures`` and writes a browsable HTML export
+(``OUT/index.html`` and one page per notebook in ``OUT/html/``).  Nothing of
+the repository's own ``data/processed``, ``notebooks`` or ``figures`` is
+touched: the notebooks are copied.
+
+The output folder follows the build's rules (:mod:`analysis.pipeline.output`):
+everything is staged and installed at the end, a folder holding files the
+report did not write is refused (``keep_other_files`` leaves them alone), and
+the raw folder may not lie inside it.
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import nbformat
+
+from analysis import console, paths
+from analysis.errors import BuildError
+from analysis.files import write_if_changed
+from analysis.report.notebooks import execute, notebook_paths, read, serialize
+
+PARAMETERS_TAG = "parameters"
+
+
+def parameterise(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNode:
+    """Insert a cell setting *values* after the cell tagged ``parameters`` (papermill's convention)."""
+    idx = next((i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
+    if idx is None:
+        raise BuildError("a report notebook has no cell tagged 'parameters'; it cannot be pointed at another build.")
+    src = "# Parameters of this report (inserted by python -m analysis report)\n" + "\n".join(
+        f"{k} = {json.dumps(str(v), ensure_ascii=False) if v is not None else 'None'}" for k, v in values.items())
+    cell = nbformat.v4.new_code_cell(src)
+    cell.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(idx + 1, cell)
+    return nb
+
+
+def export_html(notebook: Path, out: Path) -> Path:
+    """The executed *notebook* as a standalone HTML page (images embedded) at *out*."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.read(notebook, as_version=4))
+    write_if_changed(out, body.encode("utf-8"))
+    return out
+
+
+def index_page(title: str, pages: list[tuple[str, str]], figures: list[str], summary: str) -> str:
+    """The report's front page: what was built, the notebooks and the figures."""
+    items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(name)}</a></li>' for name, href in pages)
+    figs = "\n".join(f'<li><a href="figures/{html.escape(f)}">{html.escape(f)}</a></li>' for f in figures)
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head>"
+            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p><h2>Notebooks</h2><ol>{items}</ol>"
+            f"<h2>Figures</h2><ul>{figs}</ul><p>Tables: <a href=\"processed/\">processed/</a> (data dictionary: "
+            "docs/data-dictionary.md of the package).</p></body></html>\n")
+
+
+def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = "en", keep_other_files: bool = False,
+                progress: bool = True, notebooks_dir: Path | None = None) -> Path:
+    """Build *raw*, run every report notebook on it and export the report into *out* (see module docstring)."""
+    from analysis.pipeline.output import staged_output
+    from analysis.pipeline.run import build
+
+    src = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS
+    if not src.is_dir() or not notebook_paths(src):
+        raise BuildError(f"{src}: the report notebooks are not there; run the report from a checkout of the "
+                         "repository (they are its notebooks/ folder).")
+    out = Path(out).resolve()
+    with staged_output(out, raw, keep_other_files) as stage:
+        ds = build(raw, stage / "processed", codebook, progress=progress, verbose=progress)
+        nbdir, figdir, htmldir = stage / "notebooks", stage / "figures", stage / "html"
+        nbdir.mkdir()
+        figdir.mkdir()
+        pages = []
+        for nb_path in notebook_paths(src):
+            nb = parameterise(read(nb_path), {"PROCESSED": out / "processed", "FIGURES": figdir, "LANG": lang})
+            # point the copies at the staging folder while they run; the installed copies name the final one
+            for c in nb.cells:
+                if "injected-parameters" in c.get("metadata", {}).get("tags", []):
+                    c.source = c.source.replace(json.dumps(str(out / "processed"), ensure_ascii=False),
+                                                json.dumps(str(stage / "processed"), ensure_ascii=False))
+            target = nbdir / nb_path.name
+            target.write_text(serialize(nb), encoding="utf-8")
+            if progress:
+                console.info(f"running {nb_path.name}")
+            execute(target)
+            fixed = target.read_text(encoding="utf-8").replace(str(stage), str(out))
+            target.write_text(fixed, encoding="utf-8")
+            pages.append((nb_path.stem, f"html/{nb_path.stem}.html"))
+            export_html(target, htmldir / f"{nb_path.stem}.html")
+        figures = sorted(p.name for p in figdir.iterdir() if p.suffix in (".png", ".svg"))
+        summary = (f"{len(ds.plans)} plans ({len(ds.plans_with_actions)} with actions), {len(ds.actions)} actions "
+                   f"and safeguards, built from {Path(raw).resolve().name}/. Warnings of the build: "
+                   f"{len(ds.warnings)} (see processed/qa_report.csv and processed/codebook_gaps.csv).")
+        write_if_changed(stage / "index.html", index_page("Science-literacy plans compared: report", pages, figures,
+                                                          summary).encode("utf-8"))
+    return out
+
+
+__all__ = ["make_report", "parameterise", "export_html", "index_page"]
