@@ -1,5 +1,6 @@
 # The two commands (see README):
-#   make figures  - set up .venv on first use, rebuild data/processed, execute the notebooks, rewrite figures/
+#   make figures  - set up .venv on first use, rebuild data/processed, execute the notebooks, rewrite figures/,
+#                   refresh the generated docs pages and the README's findings
 #   make test     - set up .venv on first use, run the unit tests and nbval on every notebook
 # Others: make docs (build the documentation site), make bench (scale benchmark), make lock (refresh the lock).
 #
@@ -28,6 +29,7 @@ data: setup
 
 figures: data
 	$(BIN)/python -m analysis notebooks
+	$(BIN)/python -m analysis docs --no-site
 
 unit: setup
 	$(BIN)/python -m pytest tests

@@ -77,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
                    help="write into an output folder holding files the build did not write, leaving them untouched")
     b.add_argument("--strict", action="store_true",
                    help="stop with an error listing every name the codebook does not code")
+    b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
+                   help="change a parameter of the cross-plan stage (repeatable; e.g. --set n_clusters=12); "
+                        "the build records every parameter in parameters.json")
     b.add_argument("--quiet", action="store_true", help="no progress bars and no warnings; errors only")
 
     nb = sub.add_parser("notebooks", parents=[common], help="execute the report notebooks in place (writes figures/)",
@@ -95,6 +98,8 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the charts (default: en)")
     rp.add_argument("--keep-other-files", action="store_true",
                     help="write into a folder holding files the report did not write, leaving them untouched")
+    rp.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
+                    help="change a parameter of the cross-plan stage (repeatable), as for build")
     rp.add_argument("--quiet", action="store_true", help="no progress and no warnings; errors only")
 
     kw = sub.add_parser("kwic", parents=[common], help="concordance: every hit of a pattern or a code in context",
@@ -126,6 +131,13 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--csv", type=Path, help="also write the agreement table as CSV here")
     im.add_argument("--all-codes", action="store_true", help="list every code, not only those with selections")
 
+    dc = sub.add_parser("docs", parents=[common], help="regenerate the generated docs pages and build the site",
+                        description="Rewrite docs/data-dictionary.md and docs/parameters.md from the code, then "
+                                    "build the HTML documentation with MkDocs (strict: broken links fail).")
+    dc.add_argument("--check", action="store_true", help="only report generated pages that are out of date (exit 2)")
+    dc.add_argument("--site", type=Path, default=paths.ROOT / "site", help="site folder (default: site/)")
+    dc.add_argument("--no-site", action="store_true", help="regenerate the pages without building the site")
+
     sy = sub.add_parser("synth", parents=[common], help="write a synthetic corpus of N plans with its truth (repository tooling)")
     sy.add_argument("--plans", type=int, required=True, help="number of plans")
     sy.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -138,6 +150,18 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _params(items: list[str]):
+    """The cross-plan parameters of ``--set`` items (None without any)."""
+    if not items:
+        return None
+    from analysis.pipeline.crossplan import CrossPlanParams
+
+    try:
+        return CrossPlanParams.from_assignments(items)
+    except ValueError as exc:
+        raise BuildError(f"{exc}. The parameters are described in docs/parameters.md.") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; raises on failure (see :func:`main`)."""
     if args.command == "build":
@@ -145,7 +169,8 @@ def run(args: argparse.Namespace) -> int:
 
         console.set_quiet(args.quiet)
         c = build(args.raw, args.out, args.codebook, progress=not args.quiet, similarity=not args.no_similarity,
-                  keep_other_files=args.keep_other_files, strict=args.strict, verbose=not args.quiet)
+                  keep_other_files=args.keep_other_files, strict=args.strict, verbose=not args.quiet,
+                  params=_params(args.params))
         console.info(f"built {len(c.plans)} plans ({len(c.plans_with_actions)} with actions), "
                      f"{len(c.actions)} actions -> {args.out}")
     elif args.command == "notebooks":
@@ -157,8 +182,21 @@ def run(args: argparse.Namespace) -> int:
 
         console.set_quiet(args.quiet)
         out = make_report(args.raw, args.out, args.codebook, args.lang, args.keep_other_files,
-                          progress=not args.quiet)
+                          progress=not args.quiet, params=_params(args.params))
         console.info(f"report -> {out / 'index.html'}")
+    elif args.command == "docs":
+        from analysis import docgen
+
+        if args.check:
+            stale = docgen.stale_pages()
+            if stale:
+                raise BuildError(f"docs/: out of date: {', '.join(stale)}; run `python -m analysis docs`.")
+            console.info("docs/: generated pages are current")
+        else:
+            changed = docgen.write_pages()
+            console.info(f"docs/: {', '.join(changed) if changed else 'no page'} rewritten")
+            if not args.no_site:
+                console.info(f"site -> {docgen.build_site(args.site)}")
     elif args.command == "kwic":
         from analysis.compare.kwic import format_kwic, kwic
 

@@ -271,7 +271,8 @@ _TABLES: list[Table] = [
         ("log_ratio", "float", "effect size: log₂ of the ratio of relative frequencies, 0.5 for a zero count"),
         ("n_tested", "int", "terms tested in the plan (used at least `keyness_min_count` times there)"),
         ("p_adjusted", "float", "Bonferroni: `min(1, p_value × n_tested)`"),
-        ("key", "bool", "a key term: `p_adjusted` < 0.05 and `log_ratio` ≥ 1 (at least twice as frequent)"),
+        ("key", "bool", "a key term: `p_adjusted` < `keyness_alpha` and `log_ratio` ≥ `keyness_min_log_ratio` "
+                        "(defaults 0.05 and 1: at least twice as frequent)"),
     ), notes="G² = 2 Σ O ln(O/E) over the four cells of the 2×2 table (Dunning 1993). Ranking: key terms first, "
              "by G² descending, ties by log ratio descending, then by term; then the other tested terms in the "
              "same order. Place names with and without their level word (重庆/重庆市) are one term."),
@@ -396,7 +397,7 @@ def data_dictionary(tables: Iterable[Table]) -> str:
         for t in tables:
             if t.stage != stage:
                 continue
-            lines += [f"### `{t.file}` — one row per {t.row}", "", "| column | type | meaning |", "|---|---|---|"]
+            lines += [f"### `{t.file}` — one row: {t.row}", "", "| column | type | meaning |", "|---|---|---|"]
             for c in t.columns:
                 ev = f" *Evidence offset into the {'normalised' if c.evidence == 'text' else 'raw'} text.*" \
                     if c.evidence else ""

@@ -1,6 +1,6 @@
 """Validation: how well two careful readers agree with each other, and how well the package agrees with them.
 
-A hand-coded sample of the five real plans lives in ``data/validation/``:
+A hand-coded sample of the shipped plans lives in ``data/validation/``:
 coding manuals, the packets the coders worked from, two independent codings
 (``coder_a/``, ``coder_b/``) and the adjudicated gold (``reconciled/``):
 

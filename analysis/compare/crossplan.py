@@ -96,19 +96,20 @@ def unique_clusters(spread: pd.DataFrame) -> pd.DataFrame:
     return spread[spread["unique_to"] != ""].reset_index(drop=True)
 
 
-def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame) -> np.ndarray:
+def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame, params=None) -> np.ndarray:
     """The vectors the build clustered, one row per action of *clusters* present in *actions*, in *actions* order.
 
     Recomputed the way :func:`analysis.pipeline.crossplan.compute_crossplan` does,
-    with its default parameters: word TF-IDF over jieba tokens of every row
-    of *actions* (safeguards included), then LSA of the clustered rows.  So
-    the map shows clusters in the space they were found in.
+    with *params* (the build's :class:`~analysis.pipeline.crossplan.CrossPlanParams`,
+    default its defaults): word TF-IDF over jieba tokens of every row of
+    *actions* (safeguards included), then LSA of the clustered rows.  So the
+    map shows clusters in the space they were found in.
     """
     from analysis.pipeline.crossplan import CrossPlanParams
     from analysis.textstats.tokens import default_tokenizer, tokenize_many
     from analysis.textstats.vectorize import LSA, WordTfidf
 
-    p = CrossPlanParams()
+    p = params or CrossPlanParams()
     items = actions.reset_index(drop=True)
     tokens = tokenize_many(items["text"].fillna("").astype(str).tolist(), default_tokenizer(), n_jobs=1)
     X = WordTfidf(min_df=p.min_df).fit_transform(tokens)
@@ -123,8 +124,14 @@ def _char_tfidf(texts: list[str]) -> np.ndarray:
 
 
 def action_map(actions: pd.DataFrame, clusters: pd.DataFrame | None = None, vectors: np.ndarray | None = None,
-               method: str = "tsne", random_state: int = 0) -> pd.DataFrame:
+               method: str = "tsne", random_state: int = 0, params=None,
+               max_points: int | None = 2000) -> pd.DataFrame:
     """A deterministic 2-D map of the actions: ``action_id, jurisdiction, cluster, label, x, y``.
+
+    Above *max_points* actions (exact t-SNE is quadratic in time and memory),
+    a seeded random sample of *max_points* is mapped (``random_state``); the
+    caller can tell by comparing the number of rows with the actions it
+    passed.  *params*: the build's parameters, for :func:`cluster_space`.
 
     Only actions in *clusters* are mapped (all of *actions* without it).
     *vectors* (one row per mapped action, in *actions* order) defaults to the
@@ -140,11 +147,14 @@ def action_map(actions: pd.DataFrame, clusters: pd.DataFrame | None = None, vect
     acts = actions[actions["action_id"].isin(clusters["action_id"])] if clusters is not None else actions
     acts = acts.reset_index(drop=True)
     if vectors is None:
-        vectors = cluster_space(actions, clusters) if clusters is not None else \
+        vectors = cluster_space(actions, clusters, params) if clusters is not None else \
             _char_tfidf(acts["text"].fillna("").tolist())
     X = np.asarray(vectors.toarray() if hasattr(vectors, "toarray") else vectors, dtype=float)
     if len(X) != len(acts):
         raise ValueError(f"vectors has {len(X)} rows for {len(acts)} actions")
+    if max_points is not None and len(acts) > max_points:
+        keep = np.sort(np.random.default_rng(random_state).choice(len(acts), size=max_points, replace=False))
+        acts, X = acts.iloc[keep].reset_index(drop=True), X[keep]
     if method == "tsne":
         from sklearn.manifold import TSNE
         from sklearn.metrics.pairwise import cosine_distances
@@ -316,13 +326,15 @@ def longest_passages(passages: pd.DataFrame, n: int = 10, min_length: int = 0) -
     return p[cols].head(n).reset_index(drop=True)
 
 
-def counterparts(alignment: pd.DataFrame, actions: pd.DataFrame, jurisdiction: str, other: str) -> pd.DataFrame:
+def counterparts(alignment: pd.DataFrame, actions: pd.DataFrame, jurisdiction: str, other: str,
+                 threshold: float = MATCH_THRESHOLD) -> pd.DataFrame:
     """Each action of *jurisdiction* beside its most similar action in *other* (``alignment.csv``).
 
     Columns: ``action_id, title, match_action_id, match_title, similarity,
     mutual`` (the match's own best match in *jurisdiction* is this action),
-    ``counterpart`` (``similarity`` reaches :data:`MATCH_THRESHOLD`, the
-    build's threshold for ``share_matched``).  Rows: most similar first (ties:
+    ``counterpart`` (``similarity`` reaches *threshold*; pass the build's
+    ``match_threshold``, which ``share_matched`` used; default
+    :data:`MATCH_THRESHOLD`).  Rows: most similar first (ties:
     order of the plan).  Safeguards are included, as in the alignment.
     Titles are the plans' own (Chinese) headings; an action without a title
     shows the opening of its text.
@@ -338,7 +350,7 @@ def counterparts(alignment: pd.DataFrame, actions: pd.DataFrame, jurisdiction: s
     a["match_title"] = a["match_action_id"].map(titles)
     a["similarity"] = a["similarity"].astype(float)
     a["mutual"] = a["mutual"].astype(str).str.lower().isin(["true", "1"])
-    a["counterpart"] = a["similarity"] >= MATCH_THRESHOLD
+    a["counterpart"] = a["similarity"] >= threshold
     a["_pos"] = a["action_id"].map(pos)
     a = a.sort_values(["similarity", "_pos"], ascending=[False, True])
     cols = ["action_id", "title", "match_action_id", "match_title", "similarity", "mutual", "counterpart"]

@@ -41,13 +41,19 @@ def reuse_threshold(sensitivity: pd.DataFrame, plans: list[str] | None = None) -
     return s.reindex(idx, fill_value=0.0).rename("share").reset_index()
 
 
-def counterpart_threshold(alignment: pd.DataFrame, thresholds: tuple[float, ...] = THRESHOLDS) -> pd.DataFrame:
+def counterpart_threshold(alignment: pd.DataFrame, thresholds: tuple[float, ...] = THRESHOLDS,
+                          build_threshold: float | None = None) -> pd.DataFrame:
     """Ordered pairs of plans x threshold: the share of A's actions whose best match in B reaches it.
+
+    *build_threshold* (the build's ``match_threshold``) is added to *thresholds* when missing, so the
+    value the report uses is always among the rows.
 
     Columns: ``jurisdiction, other_jurisdiction, threshold, n_actions, n_matched, share, share_lo,
     share_hi`` (Wilson), and ``n_mutual`` / ``share_mutual``: A's actions that are their match's best
     match too, whatever the similarity (the same in every row of a pair).
     """
+    if build_threshold is not None:
+        thresholds = tuple(sorted(set(thresholds) | {float(build_threshold)}))
     a = alignment.copy()
     a["similarity"] = a["similarity"].astype(float)
     a["mutual"] = a["mutual"].astype(str).str.lower().isin(["true", "1"])

@@ -5,9 +5,9 @@
   keyness, reuse), parameters in :class:`CrossPlanParams`;
 - :func:`build` -- both, written atomically into an output folder.
 """
-from analysis.pipeline.crossplan import CrossPlanParams, CrossPlanResult, compute_crossplan, write_crossplan
+from analysis.pipeline.crossplan import CrossPlanParams, CrossPlanResult, compute_crossplan, read_params, write_crossplan
 from analysis.pipeline.extract import Dataset, extract_corpus, process_document
 from analysis.pipeline.run import build, write_dataset
 
 __all__ = ["Dataset", "extract_corpus", "process_document", "CrossPlanParams", "CrossPlanResult",
-           "compute_crossplan", "write_crossplan", "build", "write_dataset"]
+           "compute_crossplan", "write_crossplan", "read_params", "build", "write_dataset"]

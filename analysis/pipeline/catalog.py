@@ -47,8 +47,16 @@ def frame(rows, name: str):
 
 
 def data_dictionary() -> str:
-    """The data dictionary of every table (Markdown)."""
-    return schema.data_dictionary(TABLES.values())
+    """The data dictionary of every table (Markdown), and of the build's two other files."""
+    from analysis.pipeline.crossplan import PARAMETERS_FILE
+    from analysis.pipeline.output import MARKER
+
+    return schema.data_dictionary(TABLES.values()) + "\n".join([
+        "", "## Other files of a build", "",
+        f"- `{PARAMETERS_FILE}`: every parameter of the cross-plan stage and the value the build used "
+        "(see [parameters](parameters.md)); written with the cross-plan tables.",
+        f"- `{MARKER}`: the files the build wrote, each with its SHA-256. A later build overwrites only a folder "
+        "holding this marker, and only the files it lists (see [bad input and safety](safety.md)).", ""])
 
 
 __all__ = ["TABLES", "table", "columns", "frame", "data_dictionary"]

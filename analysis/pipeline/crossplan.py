@@ -29,7 +29,7 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ from tqdm import tqdm
 from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
 from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
 from analysis import schema
-from analysis.files import write_csv
+from analysis.files import write_csv, write_text
 from analysis.textstats.keyness import keyness_table, merge_place_names
 from analysis.textstats.reuse import MIN_CHARS, find_reuse
 from analysis.textstats.tokens import default_tokenizer, tokenize_many
@@ -50,7 +50,8 @@ from analysis.textstats.vectorize import LSA, WordTfidf
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.pipeline.extract import Dataset
 
-__all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_crossplan", "OUTPUT_FILES"]
+__all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_crossplan", "read_params",
+           "OUTPUT_FILES", "PARAMETERS_FILE"]
 
 #: Files written by :func:`write_crossplan`, in writing order.
 OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "crossplan"]
@@ -58,7 +59,7 @@ OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "cr
 
 @dataclass(frozen=True)
 class CrossPlanParams:
-    """Every parameter of the similarity outputs, with its default.
+    """Every parameter of the cross-plan stage, with its default.
 
     General
       - ``random_state`` = 0: seed of LSA, k-means and resampling.
@@ -75,12 +76,12 @@ class CrossPlanParams:
     Vectors and clusters
       - ``min_df`` = 1: a term must occur in this many actions to count.
       - ``lsa_components`` = 15: LSA dimensions the clusters are computed in.
-        On the five plans (138 actions), 15 gave the highest silhouette and
-        stability; with 50 or 100 dimensions -- close to the number of actions
-        -- silhouette only rises with k up to the end of the range (no
-        structure found) and stability drops below 0.5.
+        With nearly as many dimensions as actions, silhouette only rises with
+        k up to the end of the range (no structure found) and stability
+        falls; ``cluster_sensitivity.csv`` shows, for each corpus, how the
+        partition moves at the sizes of ``sensitivity_lsa``.
       - ``include_safeguards`` = False: cluster actions only (module docstring).
-      - ``n_clusters`` = None: choose k in ``k_min..k_max`` = 8..30 by the mean
+      - ``n_clusters`` = None: choose k in ``k_min`` = 8 .. ``k_max`` = 30 by the mean
         of silhouette and stability (:func:`analysis.textstats.cluster.choose_k`);
         an integer fixes k.
       - ``n_init`` = 10: k-means restarts.
@@ -165,6 +166,79 @@ class CrossPlanParams:
     template_min_share: float = 0.10
     reuse_top_k: int = 5
     reuse_max_postings: int = 256
+
+    def as_dict(self) -> dict:
+        """Every parameter by name (tuples as lists), for ``parameters.json``."""
+        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "CrossPlanParams":
+        """Parameters from :meth:`as_dict` output (unknown names refused)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+    @classmethod
+    def from_assignments(cls, items: "list[str] | tuple[str, ...]") -> "CrossPlanParams":
+        """Parameters from ``NAME=VALUE`` strings (the command line's ``--set``), the rest at their defaults.
+
+        A value is read as the type of the parameter's default: integers,
+        decimals, ``true``/``false``, ``none`` where the default allows it, and
+        comma-separated integers for tuples (``sensitivity_lsa=10,20``).
+        Raises :class:`ValueError` naming the item and what was expected.
+        """
+        defaults = cls()
+        kinds = {f.name: f.type for f in fields(cls)}
+        out: dict = {}
+        for item in items:
+            name, sep, raw = str(item).partition("=")
+            name, raw = name.strip(), raw.strip()
+            if not sep or name not in kinds:
+                raise ValueError(f"--set {item!r}: expected NAME=VALUE with NAME one of "
+                                 f"{', '.join(sorted(kinds))}")
+            out[name] = _parse_value(name, raw, str(kinds[name]), getattr(defaults, name))
+        return replace(defaults, **out)
+
+
+def _parse_value(name: str, raw: str, kind: str, default):
+    """*raw* as a value of the parameter *name* (type annotation *kind*)."""
+    low = raw.lower()
+    if "None" in kind and low in ("none", "null", ""):
+        return None
+    try:
+        if kind.startswith("tuple[int"):
+            return tuple(int(x) for x in raw.split(",") if x.strip())
+        if kind.startswith("tuple[str"):
+            return tuple(x.strip() for x in raw.split(",") if x.strip())
+        if kind.startswith("bool"):
+            if low in ("true", "yes", "1"):
+                return True
+            if low in ("false", "no", "0"):
+                return False
+            raise ValueError
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError:
+        pass
+    raise ValueError(f"--set {name}={raw}: not a valid {kind} (default: {default!r})")
+
+
+#: The file in which the build records the parameters of its cross-plan stage.
+PARAMETERS_FILE = "parameters.json"
+
+
+def read_params(folder: Path) -> CrossPlanParams:
+    """The parameters a build used (its ``parameters.json``; the defaults when the file is absent)."""
+    import json
+
+    path = Path(folder) / PARAMETERS_FILE
+    if not path.is_file():
+        return CrossPlanParams()
+    return CrossPlanParams.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -522,6 +596,10 @@ def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
     out = Path(out)
     for name in OUTPUT_FILES:
         write_csv(result.tables[name], out / schema.CORE_TABLES[name].file, float_format="%.15g")
+    import json
+
+    write_text(json.dumps((params or CrossPlanParams()).as_dict(), indent=1, sort_keys=True) + "\n",
+               out / PARAMETERS_FILE)
     if result.families is not None and len(result.families):
         docs = corpus.documents.drop(columns=["template_family", "template_basis"])
         docs = docs.merge(result.families, on="jurisdiction", how="left")

@@ -31,7 +31,9 @@ def write_dataset(c: Dataset, out: Path) -> None:
 
 def crossplan_files() -> list[str]:
     """The files the cross-plan stage writes."""
-    return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"]
+    from analysis.pipeline.crossplan import PARAMETERS_FILE
+
+    return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"] + [PARAMETERS_FILE]
 
 
 def gaps_summary(c: Dataset, limit: int = 12) -> str:

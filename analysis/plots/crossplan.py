@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.plots import style
-from analysis.plots.kit import ANNOT_SIZE, finish, heatmap, pct, percent_axis, plan_ticks, slant_xticks
+from analysis.plots.kit import (ANNOT_SIZE, empty_figure, empty_panel, finish, grid_shape, heatmap, pct, percent_axis,
+                                plan_ticks, slant_xticks)
 from analysis.compare.tables import matrix, plan_order
 
 
@@ -130,64 +131,193 @@ def _excerpt(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
+def _reuse_interval_cells(reuse: pd.DataFrame, intervals: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Row plan x column plan strings '[lo–hi]' (percent) for the non-zero shares of *reuse*, from a
+    :func:`analysis.compare.reuse_pairs` table; None without one."""
+    if intervals is None or not {"share_lo", "share_hi"} <= set(intervals.columns):
+        return None
+    iv = intervals.set_index(["jurisdiction", "other_jurisdiction"])
+    out = pd.DataFrame("", index=reuse.index, columns=reuse.columns, dtype=object)
+    for a in reuse.index:
+        for b in reuse.columns:
+            v = reuse.loc[a, b]
+            if a == b or not np.isfinite(v) or v == 0 or (a, b) not in iv.index:
+                continue
+            lo, hi = float(iv.loc[(a, b), "share_lo"]), float(iv.loc[(a, b), "share_hi"])
+            if np.isfinite(lo) and np.isfinite(hi):
+                d = 0 if 100 * hi >= 9.95 else 1
+                out.loc[a, b] = f"[{100 * lo:.{d}f}–{100 * hi:.{d}f}]"
+    return out
+
+
 def text_reuse(reuse: pd.DataFrame, passages: pd.DataFrame, lang: str | None = None,
-               documents: pd.DataFrame | None = None, excerpt_chars: int = 16) -> Figure:
-    """Left: share of each plan's operative text found verbatim in another (:func:`analysis.compare.reuse_matrix`).
-    Right: the longest shared passages (:func:`analysis.compare.longest_passages`), length in characters,
-    labelled with the two plans and the passage's opening.
+               documents: pd.DataFrame | None = None, excerpt_chars: int = 16,
+               intervals: pd.DataFrame | None = None) -> Figure:
+    """Left: share of each plan's operative text found verbatim in another; right: the longest shared passages.
+
+    Parameters
+    ----------
+    reuse : pandas.DataFrame
+        Square share matrix, :func:`analysis.compare.reuse_matrix`.
+    passages : pandas.DataFrame
+        :func:`analysis.compare.longest_passages`; bars are the length in
+        characters, labelled with the two plans and the passage's opening.
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for plan names.
+    excerpt_chars : int
+        Characters of each passage's opening in its label.
+    intervals : pandas.DataFrame, optional
+        :func:`analysis.compare.reuse_pairs`: its bootstrap interval
+        (``share_lo``, ``share_hi``) is written under each non-zero share.
+
+    Returns
+    -------
+    Figure
+        ``fig.analysis_data`` is ``{"reuse", "passages"}``, plus
+        ``"intervals"`` (the cell texts written under the shares, a matrix
+        like *reuse*) when *intervals* is given.
     """
     with style.styled(lang) as lang:
-        plans = list(reuse.index)
+        title = style.tr("Text reuse between the plans", "方案之间的文本复用", lang)
+        data = {"reuse": reuse, "passages": passages}
+        sub = _reuse_interval_cells(reuse, intervals) if reuse is not None and len(reuse) else None
+        if sub is not None:
+            data["intervals"] = sub
+        plans = list(reuse.index) if reuse is not None else []
         names = style.plan_labels(documents, lang)
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.9), width_ratios=[1, 1.15])
-        im = heatmap(ax1, reuse, plan_ticks(list(reuse.columns), lang, documents), plan_ticks(plans, lang, documents),
-                     fmt=lambda v: "0" if v == 0 else ("<1%" if v < 0.005 else pct(v)), vmin=0, missing="—")
-        ax1.set_xlabel(style.tr("found in", "出现于", lang))
-        ax1.set_ylabel(style.tr("text of", "文本所属方案", lang))
-        slant_xticks(ax1)
+        n = len(plans)
+        p = passages.reset_index(drop=True) if passages is not None else pd.DataFrame(
+            columns=["jurisdiction_a", "jurisdiction_b", "length", "text"])
+        cell = 0.62 if sub is not None else 0.5
+        height = max(3.9, 1.8 + (0.42 if sub is not None else 0.3) * n, 1.2 + 0.22 * len(p))
+        width = max(8.6, 4.6 + cell * n)
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(width, height), width_ratios=[max(1.0, cell * n / 4.3), 1.15])
+        if n:
+            im = heatmap(ax1, reuse, plan_ticks(list(reuse.columns), lang, documents),
+                         plan_ticks(plans, lang, documents),
+                         fmt=lambda v: "0" if v == 0 else ("<1%" if v < 0.005 else pct(v)), vmin=0, missing="—",
+                         subannot=sub)
+            ax1.set_xlabel(style.tr("found in", "出现于", lang))
+            ax1.set_ylabel(style.tr("text of", "文本所属方案", lang))
+            slant_xticks(ax1)
+            cb = fig.colorbar(im, ax=ax1, location="right", shrink=0.8, aspect=20, pad=0.03)
+            percent_axis(cb.ax.yaxis)
+            cb.set_label(style.tr("share of the row plan's text", "占该行方案文本的比例", lang))
+        else:
+            empty_panel(ax1, lang=lang)
         ax1.set_title(style.tr("Share of operative text shared verbatim", "执行部分中逐字相同文本的占比", lang))
-        cb = fig.colorbar(im, ax=ax1, location="right", shrink=0.8, aspect=20, pad=0.03)
-        percent_axis(cb.ax.yaxis)
-        cb.set_label(style.tr("share of the row plan's text", "占该行方案文本的比例", lang))
-        p = passages.reset_index(drop=True)
-        y = np.arange(len(p))
-        ax2.barh(y, p["length"], color=[style.plan_color(a) for a in p["jurisdiction_a"]], edgecolor="none")
-        for yi, v in zip(y, p["length"]):
-            ax2.text(v + 0.5, yi, f"{v}", va="center", fontsize=ANNOT_SIZE)
-        labels = [f"{names.get(a, a)}–{names.get(b, b)}: {_excerpt(t, excerpt_chars)}"
-                  for a, b, t in zip(p["jurisdiction_a"], p["jurisdiction_b"], p["text"])]
-        ax2.set_yticks(y, labels, fontsize=7.5)
-        ax2.invert_yaxis()
-        ax2.tick_params(axis="y", length=0)
-        ax2.set_xlim(0, max(p["length"].max() if len(p) else 1, 1) * 1.15)
-        ax2.set_xlabel(style.tr("characters", "字数", lang))
+        if len(p):
+            y = np.arange(len(p))
+            ax2.barh(y, p["length"], color=[style.plan_color(a) for a in p["jurisdiction_a"]], edgecolor="none")
+            for yi, v in zip(y, p["length"]):
+                ax2.text(v + 0.5, yi, f"{v}", va="center", fontsize=ANNOT_SIZE)
+            labels = [f"{names.get(a, a)}–{names.get(b, b)}: {_excerpt(t, excerpt_chars)}"
+                      for a, b, t in zip(p["jurisdiction_a"], p["jurisdiction_b"], p["text"])]
+            ax2.set_yticks(y, labels, fontsize=7.5)
+            ax2.invert_yaxis()
+            ax2.tick_params(axis="y", length=0)
+            ax2.set_xlim(0, max(p["length"].max(), 1) * 1.15)
+            ax2.set_xlabel(style.tr("characters", "字数", lang))
+        else:
+            empty_panel(ax2, style.tr("No passage shared", "无相同段落", lang))
         ax2.set_title(style.tr("Longest shared passages", "最长的相同段落", lang))
-        return finish(fig, {"reuse": reuse, "passages": passages},
-                      style.tr("Text reuse between the plans", "方案之间的文本复用", lang))
+        note = style.tr(
+            "Verbatim: passages of at least the build's minimum length (reuse_min_chars)"
+            + ("; [ ] 95% bootstrap interval over the row plan's actions (percent)" if sub is not None else "") + ".",
+            "逐字相同：段落长度不少于构建参数 reuse_min_chars"
+            + ("；[ ] 为按该行方案行动自助抽样的95%区间（百分比）" if sub is not None else "") + "。", lang)
+        return finish(fig, data, title, note)
 
 
-def keyness(top: pd.DataFrame, lang: str | None = None, documents: pd.DataFrame | None = None) -> Figure:
-    """One panel per plan: its most distinctive terms against the other plans (:func:`analysis.compare.top_keyness`),
-    bar length = keyness score (G² log-likelihood in the build's table).
+def keyness(top: pd.DataFrame, lang: str | None = None, documents: pd.DataFrame | None = None,
+            key_only: bool | None = None, max_cols: int = 4, plans: list[str] | None = None) -> Figure:
+    """One panel per plan: its most distinctive terms against the other plans, on one shared G² axis.
+
+    Parameters
+    ----------
+    top : pandas.DataFrame
+        :func:`analysis.compare.top_keyness`; bar length = ``score`` (G²
+        log-likelihood in the build's table).
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for plan names.
+    key_only : bool, optional
+        Draw only the key terms (``key`` column: significant after Bonferroni
+        correction and at least twice as frequent).  Default: when *top* has
+        a ``key`` column.  A plan with none says so in its panel.
+    max_cols : int
+        Panels per row; plans wrap into further rows.
+    plans : list of str, optional
+        Plans to draw a panel for; a plan with no term drawn gets a panel
+        saying so.  Default: the plans of *documents* (so a plan without a
+        key term, absent from *top*, still has its panel) or else those in *top*.
+
+    Returns
+    -------
+    Figure
+        ``fig.analysis_data`` is *top* with a boolean column ``drawn`` (the
+        rows drawn as bars); ``analysis_data.attrs["xlim"]`` is the x range
+        every panel shares.
     """
     with style.styled(lang) as lang:
-        plans = plan_order(top["jurisdiction"])
+        title = style.tr("Distinctive terms of each plan (against the other plans)",
+                         "各方案的特色词（与其他方案相比）", lang)
+        top = top if top is not None else pd.DataFrame(columns=["jurisdiction", "rank", "term", "score", "measure"])
+        has_key = "key" in top.columns
+        key_only = has_key if key_only is None else (bool(key_only) and has_key)
+        drawn_mask = (top["key"].astype(str).str.lower().isin(["true", "1"]) if key_only
+                      else pd.Series(True, index=top.index))
+        data = top.assign(drawn=drawn_mask.to_numpy(dtype=bool))
+        shown = data[data["drawn"]]
+        if plans is None and documents is not None and "jurisdiction" in documents.columns:
+            docs = documents[documents["role"] != "reference"] if "role" in documents.columns else documents
+            plans = list(docs["jurisdiction"]) + list(top["jurisdiction"])
+        plans = plan_order(list(plans) if plans is not None else top["jurisdiction"])
+        if not plans:
+            data.attrs["xlim"] = (0.0, 1.0)
+            return empty_figure(title, data, lang)
         names = style.plan_labels(documents, lang)
-        n = int(top.groupby("jurisdiction").size().max()) if len(top) else 1
-        fig, axes = plt.subplots(1, len(plans), figsize=(8.6, 0.9 + 0.24 * n), squeeze=False)
+        n_terms = int(shown.groupby("jurisdiction").size().max()) if len(shown) else 1
+        xmax = float(shown["score"].astype(float).max()) * 1.08 if len(shown) else 1.0
+        nrows, ncols = grid_shape(len(plans), max_cols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(max(8.6, 2.15 * ncols), nrows * (1.0 + 0.24 * n_terms)),
+                                 squeeze=False)
         measure = str(top["measure"].iloc[0]) if "measure" in top and len(top) else "score"
         label = {"g2": "G²", "chi2": "χ²"}.get(measure, measure)
-        for ax, j in zip(axes[0], plans):
-            t = top[top["jurisdiction"] == j].sort_values("rank")
-            y = np.arange(len(t))
-            ax.barh(y, t["score"], color=style.plan_color(j))
-            ax.set_yticks(y, list(t["term"]))
-            ax.set_ylim(n - 0.5, -0.5)
+        none_text = (style.tr("no key term\n(none significant and\ntwice as frequent)",
+                              "无关键词\n（无显著且频率\n达两倍的词）", lang) if key_only
+                     else style.tr("no distinctive term", "无特色词", lang))
+        flat = axes.ravel()
+        for ax, j in zip(flat, plans):
+            t = shown[shown["jurisdiction"] == j].sort_values("rank")
             ax.set_title(names.get(j, j))
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(n_terms - 0.5, -0.5)
             ax.set_xlabel(label)
             ax.tick_params(axis="y", length=0)
-        return finish(fig, top, style.tr("Distinctive terms of each plan (against the other plans)",
-                                         "各方案的特色词（与其他方案相比）", lang))
+            if t.empty:
+                ax.set_yticks([])
+                ax.text(0.5, 0.5, none_text, transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                        color="#444444", bbox={"boxstyle": "round,pad=0.4", "fc": "#f4f4f4",
+                                               "ec": style.MISSING_EDGE, "lw": 0.6})
+                continue
+            y = np.arange(len(t))
+            ax.barh(y, t["score"].astype(float), color=style.plan_color(j))
+            ax.set_yticks(y, list(t["term"]))
+        for ax in flat[len(plans):]:
+            ax.axis("off")
+        data.attrs["xlim"] = (0.0, xmax)
+        note = style.tr(
+            "Each plan's terms against all the other plans together; bar = "
+            f"{label} log-likelihood, same scale in every panel"
+            + ("; key terms only (Bonferroni-adjusted p < 0.05 and at least twice as frequent)" if key_only else "")
+            + ".",
+            f"每份方案与其余全部方案合并比较；条长 = {label} 对数似然，各面板同一标尺"
+            + ("；仅显示关键词（Bonferroni校正 p < 0.05 且频率至少两倍）" if key_only else "") + "。", lang)
+        return finish(fig, data, title, note)
 
 
 __all__ = ["cluster_composition", "cluster_map", "jurisdiction_similarity", "text_reuse", "keyness"]

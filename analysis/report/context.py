@@ -58,6 +58,14 @@ class ReportData:
         return len(self.plans_with_actions) >= 2 and self.has("clusters")
 
     @property
+    def params(self):
+        """The parameters of the build's cross-plan stage (:class:`~analysis.pipeline.crossplan.CrossPlanParams`,
+        read from its ``parameters.json``)."""
+        from analysis.pipeline.crossplan import read_params
+
+        return read_params(self.processed)
+
+    @property
     def labels(self) -> dict[str, str]:
         from analysis.plots import style
 

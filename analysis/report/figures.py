@@ -25,27 +25,29 @@ from analysis.plots import style
 FIGURES: dict[str, tuple[str, str]] = {
     "corpus_overview": (
         "01_overview.ipynb",
-        "The five plans at a glance: actions and safeguards, length of the operative text, and actions per "
+        "The plans at a glance: actions and safeguards, length of the operative text, and actions per "
         "target-group line, with each plan's level and year of issue."),
     "measurability": (
         "01_overview.ipynb",
-        "Share of each plan's actions with a quantified commitment (k of n), and the commitments by kind of "
-        "unit (percent, people, events, items, money)."),
+        "Share of each plan's actions with a quantified commitment (k of n, whiskers: 95% Wilson interval), and "
+        "the commitments by kind of unit (percent, people, events, items, money)."),
     "coverage_heatmap": (
         "02_target_groups.ipynb",
         "Target groups × plans, three ways: dedicated actions, share of the operative text in those actions, "
-        "mentions per 10,000 characters; hatched: the plan has no line for the group."),
+        "mentions per 10,000 characters, each share and rate with its 95% interval under it; hatched: the plan "
+        "has no line for the group."),
     "coverage_heatmap_zh": (
         "02_target_groups.ipynb",
         "The same target-group coverage chart with Chinese labels (lang='zh')."),
     "department_workload_heatmap": (
         "03_departments.ipynb",
         "Department categories × plans: actions carried (colour: share of the plan's assigned actions) and "
-        "weighted load share; below, collective assignments; Inner Mongolia hatched: it assigns no departments."),
+        "weighted load share; below, collective assignments; hatched: a plan that assigns no departments."),
     "department_network": (
         "03_departments.ipynb",
         "Co-assignment networks of the 12 categories with the most load, same layout in every plan: node area "
-        "= share of the plan's weighted load, lines = actions named together."),
+        "= share of the plan's weighted load, line width = actions named together, on one scale across the "
+        "panels (key panel)."),
     "cluster_composition": (
         "04_clusters.ipynb",
         "Clusters of similar actions (number and top terms) × plans: actions per plan, from the clusters every "
@@ -56,14 +58,39 @@ FIGURES: dict[str, tuple[str, str]] = {
         "marker = plan; only nearness is meaningful."),
     "keyness": (
         "04_clusters.ipynb",
-        "Each plan's ten most distinctive terms against the other four plans together (G² log-likelihood)."),
+        "Each plan's key terms among its ten most distinctive against the other plans together (Bonferroni-"
+        "significant and at least twice as frequent), G² log-likelihood on one scale in every panel."),
     "jurisdiction_similarity": (
         "05_alignment_reuse.ipynb",
         "Plan × plan: mean cosine similarity of each row plan's actions to their best match in the column plan."),
     "text_reuse": (
         "05_alignment_reuse.ipynb",
-        "Share of each row plan's operative text found verbatim (≥ 20 characters) in the column plan, and the "
-        "ten longest shared passages."),
+        "Share of each row plan's operative text found verbatim (≥ 20 characters) in the column plan, with its "
+        "95% bootstrap interval under each non-zero share, and the ten longest shared passages."),
+    "instrument_mix": (
+        "06_instruments.ipynb",
+        "Each plan's policy-instrument mix: share of its actions and safeguards using supply-, environment- and "
+        "demand-side instruments (95% Wilson intervals), and the share using each instrument code, grouped by kind."),
+    "instrument_by_group": (
+        "06_instruments.ipynb",
+        "Per plan, its target-group lines (and actions outside any line) × kinds of instrument: share of the "
+        "line's actions using the kind, k/n in the cell; a group the plan has no line for is absent, not zero."),
+    "reuse_threshold": (
+        "07_sensitivity.ipynb",
+        "Verbatim share of each ordered pair of plans that shares any passage, by the shortest passage counted, "
+        "punctuation counted (solid) or excluded (dashed); the build's 20 characters marked."),
+    "counterpart_threshold": (
+        "07_sensitivity.ipynb",
+        "Share of a plan's actions whose best match in another plan reaches the similarity threshold, for pairs "
+        "above 5% at some threshold; 95% Wilson intervals at the build's 0.35, and mutual best matches at the right."),
+    "cluster_choice": (
+        "07_sensitivity.ipynb",
+        "Cluster quality against k (score = mean of the silhouette and two ARI stabilities), the chosen k "
+        "marked, and the k the same rule picks in LSA spaces of other sizes with its agreement with the build."),
+    "validation": (
+        "08_validation.ipynb",
+        "Krippendorff's alpha between two independent coders per coded field, and the package's precision and "
+        "recall per instrument code on the held-out actions, with the number of gold codings beside each code."),
 }
 
 README = "README.md"

@@ -67,6 +67,20 @@ def show(markdown: str):
 
 
 # ------------------------------------------------------------------ corpus design
+def parameters(params, names: Iterable[str]) -> str:
+    """The values the build used for the parameters *names*: ``Parameters of this build: match_threshold = 0.35.``
+
+    Notebooks show this instead of typing a threshold into their prose, so a
+    build with other parameters (``--set``) is described truthfully.
+    """
+    def fmt(v):
+        if isinstance(v, (tuple, list)):
+            return ", ".join(map(str, v))
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    return "Parameters of this build: " + "; ".join(f"`{n}` = {fmt(getattr(params, n))}" for n in names) + "."
+
+
 def corpus_design(documents: pd.DataFrame, labels: dict[str, str]) -> str:
     """What kinds of document are compared: genres, frameworks, periods, template families."""
     d = documents[documents.get("role", pd.Series("plan", index=documents.index)).fillna("plan") != "reference"]
@@ -310,8 +324,10 @@ def clusters(quality: pd.DataFrame, spread: pd.DataFrame, sensitivity: pd.DataFr
     return bullets(out)
 
 
-def keyness(key: pd.DataFrame, labels: dict[str, str], n: int = 5) -> str:
-    """Each plan's key terms (Bonferroni-significant and at least twice as frequent)."""
+def keyness(key: pd.DataFrame, labels: dict[str, str], n: int = 5, alpha: float = 0.05,
+            min_log_ratio: float = 1.0) -> str:
+    """Each plan's key terms; *alpha* and *min_log_ratio*: the build's ``keyness_alpha`` and
+    ``keyness_min_log_ratio``, for the sentence that states the rule."""
     out = []
     for j, g in key.groupby("jurisdiction", sort=False):
         k = g[g["key"].astype(bool)].sort_values("rank")
@@ -320,9 +336,9 @@ def keyness(key: pd.DataFrame, labels: dict[str, str], n: int = 5) -> str:
         else:
             out.append(f"{labels.get(j, j)}: {len(k)} key terms; the first: " + ", ".join(
                 f"{r.term} (G² {num(r.g2)}, {r.count_target}×)" for r in k.head(n).itertuples()) + ".")
-    out.append("A key term is over-represented with a Bonferroni-adjusted p < 0.05 (over the terms tested in that "
-               "plan) and a log ratio of at least 1 (twice as frequent as in the other plans); place names with "
-               "and without their level word are one term.")
+    out.append(f"A key term is over-represented with a Bonferroni-adjusted p < {alpha:g} (over the terms tested in "
+               f"that plan) and a log ratio of at least {min_log_ratio:g} ({2 ** min_log_ratio:g} times as frequent as "
+               "in the other plans); place names with and without their level word are one term.")
     return bullets(out)
 
 
@@ -343,13 +359,13 @@ def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.Da
                + (f"; every other ordered pair {num(rest.mean_best_similarity.min(), 3)}–"
                   f"{num(rest.mean_best_similarity.max(), 3)}" if len(rest) else "") + "); "
                f"{pct(best.share_matched)} {ci(best.share_matched_lo, best.share_matched_hi)} of "
-               f"{labels.get(best.jurisdiction)}'s actions have a best match of at least {threshold} there.")
+               f"{labels.get(best.jurisdiction)}'s actions have a best match of at least {threshold:g} there.")
     if len(rest):
         top = rest.loc[rest["share_matched"].idxmax()]
         out.append(f"Between any other two plans, at most {pct(top.share_matched)} "
                    f"{ci(top.share_matched_lo, top.share_matched_hi)} of a plan's actions reach that threshold "
-                   f"({labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)}); the threshold "
-                   f"{threshold} was set on one pair of plans, and the sensitivity notebook shows these shares at "
+                   f"({labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)}). The threshold "
+                   f"{threshold:g} is a choice (`match_threshold`); the sensitivity notebook shows these shares at "
                    "other thresholds and the mutual best matches, which need none.")
     r = reuse[reuse["share"] > 0].sort_values("share", ascending=False)
     if len(r):
@@ -419,6 +435,111 @@ def validation_summary(seg: pd.DataFrame, fields: pd.DataFrame, instr: pd.DataFr
     return bullets(out)
 
 
+# ------------------------------------------------------------------ headlines
+def corpus_table(r) -> str:
+    """The plans of a loaded build *r* as a Markdown table (id, jurisdiction, level, genre, period, issued,
+    actions), in manifest order."""
+    d = r["documents"]
+    rows = ["| plan | jurisdiction | level | genre | period | issued | actions |", "|---|---|---|---|---|---|---|"]
+    for x in d.itertuples():
+        if getattr(x, "role", "plan") == "reference":
+            continue
+        period = _period(x.period_start, x.period_end).strip(", ") if _num(x.period_start) else ""
+        issued = str(x.issued)[:10] if isinstance(x.issued, str) else ""
+        genre = x.genre if isinstance(x.genre, str) else ""
+        rows.append(f"| `{x.jurisdiction}` | {x.name_zh} ({x.name_en}) | {x.level} | {genre} | {period} | {issued} "
+                    f"| {int(x.n_actions)} |")
+    return "\n".join(rows) + "\n"
+
+
+def headlines(r) -> str:
+    """The report's main findings in a few bullets (the README's *Findings*), from a loaded build *r*
+    (:func:`analysis.report.load`), computed by the same functions as the notebooks."""
+    from analysis import compare
+
+    labels = r.labels
+    docs, actions = r["documents"], r["actions"]
+    plans = r.plans_with_actions
+    out = []
+    acts = actions[actions["kind"] == "action"]
+    years = sorted({int(float(y)) for y in docs["period_start"] if _num(y)} |
+                   {int(float(y)) for y in docs["period_end"] if _num(y)})
+    span = f", plan periods within {years[0]}–{years[-1]}" if len(years) > 1 else ""
+    out.append(f"**Corpus.** {count_word(len(r.plans)).capitalize()} plan{'s' if len(r.plans) != 1 else ''} "
+               f"({', '.join(dict.fromkeys(docs.loc[docs['jurisdiction'].isin(r.plans), 'level']))}){span}; "
+               f"{len(acts)} actions and {int((actions['kind'] == 'safeguard').sum())} safeguards, each with the "
+               "offsets of its text.")
+    if not plans:
+        return bullets(out + ["No plan has actions: there is nothing to compare."])
+    cov = compare.group_coverage(actions, r["group_mentions"])
+    gl = {g: lower(r.group_labels.get(g, g)) for g in cov["group"].unique()}
+    has = cov.pivot(index="group", columns="jurisdiction", values="has_line").reindex(
+        index=list(dict.fromkeys(cov["group"])), columns=plans).fillna(False).astype(bool)
+    n_line = has.sum(axis=1)
+    every = [g for g in has.index if n_line[g] == len(plans)]
+    some = [(gl[g], int(n_line[g])) for g in has.index if 0 < n_line[g] < len(plans)]
+    none = [g for g in has.index if n_line[g] == 0]
+    parts = []
+    if every:
+        parts.append(f"every plan has a line of actions for {names(every, gl)}")
+    if some:
+        parts.append(f"{some[0][0]} have a line in {some[0][1]} of the {count_word(len(plans))} plans"
+                     + "".join(f", {g} in {k}" for g, k in some[1:]))
+    if none:
+        parts.append(f"none for {names(none, gl)}")
+    out.append("**Target groups.** " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".")
+    m = compare.measurability(actions, r["targets"]).dropna(subset=["share_measurable"])
+    if len(m):
+        lo, hi = m.loc[m["share_measurable"].idxmin()], m.loc[m["share_measurable"].idxmax()]
+        out.append(f"**Measurability.** Between {pct(lo.share_measurable)} {ci(lo.share_lo, lo.share_hi)} "
+                   f"({labels.get(lo.jurisdiction, lo.jurisdiction)}) and {pct(hi.share_measurable)} "
+                   f"{ci(hi.share_lo, hi.share_hi)} ({labels.get(hi.jurisdiction, hi.jurisdiction)}) of a plan's "
+                   "actions carry a quantified commitment (a number with a unit).")
+    summ = compare.department_summary(actions, r["assignments"])
+    summ = summ[summ["assigned"].astype(bool)].dropna(subset=["cast_load_share"])
+    if len(summ):
+        lo, hi = summ.loc[summ["cast_load_share"].idxmin()], summ.loc[summ["cast_load_share"].idxmax()]
+        not_assigned = len(plans) - len(summ)
+        out.append(f"**Departments.** In the {count_word(len(summ))} plan{'s' if len(summ) != 1 else ''} that assign "
+                   "departments to actions, the science and technology association (科协) carries between "
+                   f"{pct(lo.cast_load_share)} {ci(lo.cast_load_share_lo, lo.cast_load_share_hi)} "
+                   f"({labels.get(lo.jurisdiction, lo.jurisdiction)}) and {pct(hi.cast_load_share)} "
+                   f"{ci(hi.cast_load_share_lo, hi.cast_load_share_hi)} "
+                   f"({labels.get(hi.jurisdiction, hi.jurisdiction)}) of the weighted workload"
+                   + (f"; {count_word(not_assigned)} plan{'s name' if not_assigned != 1 else ' names'} no "
+                      "departments per action" if not_assigned else "") + ".")
+    if r.crossplan and r.has("reuse_matrix"):
+        p = r.params
+        reuse = compare.reuse_pairs(r["reuse_matrix"], r["reuse_passages"], actions, plans)
+        reuse = reuse[reuse["share"] > 0].sort_values("share", ascending=False)
+        fam = [f for f in dict.fromkeys(docs.get("template_family", pd.Series(dtype=str)).fillna("").astype(str))
+               if f]
+        if len(reuse):
+            x = reuse.iloc[0]
+            s = (f"**Reuse.** The largest verbatim overlap: {pct(x.share)} {ci(x.share_lo, x.share_hi)} of "
+                 f"{labels.get(x.jurisdiction, x.jurisdiction)}'s operative text recurs in "
+                 f"{labels.get(x.other_jurisdiction, x.other_jurisdiction)} (passages of at least "
+                 f"{p.reuse_min_chars} characters)")
+            s += ("; " + "; ".join(f"{names(f.split(';'), labels)} form a template family" for f in fam)) if fam \
+                else "; no two plans share enough to form a template family"
+            out.append(s + ".")
+        else:
+            out.append(f"**Reuse.** No two plans share a passage of {p.reuse_min_chars} characters or more.")
+    if r.has("instruments"):
+        comp = compare.instrument_composition(actions, r["instruments"]).dropna(subset=["share"])
+        if len(comp):
+            top = comp.sort_values(["jurisdiction", "share"], ascending=[True, False]).groupby(
+                "jurisdiction", sort=False).head(1)
+            n_plans = comp["jurisdiction"].nunique()
+            kind_names = {"supply": "supply-side", "environment": "environment-side", "demand": "demand-side"}
+            counts = top["kind"].value_counts()
+            out.append("**Instruments.** The kind of policy instrument a plan uses most (share of its action × "
+                       "instrument codes): " + ", ".join(f"{kind_names.get(k, k)} in {int(c)} of {n_plans} plans"
+                                                         for k, c in counts.items())
+                       + " (rule-based coding; its agreement with hand coders is in notebook 8).")
+    return bullets(out)
+
+
 # ------------------------------------------------------------------ tables with intervals
 def interval_table(df: pd.DataFrame, value: str, lo: str, hi: str, index: str = "jurisdiction",
                    columns: str = "group", percent: bool = True, digits: int = 1,
@@ -466,10 +587,10 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
     c = counterparts[counterparts["threshold"] == threshold]
     if len(c):
         top = c.sort_values("share", ascending=False).iloc[0]
-        out.append(f"**Counterpart threshold.** At {threshold}, the share of actions with a counterpart is highest for "
+        out.append(f"**Counterpart threshold.** At {threshold:g}, the share of actions with a counterpart is highest for "
                    f"{labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)} ({pct(top.share)}); "
-                   "mutual best matches, which need no threshold, are listed beside it. The threshold was calibrated "
-                   "on one pair of plans: read the shares across thresholds, not at one.")
+                   "mutual best matches, which need no threshold, are listed beside it. The threshold is a choice: read "
+                   "the shares across thresholds, not at one.")
     if len(choices):
         ks = ", ".join(f"{int(x.k)} ({int(x.lsa_components)} dims)" for x in choices.itertuples())
         out.append(f"**Clusters.** The number of clusters chosen moves with the LSA size: {ks}. Cluster-level "
@@ -486,6 +607,8 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
     return bullets(out)
 
 
-__all__ = ["pct", "ci", "num", "names", "lower", "bullets", "show", "interval_table", "sensitivity", "corpus_design",
+__all__ = ["pct", "ci", "num", "names", "lower", "bullets", "show", "interval_table", "sensitivity", "parameters",
+           "headlines", "corpus_table",
+           "corpus_design",
            "overview", "target_groups",
            "departments", "clusters", "keyness", "alignment_reuse", "instruments", "validation_summary"]

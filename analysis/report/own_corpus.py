@@ -62,7 +62,7 @@ def index_page(title: str, pages: list[tuple[str, str]], figures: list[str], sum
 
 
 def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = "en", keep_other_files: bool = False,
-                progress: bool = True, notebooks_dir: Path | None = None) -> Path:
+                progress: bool = True, notebooks_dir: Path | None = None, params=None) -> Path:
     """Build *raw*, run every report notebook on it and export the report into *out* (see module docstring)."""
     from analysis.pipeline.output import staged_output
     from analysis.pipeline.run import build
@@ -73,7 +73,7 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
                          "repository (they are its notebooks/ folder).")
     out = Path(out).resolve()
     with staged_output(out, raw, keep_other_files) as stage:
-        ds = build(raw, stage / "processed", codebook, progress=progress, verbose=progress)
+        ds = build(raw, stage / "processed", codebook, progress=progress, verbose=progress, params=params)
         nbdir, figdir, htmldir = stage / "notebooks", stage / "figures", stage / "html"
         nbdir.mkdir()
         figdir.mkdir()

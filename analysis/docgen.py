@@ -1,0 +1,185 @@
+"""The generated pages of the documentation (``docs/``) and the site build.
+
+Two pages are written from the code, so they cannot drift from it:
+
+- ``docs/data-dictionary.md`` from the table catalogue
+  (:func:`analysis.pipeline.catalog.data_dictionary`);
+- ``docs/parameters.md`` from :class:`analysis.pipeline.crossplan.CrossPlanParams`
+  (its docstring and its fields).
+
+and the README's *Findings* from the build (:func:`readme_findings`).
+
+``python -m analysis docs`` rewrites them and builds the site with MkDocs
+(``--check`` only reports stale pages); a test fails when a committed page
+differs from what the code generates.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from analysis import paths
+from analysis.errors import BuildError
+
+#: The documentation folder and the MkDocs configuration of the repository.
+DOCS = paths.ROOT / "docs"
+MKDOCS_YML = paths.ROOT / "mkdocs.yml"
+
+_ROLE = re.compile(r":(?:func|data|class|mod|meth|attr):`~?([^`]+)`")
+
+
+def _rst_to_md(text: str) -> str:
+    """The reStructuredText of a docstring as Markdown (roles and double back-quotes)."""
+    text = _ROLE.sub(lambda m: f"`{m.group(1)}`", text)
+    return text.replace("``", "`")
+
+
+def _docstring_sections(doc: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The summary and the ``(title, [bullet, ...])`` sections of a parameters docstring.
+
+    A line at the docstring's base indentation is a section title, a line
+    starting with ``- `` a bullet, any other line continues the bullet above.
+    """
+    lines = doc.expandtabs().splitlines()
+    rest = [ln for ln in lines[1:] if ln.strip()]
+    base = min((len(ln) - len(ln.lstrip()) for ln in rest), default=0)
+    sections: list[tuple[str, list[str]]] = []
+    for raw in rest:
+        line, indent = raw.strip(), len(raw) - len(raw.lstrip())
+        if indent == base and not line.startswith("- "):
+            sections.append((line, []))
+        elif line.startswith("- ") and sections:
+            sections[-1][1].append(line[2:])
+        elif sections and sections[-1][1]:
+            sections[-1][1][-1] += " " + line
+        else:
+            raise ValueError(f"cannot place docstring line {line!r}")
+    return lines[0].strip(), sections
+
+
+def parameters_markdown() -> str:
+    """The parameters page (Markdown) from :class:`~analysis.pipeline.crossplan.CrossPlanParams`."""
+    from analysis.pipeline.crossplan import PARAMETERS_FILE, CrossPlanParams
+
+    doc = CrossPlanParams.__doc__ or ""
+    summary, sections = _docstring_sections(doc)
+    defaults = CrossPlanParams()
+    out = ["# Parameters", "",
+           "Generated from `analysis.pipeline.crossplan.CrossPlanParams` by `python -m analysis docs`; do not edit "
+           "by hand.", "",
+           "The segmentation and coding rules have no numeric parameters: what they recognise is the codebook "
+           "(`analysis/resources/codebook.yaml`, replaceable with `--codebook`; see [your own corpus](corpus.md)). "
+           "Every number the cross-plan stage depends on is a field below. "
+           f"Each build records the values it used in `{PARAMETERS_FILE}` in its output folder, and the report "
+           "notebooks read them from there.", "",
+           "## Changing a parameter", "",
+           "```bash",
+           "python -m analysis build --set n_clusters=12 --set reuse_min_chars=15",
+           "python -m analysis report --raw my_plans --out my_report --set match_threshold=0.4",
+           "```", "",
+           "From Python:", "",
+           "```python",
+           "from analysis.pipeline import build, CrossPlanParams",
+           "build(\"my_plans\", \"my_build\", params=CrossPlanParams(n_clusters=12))",
+           "```", "",
+           "Values are read as the type of the default: integers, decimals, `true`/`false`, `none` where allowed, "
+           "comma-separated lists for tuples (`--set sensitivity_lsa=10,20,40`).", "",
+           f"## {_rst_to_md(summary)}", ""]
+    for title, bullets in sections:
+        out += [f"### {_rst_to_md(title)}", ""]
+        out += [f"- {_rst_to_md(b)}" for b in bullets]
+        out.append("")
+    out += ["## Every field", "", "| parameter | type | default |", "|---|---|---|"]
+    for f in fields(CrossPlanParams):
+        kind = str(f.type).replace(" | ", " or ")
+        out.append(f"| `{f.name}` | {kind} | `{getattr(defaults, f.name)!r}` |")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def undocumented_parameters() -> list[str]:
+    """Fields of :class:`~analysis.pipeline.crossplan.CrossPlanParams` its docstring does not mention."""
+    from analysis.pipeline.crossplan import CrossPlanParams
+
+    doc = CrossPlanParams.__doc__ or ""
+    return [f.name for f in fields(CrossPlanParams) if f"``{f.name}``" not in doc]
+
+
+def pages() -> dict[str, str]:
+    """Every generated page by file name under ``docs/``."""
+    from analysis.pipeline.catalog import data_dictionary
+
+    return {"data-dictionary.md": data_dictionary(), "parameters.md": parameters_markdown()}
+
+
+#: The README's generated block of findings lies between these two lines.
+README = paths.ROOT / "README.md"
+FINDINGS_START = "<!-- findings: generated by `python -m analysis docs` from data/processed; do not edit -->"
+FINDINGS_END = "<!-- end of findings -->"
+
+
+def readme_findings(processed: Path | None = None) -> str:
+    """The README's findings block: :func:`analysis.report.findings.headlines` of the build *processed*."""
+    import warnings
+
+    from analysis import report
+    from analysis.report.findings import corpus_table, headlines
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = report.load(processed)
+    return corpus_table(r) + "\n" + headlines(r)
+
+
+def readme_with_findings(text: str, block: str) -> str:
+    """*text* (the README) with its findings block replaced by *block*."""
+    i, j = text.find(FINDINGS_START), text.find(FINDINGS_END)
+    if i < 0 or j < i:
+        raise BuildError(f"{README}: the findings markers are missing; put the two lines\n{FINDINGS_START}\n"
+                         f"{FINDINGS_END}\nwhere the findings belong.")
+    return text[:i] + FINDINGS_START + "\n" + block.rstrip("\n") + "\n" + text[j:]
+
+
+def stale_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
+    """Generated pages (and the README's findings) that differ from what the code and the build generate."""
+    out = []
+    for name, text in pages().items():
+        path = Path(docs) / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            out.append(name)
+    if readme is not None:
+        cur = Path(readme).read_text(encoding="utf-8")
+        if readme_with_findings(cur, readme_findings()) != cur:
+            out.append(Path(readme).name)
+    return out
+
+
+def write_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
+    """Write the generated pages into *docs* and the findings into *readme*; returns what changed."""
+    from analysis.files import write_if_changed
+
+    changed = []
+    for name, text in pages().items():
+        if write_if_changed(Path(docs) / name, text.encode("utf-8")):
+            changed.append(name)
+    if readme is not None:
+        new = readme_with_findings(Path(readme).read_text(encoding="utf-8"), readme_findings())
+        if write_if_changed(Path(readme), new.encode("utf-8")):
+            changed.append(Path(readme).name)
+    return changed
+
+
+def build_site(site: Path, config: Path = MKDOCS_YML) -> Path:
+    """Build the HTML site with MkDocs (``--strict``: a broken link or reference fails) into *site*."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
+        raise BuildError(f"mkdocs build failed ({config}):\n{tail}")
+    return Path(site)
+
+
+__all__ = ["DOCS", "MKDOCS_YML", "README", "readme_findings", "readme_with_findings", "pages", "stale_pages", "write_pages", "build_site", "parameters_markdown",
+           "undocumented_parameters"]
