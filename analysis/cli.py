@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import re
 import signal
 import sys
@@ -32,7 +33,12 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread so that staging folders are removed on the way out."""
 
 
+_MAIN_PID = os.getpid()
+
+
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the signal tests in a subprocess
+    if os.getpid() != _MAIN_PID:  # a forked worker inherited this handler: just end, quietly
+        os._exit(128 + signal.SIGTERM)
     raise Terminated()
 
 
@@ -147,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
     be.add_argument("--sizes", default="100,1000,2000", help="comma-separated numbers of plans")
     be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json", help="JSON file to write")
     be.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    be.add_argument("--long-plan", default="10000000,20000000", metavar="CHARS",
+                    help="comma-separated lengths of the one-long-plan linearity check; empty skips it "
+                         "(default: 10000000,20000000)")
     return p
 
 
@@ -160,6 +169,17 @@ def _params(items: list[str]):
         return CrossPlanParams.from_assignments(items)
     except ValueError as exc:
         raise BuildError(f"{exc}. The parameters are described in docs/parameters.md.") from None
+
+
+def _positive_ints(text: str, option: str) -> list[int]:
+    """Comma-separated positive integers of a command-line option (empty text: none)."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise BuildError(f"{option} {text!r}: give comma-separated whole numbers, e.g. 100,1000") from None
+    if any(v < 1 for v in values):
+        raise BuildError(f"{option} {text!r}: every number must be at least 1")
+    return values
 
 
 def run(args: argparse.Namespace) -> int:
@@ -239,15 +259,24 @@ def run(args: argparse.Namespace) -> int:
             write_csv(df, args.csv)
         print(format_agreement(df, all_codes=args.all_codes))
     elif args.command == "synth":
-        _benchmarks("synth").generate(args.plans, args.seed, args.out)
+        try:
+            _benchmarks("synth").generate(args.plans, args.seed, args.out)
+        except ValueError as exc:
+            raise BuildError(f"synth: {exc}") from None
     elif args.command == "bench":
-        _benchmarks("bench").run_bench([int(x) for x in args.sizes.split(",") if x], args.out, seed=args.seed)
+        sizes, longp = _positive_ints(args.sizes, "--sizes"), _positive_ints(args.long_plan, "--long-plan")
+        try:
+            _benchmarks("bench").run_bench(sizes, args.out, seed=args.seed, long_plan=tuple(longp))
+        except ValueError as exc:
+            raise BuildError(f"bench: {exc}") from None
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring)."""
+    global _MAIN_PID
     args = parser().parse_args(argv)
+    _MAIN_PID = os.getpid()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return run(args)
@@ -264,8 +293,6 @@ def main(argv: list[str] | None = None) -> int:
         console.error("terminated; nothing was changed (the unfinished output was removed).")
         return EXIT_TERMINATED
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:

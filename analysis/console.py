@@ -38,9 +38,28 @@ def warn(message: str) -> None:
         _write(f"warning: {message}")
 
 
+def close_bars() -> None:
+    """Close every open progress bar, so nothing is drawn after (or on the line of) the next message."""
+    try:
+        from tqdm import tqdm
+
+        for bar in list(getattr(tqdm, "_instances", ())):
+            bar.close()
+    except Exception:  # pragma: no cover - tqdm missing or stderr closed
+        pass
+
+
+def _indent_continuations(message: str) -> str:
+    """Lines after the first that do not start with whitespace get two spaces, so every line of the
+    message but the first is visibly part of it (a parser's multi-line message, for instance)."""
+    first, *rest = message.splitlines() or [""]
+    return "\n".join([first] + [ln if not ln or ln[0].isspace() else "  " + ln for ln in rest])
+
+
 def error(message: str) -> None:
-    """An error: ``error: …`` (always printed)."""
-    _write(f"error: {message}")
+    """An error: ``error: …`` on a line of its own, after any progress bar is closed (always printed)."""
+    close_bars()
+    _write(f"error: {_indent_continuations(message)}")
 
 
-__all__ = ["set_quiet", "info", "warn", "error"]
+__all__ = ["set_quiet", "info", "warn", "error", "close_bars"]

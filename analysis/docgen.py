@@ -171,14 +171,27 @@ def write_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
     return changed
 
 
+#: The file that marks a folder as a site this module built (and may therefore replace).
+SITE_MARKER = ".analysis-docs-site"
+
+
 def build_site(site: Path, config: Path = MKDOCS_YML) -> Path:
-    """Build the HTML site with MkDocs (``--strict``: a broken link or reference fails) into *site*."""
+    """Build the HTML site with MkDocs (``--strict``: a broken link or reference fails) into *site*.
+
+    *site* must be new, empty, or a site built here before (it holds :data:`SITE_MARKER`): MkDocs
+    empties the folder first, so any other folder is refused.
+    """
+    site = Path(site)
+    if site.exists() and (not site.is_dir() or (any(site.iterdir()) and not (site / SITE_MARKER).is_file())):
+        raise BuildError(f"{site}: holds files the documentation build did not write; give a new or empty "
+                         "folder with --site (nothing was changed)")
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
         raise BuildError(f"mkdocs build failed ({config}):\n{tail}")
-    return Path(site)
+    (site / SITE_MARKER).write_text("built by python -m analysis docs\n", encoding="utf-8")
+    return site
 
 
 __all__ = ["DOCS", "MKDOCS_YML", "README", "readme_findings", "readme_with_findings", "pages", "stale_pages", "write_pages", "build_site", "parameters_markdown",

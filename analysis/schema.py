@@ -132,8 +132,11 @@ _TABLES: list[Table] = [
         ("departments_text", "str", "the department list as printed"),
         ("departments_start", "int", "offset where the department list starts", "text"),
         ("departments_end", "int", "offset where the department list ends", "text"),
-        ("list_closing", "str", "how the list closes: `按职责分工负责`, `负责`, empty (no formula), `role_lines` "
-                                "(`牵头单位：…` lines) or `division_block` (a task's 分工)"),
+        ("list_closing", "str", "where the list is and how it closes: the closing formula of a parenthesised "
+                                "list (`按职责分工负责`, `负责`; empty: no formula, or no list), `inline` (a labelled "
+                                "list inside the text, `责任单位：…`), `department_line` (lines of departments after "
+                                "the item or closing its section, `牵头单位：…` included) or `division_block` (a "
+                                "task's 分工)"),
     )),
     Table("sections", "sections.csv", "extract", "one heading of a plan", _cols(
         ("section_id", "str", "`<jurisdiction>-s<NNN>`"),

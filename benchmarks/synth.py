@@ -9,11 +9,11 @@
                     truth_assignments.csv  jurisdiction, seq, department, role
                     truth_plans.csv        one row per plan: every formatting choice made
 
-Every plan is recombined from the five real plans (their action texts, section
+Every plan is recombined from the real plans (their action texts, section
 headings, safeguard items, general-requirements sections and department
 lists, read from the committed ``data/processed`` tables), laid out in one of
-the five real plans' styles, with the formatting varied the way real plans
-vary (see :data:`FORMATS` and ``docs_scale.md``).  The original department
+the real plans' styles, with the formatting varied the way real plans
+vary (see :data:`FORMATS` and ``docs/scale.md``).  The original department
 parentheses are not reused: each action gets a department list drawn by the
 generator from a real list's categories, printed with the plan's own prefix
 (区/县/市) and elisions, so the truth is known exactly.
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import random
 import re
 import shutil
@@ -834,20 +835,34 @@ def _write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+#: The file that marks a folder as a synthetic corpus this module wrote (and may therefore replace).
+MARKER = ".synth-corpus.json"
+
+
 def generate(n: int, seed: int, out, *, quiet: bool = False, processed: Path | None = None,
              variants: dict[str, float] | None = None) -> dict:
     """Write a synthetic corpus of *n* plans into *out* (see module doc); return a summary.
 
-    *out* is emptied of a previous synthetic corpus (``raw/`` and ``truth/``) first.
+    *out* must be a new or empty folder, or one this function wrote before (it
+    holds :data:`MARKER`): only then are its ``raw/`` and ``truth/`` replaced.
+    Anything else is refused with a :class:`ValueError`, so a mistyped
+    ``--out`` cannot delete a folder of real plans.
     """
     if n < 1:
-        raise ValueError("--plans must be at least 1")
+        raise ValueError(f"--plans {n}: give at least 1 plan")
     out = Path(out)
     raw, truth_dir = out / "raw", out / "truth"
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: not a folder; give a new or empty folder for the synthetic corpus")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ValueError(f"{out}: the folder holds files a synthetic corpus did not write; give a new or empty "
+                         "folder (nothing was changed)")
     for d in (raw, truth_dir):
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
+    (out / MARKER).write_text(json.dumps({"written_by": "python -m analysis synth", "plans": n, "seed": seed})
+                              + "\n", encoding="utf-8")
     pool = load_pool(str(processed) if processed else None)
     rng = random.Random(f"synth-{seed}")
     choices = {dim: balanced(rng, opts, n) for dim, opts in FORMATS.items()}

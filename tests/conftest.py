@@ -18,7 +18,7 @@ MANIFEST_PLANS = [d.jurisdiction for d in load_manifest(paths.RAW, verify=False)
 
 @pytest.fixture(scope="session")
 def corpus():
-    """The five plans, decoded, normalised and coded from data/raw (not from data/processed)."""
+    """The plans of data/raw, decoded, normalised and coded (not read from data/processed)."""
     return extract_corpus(paths.RAW, progress=False)
 
 

@@ -1,8 +1,10 @@
 """Clusters: deterministic, k by silhouette and stability, labels from each cluster's own actions, consistent tables."""
 import numpy as np
+import pytest
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
+from analysis.textstats import cluster as sc_cluster
 from analysis.textstats.cluster import choose_k, cluster_vectors, ctfidf_terms
 
 import similarity_cache as sc
@@ -65,9 +67,8 @@ def test_quality_table_names_the_k_used(corpus):
     parts = q[["silhouette", "stability_seeds_ari", "stability_bootstrap_ari"]].mean(axis=1)
     assert (parts - q["score"]).abs().max() < 1e-5  # the score is the mean of the three
     assert list(q["k"]) == list(range(8, 31))
-    for col in ["stability_seeds_ari", "stability_bootstrap_ari"]:
-        assert 0 < chosen[col].iloc[0] <= 1
-        assert q.loc[~q["chosen"], col].isna().all()
+    for col in ["stability_seeds_ari", "stability_bootstrap_ari"]:  # every k is scored with its stability
+        assert q[col].between(-1, 1).all() and 0 < chosen[col].iloc[0] <= 1
 
 
 def _blobs(seed=0):
@@ -121,3 +122,27 @@ def test_defaults_agree_with_similarity_params():
     Z = rng.normal(size=(1200, 4))
     res = cluster_vectors(Z / np.linalg.norm(Z, axis=1, keepdims=True), k=3, stability_runs=0)
     assert res.n_sample == 1000 and len(res.labels) == 1200  # k chosen on a sample, every row clustered
+
+
+def test_fit_kmeans_recovers_separated_blobs_deterministically():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(1)
+    centres = np.array([[0, 0], [10, 0], [0, 10], [10, 10]], dtype=float)
+    truth = np.repeat(np.arange(4), 30)
+    X = centres[truth] + rng.normal(scale=0.5, size=(120, 2))
+    a = sc_cluster.fit_kmeans(X, 4, random_state=3, n_init=5)
+    b = sc_cluster.fit_kmeans(X, 4, random_state=3, n_init=5)
+    assert adjusted_rand_score(truth, a.labels_) == 1.0
+    assert np.array_equal(a.labels_, b.labels_) and np.array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert np.array_equal(a.predict(X), a.labels_)
+    # inertia is the sum of squared distances to the assigned centres
+    assert a.inertia_ == pytest.approx(((X - a.cluster_centers_[a.labels_]) ** 2).sum())
+
+
+def test_fit_kmeans_with_fewer_distinct_points_than_k():
+    X = np.array([[0.0, 1.0]] * 5 + [[1.0, 0.0]] * 5)
+    fit = sc_cluster.fit_kmeans(X, 4, random_state=0, n_init=2)
+    assert len(fit.labels_) == 10 and fit.inertia_ == pytest.approx(0.0)
+    with pytest.raises(ValueError):
+        sc_cluster.fit_kmeans(X, 11)

@@ -76,7 +76,7 @@ def test_svg_is_self_contained(name):
 
 
 def _saved_names(path) -> list[str]:
-    """Figure names a notebook passes to save_figure (string literals), in order."""
+    """Figure names a notebook passes to ``style.save_figure`` or ``r.save`` (string literals), in order."""
     nb = nbformat.read(path, as_version=4)
     names = []
     for cell in nb.cells:
@@ -84,7 +84,7 @@ def _saved_names(path) -> list[str]:
             continue
         for node in ast.walk(ast.parse(cell.source)):
             if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None))
-                    == "save_figure"):
+                    in ("save_figure", "save")):
                 assert len(node.args) >= 2 and isinstance(node.args[1], ast.Constant), \
                     f"{path.name}: name figures with a literal string"
                 names.append(node.args[1].value)

@@ -260,8 +260,9 @@ TABLE = Table("assignments", "assignments.csv", "extract", "one department named
     Column("role", "str", "`lead`, `cooperating` (where the plan distinguishes them), `responsible` (where it "
                           "does not)"),
     Column("open_ended", "bool", "the list it comes from ends in `等`"),
-    Column("source", "str", "`parenthesis` (the list closing the action, or lines right after it) or "
-                            "`division_block` (a task's 分工, shared by the task's actions)"),
+    Column("source", "str", "`parenthesis` (the list closing the action), `inline` (a labelled list inside its "
+                            "text), `department_line` (lines of departments after the item or closing its section) "
+                            "or `division_block` (a task's 分工, shared by the task's actions)"),
     Column("start", "int", "offset of the printed name", "text"),
     Column("end", "int", "end of the printed name", "text"),
 ))

@@ -12,7 +12,7 @@ do.  A goal (``提升…科学素质``) or a department list is not an instrumen
 names one.
 
 How well the rules agree with careful readers is measured, not assumed: two
-coders coded every action of the five plans by hand with the coding manual
+coders coded every action of the shipped plans by hand with the coding manual
 (``data/validation/manual_instruments.md``); the rules were tuned on a third
 of the actions (the development split) and precision and recall are reported
 on the other two thirds (:mod:`analysis.validation`).

@@ -167,9 +167,10 @@ class _Extractor:
         for ln in lines:
             self.units.append(Unit("action", "task_measure", meas, opening_sentence(ln.text), ln.start, ln.end,
                                    path, [n.title for n in path], division))
-        for c in meas.children:  # numbered measures, if a plan has them
+        for c in meas.children:  # numbered measures, if a plan has them: every unit found under one shares the 分工
+            before = len(self.units)
             self.collect(c)
-            for u in self.units[-1:]:
+            for u in self.units[before:]:
                 u.division = division
 
     def assign_department_lines(self, root: Node) -> None:

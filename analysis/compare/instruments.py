@@ -4,7 +4,7 @@ All shares are of a plan's *actions and safeguards* (every row of
 ``actions.csv``): safeguards are where plans put funding, coordination and
 evaluation, so leaving them out would hide those instruments.  An action
 that uses an instrument in several clauses counts once.  Intervals are
-Wilson intervals over the plan's actions.
+Wilson intervals over the plan's actions (bootstrap over them for the composition).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.coding.codebook import load_codebook
 from analysis.coding.instruments import instrument_codes, instrument_kinds
-from analysis.compare.intervals import wilson
+from analysis.compare.intervals import bootstrap_ratio, wilson
 from analysis.compare.tables import has_group, plans_of
 
 NO_GROUP = "no_group"
@@ -53,17 +53,22 @@ def instrument_mix(actions: pd.DataFrame, instruments: pd.DataFrame, level: str 
 def instrument_composition(actions: pd.DataFrame, instruments: pd.DataFrame) -> pd.DataFrame:
     """Plan x kind: the kind's share of all the plan's instrument uses (action x code pairs).
 
-    Columns: ``jurisdiction, kind, n_uses, n_total, share``.  The composition
-    view of Chinese policy-tool studies (supply : environment : demand).
+    Columns: ``jurisdiction, kind, n_uses, n_total, share``, ``share_lo``/``share_hi`` (percentile
+    bootstrap over the plan's actions and safeguards: an action's codes travel together).  The
+    composition view of Chinese policy-tool studies (supply : environment : demand).
     """
     rows = []
     for j in plans_of(actions):
         ins = instruments[instruments["jurisdiction"] == j]
+        ids = list(actions.loc[actions["jurisdiction"] == j, "action_id"])
+        per_action = ins.groupby("action_id").size().reindex(ids, fill_value=0).to_numpy()
         tot = len(ins)
         for kind in kind_ids():
             k = int((ins["kind"] == kind).sum())
+            num = ins[ins["kind"] == kind].groupby("action_id").size().reindex(ids, fill_value=0).to_numpy()
+            lo, hi = bootstrap_ratio(num, per_action)
             rows.append({"jurisdiction": j, "kind": kind, "n_uses": k, "n_total": tot,
-                         "share": k / tot if tot else float("nan")})
+                         "share": k / tot if tot else float("nan"), "share_lo": lo, "share_hi": hi})
     return pd.DataFrame(rows)
 
 

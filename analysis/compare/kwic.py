@@ -57,7 +57,9 @@ def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[s
     df = read_table(table, folder)
     if value:
         if kind == "commitment":
-            cb = load_codebook()
+            from analysis.pipeline.run import build_codebook
+
+            cb = load_codebook(build_codebook(folder))
             df = df[[cb.unit_class(u) == value or u == value for u in df["unit"]]]
         elif kind == "instrument":
             df = df[(df["code"] == value) | (df["kind"] == value)]
@@ -71,10 +73,11 @@ def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[s
     return out
 
 
-def _group_pattern(group: str) -> str:
+def _group_pattern(group: str, folder: Path) -> str:
     from analysis.coding.codebook import load_codebook
+    from analysis.pipeline.run import build_codebook
 
-    cb = load_codebook()
+    cb = load_codebook(build_codebook(folder))
     terms = [t for t, g in cb.group_terms() if g == group]
     if not terms:
         raise ValueError(f"no group {group!r} in the codebook")
@@ -117,7 +120,7 @@ def kwic(pattern: str | None = None, processed: Path | str | None = None, *, cod
     texts = _texts(folder, plans)
     actions = read_table("actions", folder)
     if code is not None and code.startswith("group:") and terms:
-        pattern, code, regex = _group_pattern(code.split(":", 1)[1]), None, True
+        pattern, code, regex = _group_pattern(code.split(":", 1)[1], folder), None, True
     rows = []
     if code is not None:
         hits = _spans_from_code(code, folder, plans)

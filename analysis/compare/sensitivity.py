@@ -100,7 +100,7 @@ def mention_lexicon(actions: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     """Plan x group: mention rates with the outlines' terms only and with the build's full lexicon.
 
     Columns: ``jurisdiction, group, mentions_core, mentions_all, per_10k_core, per_10k_all``, and
-    intervals (exact Poisson) ``per_10k_all_lo/hi``.  A mention whose term is one of the group's
+    intervals (exact Poisson) ``per_10k_core_lo/hi``, ``per_10k_all_lo/hi``.  A mention whose term is one of the group's
     ``more_terms`` (学生, 职工 …) counts only in the full lexicon.
     """
     cb = load_codebook()
@@ -114,8 +114,10 @@ def mention_lexicon(actions: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
             n_all = len(mg)
             n_core = int(mg["term"].isin(core).sum())
             lo, hi = poisson_rate(n_all, op)
+            clo, chi = poisson_rate(n_core, op)
             rows.append({"jurisdiction": j, "group": g.id, "mentions_core": n_core, "mentions_all": n_all,
-                         "per_10k_core": n_core / op * 1e4 if op else np.nan,
+                         "per_10k_core": n_core / op * 1e4 if op else np.nan, "per_10k_core_lo": clo,
+                         "per_10k_core_hi": chi,
                          "per_10k_all": n_all / op * 1e4 if op else np.nan, "per_10k_all_lo": lo,
                          "per_10k_all_hi": hi})
     return pd.DataFrame(rows)

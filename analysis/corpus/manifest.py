@@ -207,7 +207,7 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
                          f"{MANIFEST_NAME}.")
     if not manifest.is_file():
         raise BuildError(f"{manifest}: no manifest. Every raw folder needs {MANIFEST_NAME} with columns "
-                         f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); see README.")
+                         f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); see docs/corpus.md.")
     if manifest.is_symlink() and not _inside(manifest, raw_dir):
         raise BuildError(f"{manifest}: a symbolic link out of the raw folder; the build reads only that folder.")
     problems = Problems(manifest)

@@ -349,6 +349,10 @@ class _Context:
         from analysis.coding.codebook import Codebook, load_codebook
 
         self.folder = folder
+        if codebook is None:
+            from analysis.pipeline.run import build_codebook
+
+            codebook = build_codebook(folder)  # the codebook the build coded with, if it kept a copy
         self.codebook = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
         self._tables: dict[str, pd.DataFrame | None] = {}
         self.raw_codebook = _yaml(self.codebook.path)

@@ -47,12 +47,14 @@ def frame(rows, name: str):
 
 
 def data_dictionary() -> str:
-    """The data dictionary of every table (Markdown), and of the build's two other files."""
+    """The data dictionary of every table (Markdown), and of the build's other files."""
     from analysis.pipeline.crossplan import PARAMETERS_FILE
     from analysis.pipeline.output import MARKER
 
     return schema.data_dictionary(TABLES.values()) + "\n".join([
         "", "## Other files of a build", "",
+        "- `codebook.yaml`: a copy of the codebook the build coded with (`--codebook`, or the package's); "
+        "`analysis.report.load` makes it the codebook of every comparison of the build.",
         f"- `{PARAMETERS_FILE}`: every parameter of the cross-plan stage and the value the build used "
         "(see [parameters](parameters.md)); written with the cross-plan tables.",
         f"- `{MARKER}`: the files the build wrote, each with its SHA-256. A later build overwrites only a folder "

@@ -128,8 +128,8 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
     n_act = sum(1 for a in tables.actions if a["kind"] == "action")
     if doc.role != "reference" and not tables.actions:
         warnings.append(f"{doc.path}: no action recognised (no numbered items or heading paragraphs outside "
-                        "context sections); it is left out of the cross-plan comparisons. See README, "
-                        "'How a plan becomes actions'.")
+                        "context sections); it is left out of the cross-plan comparisons. See docs/corpus.md, "
+                        "'Document layouts the segmenter handles'.")
         qa.append({"document": doc.jurisdiction, "kind": "no_actions", "line": "", "offset": "", "count": 1,
                    "snippet": "", "action": "no action recognised: left out of the cross-plan comparisons",
                    "text_start": "", "text_end": ""})

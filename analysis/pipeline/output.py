@@ -67,10 +67,25 @@ def read_marker(folder: Path) -> dict[str, str] | None:
         files = data["files"]
         if not isinstance(files, dict):
             raise TypeError
-        return {str(k): str(v) for k, v in files.items()}
+        listed = {str(k): str(v) for k, v in files.items()}
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise BuildError(f"{path}: the build's marker is damaged; if this is an earlier output, delete the folder "
                          "and build again.") from None
+    bad = [k for k in listed if not _inside(Path(folder), k)]
+    if bad:
+        raise BuildError(f"{path}: the marker lists {len(bad)} path(s) outside its folder ({', '.join(bad[:3])}); "
+                         "the build never writes such a marker, so it will not touch this folder. Check where the "
+                         "marker came from, or choose another --out.")
+    return listed
+
+
+def _inside(folder: Path, rel: str) -> bool:
+    """*rel* is a plain relative path that stays inside *folder* (no ``..``, not absolute, no symlink out)."""
+    pure = Path(rel)
+    if not rel or pure.is_absolute() or "\\" in rel or any(part in ("..", "") for part in rel.split("/")):
+        return False
+    base = folder.resolve()
+    return _contains(base, (base / pure).resolve())
 
 
 def write_marker(folder: Path) -> dict[str, str]:
@@ -218,7 +233,18 @@ def _swap(stage: Path, target: Path, old: dict[str, str]) -> None:
 
 
 def _install_files(stage: Path, target: Path, new: dict[str, str], old: dict[str, str]) -> None:
-    """Move the build's files into *target* one by one; other files stay as they are."""
+    """Move the build's files into *target* one by one; other files stay as they are.
+
+    A file of the build whose path is taken in *target* by a file the build did
+    not write (not in the marker *old*) is never overwritten: the install is
+    refused before anything moves.
+    """
+    taken = [rel for rel in new if rel not in old and ((target / rel).exists() or (target / rel).is_symlink())]
+    if taken:
+        shown = ", ".join(taken[:_SHOW]) + (" …" if len(taken) > _SHOW else "")
+        raise BuildError(f"{target}: {len(taken)} file(s) the build writes already exist here and were not written "
+                         f"by it ({shown}); --keep-other-files never overwrites them. Move them elsewhere or choose "
+                         "another --out (nothing was changed).")
     for rel in new:
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / rel, target / rel)

@@ -19,6 +19,16 @@ from analysis.pipeline.extract import Dataset, extract_corpus
 from analysis.pipeline.output import staged_output
 
 
+#: The copy of the codebook a build coded with, kept in its output folder.
+CODEBOOK_FILE = "codebook.yaml"
+
+
+def build_codebook(folder: Path) -> Path | None:
+    """The codebook the build in *folder* coded with (its copy), or None for a build without one."""
+    path = Path(folder) / CODEBOOK_FILE
+    return path if path.is_file() else None
+
+
 def write_dataset(c: Dataset, out: Path) -> None:
     """Write the per-document tables of *c* into the (staging) folder *out*."""
     for j, text in c.texts.items():
@@ -86,6 +96,7 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
     with staged_output(Path(out_dir), raw_dir, keep_other_files,
                        carry=() if similarity else crossplan_files()) as stage:
         write_dataset(corpus, stage)
+        (stage / CODEBOOK_FILE).write_bytes(Path(codebook or paths.CODEBOOK).read_bytes())
         if similarity:
             from analysis.pipeline.crossplan import write_crossplan
 
@@ -100,4 +111,4 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
     return corpus
 
 
-__all__ = ["build", "write_dataset", "crossplan_files", "gaps_summary"]
+__all__ = ["build", "write_dataset", "crossplan_files", "gaps_summary", "build_codebook", "CODEBOOK_FILE"]

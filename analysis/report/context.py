@@ -84,7 +84,7 @@ class ReportData:
         return style.category_labels(self.lang)
 
     def corpus_line(self) -> str:
-        """``corpus: 5 plans (5 with actions), 151 actions and safeguards (build: processed)``."""
+        """e.g. ``corpus: 3 plans (3 with actions), 80 actions and safeguards (build folder: processed)``."""
         a = self.tables["actions"]
         n, k = len(self.plans), len(self.plans_with_actions)
         return (f"corpus: {n} plan{'s' if n != 1 else ''} ({k} with actions), {len(a)} actions and safeguards "
@@ -112,13 +112,17 @@ class ReportData:
 
 def load(processed: Path | str | None = None, figures: Path | str | None = None, lang: str = "en") -> ReportData:
     """Read every table of the build *processed* (default ``data/processed``), set the house style in *lang*
-    and fixed pandas display options, register the plans' order; figures go to *figures* (default
-    ``figures/``)."""
+    and fixed pandas display options, register the plans' order, and make the build's codebook (its
+    ``codebook.yaml``) the one every comparison reads; figures go to *figures* (default ``figures/``)."""
     from analysis.compare import read_processed
     from analysis.report.figures import setup
 
+    from analysis.coding.codebook import use_codebook
+    from analysis.pipeline.run import build_codebook
+
     setup(lang=lang)
     folder = Path(processed) if processed is not None else paths.PROCESSED
+    use_codebook(build_codebook(folder))
     tables = read_processed(folder)
     return ReportData(folder, Path(figures) if figures is not None else paths.FIGURES, lang, tables)
 

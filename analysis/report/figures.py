@@ -126,7 +126,7 @@ def readme_text(figures: dict[str, tuple[str, str]] | None = None) -> str:
         "# Figures",
         "",
         "Written by the notebooks in `notebooks/` (`python -m analysis notebooks`, or `make figures`); do not edit "
-        "by hand. This list is generated from `analysis/figures.py`.",
+        "by hand. This list is generated from `analysis/report/figures.py`.",
         "",
         f"Every figure is saved as PNG ({style.PNG_DPI} dpi) and SVG (text as outlines). The same data gives "
         "the same bytes. Labels are in English; `coverage_heatmap_zh` shows the Chinese version that any chart "

@@ -22,7 +22,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.compare.intervals import differ
+from analysis.compare.intervals import differ, wilson
 
 
 # ------------------------------------------------------------------ formatting
@@ -312,7 +312,8 @@ def clusters(quality: pd.DataFrame, spread: pd.DataFrame, sensitivity: pd.DataFr
     shared_all = spread[spread["shared_by_all"].astype(bool)]
     unique = spread[spread["unique_to"].fillna("").astype(str) != ""]
     out.append(f"{len(shared_all)} of the {len(spread)} clusters hold actions of all {count_word(n_plans)} plans with "
-               f"actions; {len(unique)} hold actions of one plan only"
+               f"actions; {'none' if not len(unique) else len(unique)} hold{'s' if len(unique) <= 1 else ''} actions "
+               "of one plan only"
                + (": " + "; ".join(f"cluster {int(r.cluster)} ({r.label}) only {labels.get(r.unique_to, r.unique_to)}"
                                    for r in unique.itertuples()) if len(unique) else "") + ".")
     fam = documents["template_family"].fillna("").astype(str) if "template_family" in documents else None
@@ -393,18 +394,26 @@ def instruments(kinds: pd.DataFrame, composition: pd.DataFrame, codes: pd.DataFr
                 kind_labels: dict[str, str], code_labels: dict[str, str]) -> str:
     """The instrument mix per plan."""
     out = []
-    comp = composition.pivot(index="jurisdiction", columns="kind", values="share")
-    for j, row in comp.iterrows():
-        top = row.idxmax()
-        out.append(f"{labels.get(j, j)}: " + ", ".join(f"{kind_labels.get(k, k)} {pct(v)}" for k, v in row.items())
-                   + f" of its instrument uses ({int(composition.loc[composition.jurisdiction == j, 'n_total'].iloc[0])}"
-                   f" action × instrument pairs).")
+    plans = list(dict.fromkeys(composition["jurisdiction"]))
+    for j in plans:
+        rows = composition[composition["jurisdiction"] == j]
+        if rows["n_total"].iloc[0] == 0:
+            out.append(f"{labels.get(j, j)}: no instrument coded.")
+            continue
+        out.append(f"{labels.get(j, j)}: " + ", ".join(
+            f"{lower(kind_labels.get(x.kind, x.kind))} {pct(x.share)} {ci(x.share_lo, x.share_hi)}"
+            for x in rows.itertuples()) + f" of its instrument codes ({int(rows['n_total'].iloc[0])} action × "
+            "instrument pairs; bootstrap intervals over its actions).")
     for k, g in kinds.groupby("kind", sort=False):
         out.append(_ranking_sentence(g, "share", "share_lo", "share_hi", labels,
                                      f"actions using {kind_labels.get(k, k).lower()} instruments"))
-    common = codes.groupby("code")["share"].mean().sort_values(ascending=False)
-    out.append("Across plans, the most used instruments are " + ", ".join(
-        f"{code_labels.get(c, c)} (mean share of actions {pct(v)})" for c, v in common.head(3).items()) + ".")
+    pooled = codes.groupby("code", sort=False)[["n_using", "n_actions"]].sum()
+    pooled["share"] = pooled["n_using"] / pooled["n_actions"]
+    pooled = pooled.sort_values("share", ascending=False, kind="mergesort")
+    n_all = int(pooled["n_actions"].iloc[0]) if len(pooled) else 0
+    out.append(f"Across all {n_all} actions and safeguards of the plans, the most used instruments are " + ", ".join(
+        f"{lower(code_labels.get(c, c))} ({pct(x.share)} {ci(*wilson(int(x.n_using), int(x.n_actions)))})"
+        for c, x in pooled.head(3).iterrows()) + ".")
     out.append("Instruments are coded by rules (cues in the codebook) whose agreement with two hand coders is "
                "reported per code in the validation notebook; read codes with a low F1 there with care.")
     return bullets(out)
@@ -576,10 +585,11 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
         out.append(f"**Reuse threshold.** The share of {labels.get(a, a)}'s text found in {labels.get(b, b)} is "
                    + ", ".join(f"{pct(x.share)} at {int(x.min_chars)} characters" for x in s.itertuples())
                    + (f"; without punctuation {pct(ex.iloc[0])} at {min_chars}" if len(ex) else "")
-                   + ". The level depends on the threshold; the ranking of pairs is what to read.")
+                   + " (point estimates; notebook 5 gives the interval at the build's threshold). The level "
+                   "depends on the threshold; the ranking of pairs is what to read.")
     zero = r[r["min_chars"] == min_chars].groupby(["jurisdiction", "other_jurisdiction"])["share"].max()
-    lower = r[r["min_chars"] == r["min_chars"].min()].set_index(["jurisdiction", "other_jurisdiction"])["share"]
-    appear = [k for k, v in zero.items() if v == 0 and lower.get(k, 0) > 0]
+    shortest = r[r["min_chars"] == r["min_chars"].min()].set_index(["jurisdiction", "other_jurisdiction"])["share"]
+    appear = [k for k, v in zero.items() if v == 0 and shortest.get(k, 0) > 0]
     if appear:
         out.append(f"{len(appear)} ordered pairs of plans share nothing at {min_chars} characters but share text at "
                    f"{int(r['min_chars'].min())}: set phrases and formulas of the genre (e.g. "
@@ -588,7 +598,8 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
     if len(c):
         top = c.sort_values("share", ascending=False).iloc[0]
         out.append(f"**Counterpart threshold.** At {threshold:g}, the share of actions with a counterpart is highest for "
-                   f"{labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)} ({pct(top.share)}); "
+                   f"{labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)} ({pct(top.share)} "
+                   f"{ci(top.share_lo, top.share_hi)}); "
                    "mutual best matches, which need no threshold, are listed beside it. The threshold is a choice: read "
                    "the shares across thresholds, not at one.")
     if len(choices):
@@ -600,10 +611,11 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
                                                                                               ascending=False)
         x = d.iloc[0]
         if x["diff"] > 0:
-            out.append(f"**Mention lexicon.** The common wordings (学生, 职工 …) add most to "
-                       f"{labels.get(x.jurisdiction)}'s {group_labels.get(x.group, x.group)} mentions: "
-                       f"{num(x.per_10k_core)} per 10,000 characters with the outlines' terms only, "
-                       f"{num(x.per_10k_all)} with the full lexicon.")
+            out.append(f"**Mention lexicon.** The common wordings (the codebook's `more_terms`) add most to "
+                       f"{labels.get(x.jurisdiction)}'s mentions of {lower(group_labels.get(x.group, x.group))}: "
+                       f"{num(x.per_10k_core)} {ci(x.per_10k_core_lo, x.per_10k_core_hi, percent=False)} per 10,000 "
+                       f"characters with the outlines' terms only, {num(x.per_10k_all)} "
+                       f"{ci(x.per_10k_all_lo, x.per_10k_all_hi, percent=False)} with the full lexicon.")
     return bullets(out)
 
 

@@ -4,7 +4,7 @@ Similarity is the cosine of two actions' word TF-IDF vectors
 (:class:`analysis.textstats.vectorize.WordTfidf`, rows L2-normalised, so a dot product).
 It is 1 for identical wording, around 0.3-0.9 for the counterpart of an action
 copied from a common template and edited, and below ~0.3 where the other plan
-has nothing on the subject (measured on the five plans: the best match of a
+has nothing on the subject (measured on the shipped plans when it was set: the best match of a
 Shenzhen action in Inner Mongolia's plan, which shares no template, never
 exceeds 0.32; see ``MATCH_THRESHOLD``).
 
@@ -49,7 +49,7 @@ PLAN_SIMILARITY_COLUMNS = schema.columns("jurisdiction_similarity")
 
 #: Default similarity above which a best match counts as a counterpart in
 #: ``share_matched``: just above the highest best-match similarity between two
-#: of the five plans that share no template (Shenzhen -> Inner Mongolia, 0.32),
+#: of the shipped plans that share no template (Shenzhen -> Inner Mongolia, 0.32),
 #: and below most title-identical Zhifu/Pingyin pairs.
 MATCH_THRESHOLD = 0.35
 
@@ -209,7 +209,7 @@ def align_actions(action_ids: Sequence[str], jurisdictions: Sequence[str], X, pl
       (several may belong to one plan, so an action can end up with fewer than
       ``top_k`` plans).  Recall, measured against the exact all-pairs search
       (share of an action's ``top_k`` best plans found with their exact best
-      match): the five plans with ``all_pairs_max_plans=2`` (top 4 plans, 20
+      match): the shipped plans with ``all_pairs_max_plans=2`` (top 4 plans, 20
       candidates) 0.967 (0.912 with the former 3 * top_k = 12; 0.980 with 32);
       1,000 synthetic plans (top 10, 30 candidates) 0.849, with 99.2% of the
       top-10 similarity mass found (40 candidates: 0.857, 50: 0.867, at 20%

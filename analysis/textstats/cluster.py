@@ -8,9 +8,9 @@ i.e. clustering by cosine) needs memory linear in the number of actions,
 and with a fixed ``random_state`` and ``n_init`` it gives the
 same partition on every run.
 
-How k is chosen (:func:`choose_k`): silhouette alone identifies k weakly
-(on the five plans it moves by a few thousandths between 15, 16 and 20
-clusters, and other seeds pick anything from 12 to 30), so every k in
+How k is chosen (:func:`choose_k`): on short policy texts silhouette alone
+identifies k weakly (neighbouring k differ by thousandths, and another seed
+can pick a very different k), so every k in
 ``k_min..k_max`` is scored by the mean of three numbers in [0, 1]-ish scale:
 the mean cosine silhouette (how much closer each action is to its own
 cluster than to the nearest other one), and the stability of the partition
@@ -43,11 +43,10 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ClusterResult", "choose_k", "fit_kmeans", "stability", "cluster_vectors", "ctfidf_terms",
+__all__ = ["ClusterResult", "KMeansFit", "choose_k", "fit_kmeans", "stability", "cluster_vectors", "ctfidf_terms",
            "cluster_tables"]
 
 
@@ -69,16 +68,111 @@ class ClusterResult:
     n_sample: int
 
 
-def fit_kmeans(Z: np.ndarray, k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
-    """K-means (Lloyd) on the rows of *Z* with *k* clusters, seed *random_state*, *n_init* restarts.
+def _one_blas_thread(func):
+    """Run *func* with BLAS/OpenMP limited to one thread (same sums, same order, on every machine)."""
+    import functools
 
-    Runs in one thread: k-means sums in a different order with another number
-    of OpenMP threads, which can move a borderline action to another cluster
-    on another machine; and on data this size, threads cost more than they
-    save (measured: 4x slower with two threads on a busy two-core machine).
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@dataclass
+class KMeansFit:
+    """A k-means solution: ``labels_``, ``cluster_centers_``, ``inertia_`` (sum of squared distances)."""
+
+    labels_: np.ndarray
+    cluster_centers_: np.ndarray
+    inertia_: float
+
+    def predict(self, Z: np.ndarray) -> np.ndarray:
+        """The nearest centre of every row of *Z*."""
+        return _sq_distances(np.asarray(Z, dtype=np.float64), self.cluster_centers_).argmin(axis=1)
+
+
+def _sq_distances(Z: np.ndarray, C: np.ndarray, z_sq: np.ndarray | None = None) -> np.ndarray:
+    """Squared Euclidean distances between the rows of *Z* and of *C* (n x k), never below 0."""
+    z_sq = (Z * Z).sum(axis=1) if z_sq is None else z_sq
+    d = z_sq[:, None] - 2.0 * (Z @ C.T) + (C * C).sum(axis=1)[None, :]
+    return np.maximum(d, 0.0, out=d)
+
+
+def _kmeans_plusplus(Z: np.ndarray, k: int, rng: np.random.Generator, z_sq: np.ndarray) -> np.ndarray:
+    """Greedy k-means++ seeding (Arthur & Vassilvitskii 2007): 2 + ln k candidates per centre, the one
+    that lowers the potential most is kept."""
+    n = len(Z)
+    trials = 2 + int(np.log(k))
+    centres = np.empty((k, Z.shape[1]))
+    first = int(rng.integers(n))
+    centres[0] = Z[first]
+    closest = _sq_distances(Z, Z[first:first + 1], z_sq)[:, 0]
+    potential = closest.sum()
+    for c in range(1, k):
+        if potential <= 0:  # fewer distinct points than k: repeat a point
+            centres[c:] = Z[int(rng.integers(n))]
+            break
+        cand = np.searchsorted(np.cumsum(closest), rng.random(trials) * potential, side="right")
+        cand = np.minimum(cand, n - 1)
+        d = np.minimum(_sq_distances(Z, Z[cand], z_sq).T, closest[None, :])
+        pots = d.sum(axis=1)
+        best = int(pots.argmin())
+        centres[c], closest, potential = Z[cand[best]], d[best], pots[best]
+    return centres
+
+
+def _lloyd(Z: np.ndarray, centres: np.ndarray, z_sq: np.ndarray, tol: float, max_iter: int) -> KMeansFit:
+    """Lloyd iterations from *centres* until the centres move less than *tol* (squared, summed)."""
+    k = len(centres)
+    for _ in range(max_iter):
+        d = _sq_distances(Z, centres, z_sq)
+        labels = d.argmin(axis=1)
+        counts = np.bincount(labels, minlength=k)
+        sums = np.zeros_like(centres)
+        np.add.at(sums, labels, Z)
+        new = centres.copy()
+        full = counts > 0
+        new[full] = sums[full] / counts[full, None]
+        if not full.all():  # an empty cluster takes the points farthest from their centres
+            far = np.argsort(-d[np.arange(len(Z)), labels], kind="stable")
+            for i, c in enumerate(np.flatnonzero(~full)):
+                new[c] = Z[far[i]]
+        shift = float(((new - centres) ** 2).sum())
+        centres = new
+        if shift <= tol:
+            break
+    d = _sq_distances(Z, centres, z_sq)
+    labels = d.argmin(axis=1)
+    return KMeansFit(labels, centres, float(d[np.arange(len(Z)), labels].sum()))
+
+
+def fit_kmeans(Z: np.ndarray, k: int, random_state: int = 0, n_init: int = 10, max_iter: int = 300,
+               tol: float = 1e-4) -> KMeansFit:
+    """K-means (k-means++ seeding, Lloyd iterations) on the rows of *Z*: the best of *n_init* restarts.
+
+    Restarts draw from one generator seeded with *random_state*; the solution
+    with the lowest inertia wins (ties: the earlier restart).  *tol* is
+    relative to the mean variance of the columns, as in scikit-learn's
+    ``KMeans``.  Written in NumPy because the clustering is run thousands of
+    times while k is chosen (every k, with its stability re-clusterings) on
+    small matrices, where scikit-learn's per-call overhead was nine tenths
+    of the time.  Call it inside ``threadpool_limits(1)`` for bit-identical
+    sums on every machine (the public functions below do).
     """
-    with threadpool_limits(limits=1):
-        return KMeans(n_clusters=k, n_init=n_init, random_state=random_state, algorithm="lloyd").fit(Z)
+    Z = np.asarray(Z, dtype=np.float64)
+    if not 1 <= k <= len(Z):
+        raise ValueError(f"k = {k} needs 1 <= k <= {len(Z)} rows")
+    rng = np.random.default_rng(random_state)
+    z_sq = (Z * Z).sum(axis=1)
+    abs_tol = tol * float(np.mean(np.var(Z, axis=0))) if len(Z) > 1 else 0.0
+    best: KMeansFit | None = None
+    for _ in range(max(1, n_init)):
+        fit = _lloyd(Z, _kmeans_plusplus(Z, k, rng, z_sq), z_sq, abs_tol, max_iter)
+        if best is None or fit.inertia_ < best.inertia_:
+            best = fit
+    return best
 
 
 def _sample(n: int, size: int, random_state: int) -> np.ndarray:
@@ -88,6 +182,7 @@ def _sample(n: int, size: int, random_state: int) -> np.ndarray:
     return np.sort(np.random.default_rng(random_state).choice(n, size=size, replace=False))
 
 
+@_one_blas_thread
 def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int = 0,
              n_init: int = 10, selection_runs: int = 5, X_full=None) -> tuple[int, pd.DataFrame]:
     """The k in ``k_min..k_max`` with the best score: mean of silhouette and the two stabilities.
@@ -107,10 +202,9 @@ def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int =
     rows = []
     for k in range(lo, hi + 1):
         labels = fit_kmeans(Z, k, random_state, n_init).labels_
-        with threadpool_limits(limits=1):
-            s = silhouette_score(Z, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
-            sf = (silhouette_score(X_full, labels, metric="cosine") if X_full is not None and len(set(labels)) > 1
-                  else float("nan"))
+        s = silhouette_score(Z, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
+        sf = (silhouette_score(X_full, labels, metric="cosine") if X_full is not None and len(set(labels)) > 1
+              else float("nan"))
         st_s, st_b = stability(Z, _relabel(labels), k, random_state, n_init, selection_runs)
         parts = [float(s)] + [x for x in (st_s, st_b) if x == x]
         rows.append({"k": k, "silhouette": float(s), "silhouette_full": float(sf), "stability_seeds_ari": st_s,
@@ -122,6 +216,7 @@ def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int =
     return best, table
 
 
+@_one_blas_thread
 def stability(Z: np.ndarray, labels: np.ndarray, k: int, random_state: int = 0, n_init: int = 10,
               runs: int = 10) -> tuple[float, float]:
     """Mean ARI of *labels* against *runs* re-clusterings with other seeds, and with bootstrap resamples.
@@ -140,8 +235,7 @@ def stability(Z: np.ndarray, labels: np.ndarray, k: int, random_state: int = 0, 
     for r in range(1, runs + 1):
         idx = np.random.default_rng(random_state + r).integers(0, len(Z), size=len(Z))
         km = fit_kmeans(Z[idx], k, random_state, n_init)
-        with threadpool_limits(limits=1):
-            boots.append(adjusted_rand_score(labels, km.predict(Z)))
+        boots.append(adjusted_rand_score(labels, km.predict(Z)))
     return float(np.mean(seeds)), float(np.mean(boots))
 
 
@@ -153,8 +247,9 @@ def _relabel(raw: np.ndarray) -> np.ndarray:
     return np.asarray([mapping[x] for x in raw], dtype=np.int64)
 
 
+@_one_blas_thread
 def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: int = 30, random_state: int = 0,
-                    n_init: int = 10, stability_runs: int = 10, selection_sample: int = 1000,
+                    n_init: int = 10, stability_runs: int = 5, selection_sample: int = 1000,
                     selection_runs: int = 5, X_full=None) -> ClusterResult:
     """Cluster the rows of *Z* (L2-normalised vectors, e.g. :class:`analysis.textstats.vectorize.LSA` output).
 
@@ -162,7 +257,7 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
       ``k_min..k_max`` [8..30] by silhouette and stability (:func:`choose_k`,
       ``selection_runs`` [5] re-clusterings per stability figure).
     - ``random_state`` [0], ``n_init`` [10] -- k-means seed and restarts.
-    - ``stability_runs`` [10] -- re-clusterings for the chosen k's reported
+    - ``stability_runs`` [5] -- re-clusterings for the chosen k's reported
       :func:`stability` (0 skips).
     - ``selection_sample`` [1000] -- above this many rows, k and stability are
       computed on a deterministic sample of this size (the final clustering
@@ -191,10 +286,9 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
         quality["k"], quality["chosen"] = k, True
         if 2 <= k < len(Zs):
             lab = fit_kmeans(Zs, k, random_state, n_init).labels_
-            with threadpool_limits(limits=1):
-                quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
-                if Xs is not None:
-                    quality.loc[0, "silhouette_full"] = float(silhouette_score(Xs, lab, metric="cosine"))
+            quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
+            if Xs is not None:
+                quality.loc[0, "silhouette_full"] = float(silhouette_score(Xs, lab, metric="cosine"))
     km = fit_kmeans(Z, k, random_state, n_init)
     labels = _relabel(km.labels_)
     st_seed, st_boot = stability(Zs, labels[sample], k, random_state, n_init, stability_runs)

@@ -10,7 +10,7 @@ look like a copy of every other.  A passage never crosses a span boundary.
 
 What counts as reuse: a passage of at least ``min_chars`` consecutive
 identical characters (after the build's normalisation).  Default 20 (see
-:data:`MIN_CHARS`), set by reading what the five plans share at each length.
+:data:`MIN_CHARS`), set by reading what the shipped plans share at each length.
 Below 15 characters, shared strings are the genre's set phrases, which every
 plan uses without copying any other: 全民科学素质行动 (8),
 新时代文明实践中心（所、站） (14), 习近平新时代中国特色社会主义思想 (16).
