@@ -116,15 +116,22 @@ def test_refuses_to_replace_unrelated_folder(tmp_path):
     assert (out / "notes.txt").read_text() == "keep me"
 
 
-def test_sixth_plan_needs_only_a_file_and_a_row(tmp_path):
+def test_another_plan_needs_only_a_file_and_a_row(tmp_path):
+    """A plan added as its file (here: GB18030) and one manifest row is read like the others."""
     raw = copy_raw(tmp_path / "raw")
-    text = (raw / "pingyin.txt").read_text(encoding="utf-8").replace("平阴县", "东阿县")
-    (raw / "donge.txt").write_bytes(text.encode("gb18030"))
-    with open(raw / "manifest.csv", "a", encoding="utf-8") as fh:
-        sha = hashlib.sha256((raw / "donge.txt").read_bytes()).hexdigest()
-        fh.write(f"donge,donge.txt,{sha},聊城市东阿县,\"Dong'e County, Liaocheng\",county,山东省\n")
+    with open(raw / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    model = next(r for r in rows if r.get("role", "plan") != "reference")  # any plan will do
+    text = (raw / model["file"]).read_bytes().decode("utf-8-sig")
+    (raw / "added_plan.txt").write_bytes(text.encode("gb18030"))
+    new = {**{c: "" for c in header}, "jurisdiction": "added_plan", "file": "added_plan.txt",
+           "sha256": hashlib.sha256((raw / "added_plan.txt").read_bytes()).hexdigest(),
+           "name_zh": model["name_zh"], "name_en": "An added plan", "level": model["level"]}
+    with open(raw / "manifest.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=header, lineterminator="\n").writerow(new)
     c = build(raw, tmp_path / "out", progress=False, similarity=False)
-    assert list(c.documents.jurisdiction)[-1] == "donge"
+    assert list(c.documents.jurisdiction)[-1] == "added_plan"
     a = c.actions
-    assert (a[a.jurisdiction == "donge"].title.tolist() == a[a.jurisdiction == "pingyin"].title.tolist())
-    assert c.documents.set_index("jurisdiction").loc["donge", "encoding"] == "gb18030"
+    assert a[a.jurisdiction == "added_plan"].title.tolist() == a[a.jurisdiction == model["jurisdiction"]].title.tolist()
+    assert c.documents.set_index("jurisdiction").loc["added_plan", "encoding"] == "gb18030"

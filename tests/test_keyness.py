@@ -1,6 +1,8 @@
 """Keyness: counts add up, statistics match scipy, top terms are over-represented and ordered."""
 import numpy as np
 import pytest
+
+from analysis.pipeline.crossplan import CrossPlanParams
 from scipy.stats import chi2_contingency
 
 from analysis.textstats.keyness import KEYNESS_COLUMNS, keyness_table as keyness
@@ -45,15 +47,20 @@ def test_top_terms(corpus):
     res = sc.result(corpus).tables["keyness"]
     assert list(res.columns) == KEYNESS_COLUMNS
     assert list(res["jurisdiction"].unique()) == sc.plans(corpus)
+    p = CrossPlanParams()
     for _, g in res.groupby("jurisdiction"):
-        assert 0 < len(g) <= 30
+        assert 0 < len(g) <= p.keyness_top_n
         assert list(g["rank"]) == list(range(1, len(g) + 1))
-        assert (g["g2"] > 0).all() and (g["count_target"] >= 3).all()
-        assert (g["g2"].diff().dropna() <= 0).all()
+        assert (g["count_target"] >= p.keyness_min_count).all()
         assert ((g["p_value"] > 0) & (g["p_value"] <= 1)).all()
-        assert (g["p_value"].diff().dropna() >= 0).all()  # larger G2, smaller p
-    im = res[res["jurisdiction"] == "inner_mongolia"]["term"].head(10).tolist()
-    assert "农牧民" in im or "旗县" in im  # the region's own vocabulary
+        key = g["key"].astype(bool)
+        assert not (~key.iloc[:-1].to_numpy() & key.iloc[1:].to_numpy()).any()  # key terms come first
+        for block in (g[key], g[~key]):  # each block by G2, descending; larger G2, smaller p
+            assert (block["g2"].diff().dropna() <= 0).all()
+            assert (block["p_value"].diff().dropna() >= -1e-12).all()
+        k = g[key]
+        assert (k["p_adjusted"] < p.keyness_alpha).all() and (k["log_ratio"] >= p.keyness_min_log_ratio).all()
+        assert np.allclose(g["p_adjusted"], (g["p_value"] * g["n_tested"]).clip(upper=1), rtol=1e-4, atol=0)
 
 
 def test_keyness_is_deterministic(corpus):

@@ -7,28 +7,16 @@ import pandas as pd
 
 from analysis import paths
 
-from analysis.pipeline.crossplan import OUTPUT_FILES, CrossPlanParams, compute_crossplan, write_crossplan
+from analysis.pipeline.crossplan import (OUTPUT_FILES, PARAMETERS_FILE, CrossPlanParams, compute_crossplan,
+                                         write_crossplan)
 
 import similarity_cache as sc
 
-COLUMNS = {
-    "clusters": ["action_id", "jurisdiction", "cluster", "label"],
-    "cluster_terms": ["cluster", "rank", "term", "weight", "count"],
-    "cluster_summary": ["cluster", "label", "n_actions", "n_jurisdictions", "jurisdictions", "scope"],
-    "cluster_plans": ["cluster", "jurisdiction", "n_actions"],
-    "cluster_quality": ["k", "silhouette", "chosen", "n_clustered", "n_sample", "stability_seeds_ari",
-                        "stability_bootstrap_ari"],
-    "alignment": ["action_id", "jurisdiction", "other_jurisdiction", "match_action_id", "similarity", "rank",
-                  "mutual"],
-    "jurisdiction_similarity": ["jurisdiction", "other_jurisdiction", "n_actions", "n_actions_other",
-                                "mean_best_similarity", "share_matched", "centroid_cosine", "rank"],
-    "keyness": ["jurisdiction", "rank", "term", "count_target", "count_reference", "total_target",
-                "total_reference", "g2", "chi2", "p_value", "log_ratio"],
-    "reuse_passages": ["jurisdiction_a", "start_a", "end_a", "jurisdiction_b", "start_b", "end_b", "length",
-                       "text"],
-    "reuse_matrix": ["jurisdiction", "other_jurisdiction", "shared_chars", "operative_chars", "share", "rank"],
-    "reuse_summary": ["jurisdiction", "operative_chars", "shared_chars_any", "share_any", "n_sources"],
-}
+def _columns(name):
+    """The catalogue's columns of table *name* (the one description of every table)."""
+    from analysis.pipeline import catalog
+
+    return catalog.columns(name)
 
 
 def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path, capfd):
@@ -36,12 +24,15 @@ def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path
     write_crossplan(corpus, a, progress=False)
     write_crossplan(corpus, b, progress=False)
     assert capfd.readouterr().err == ""  # no progress bar, no jieba log
-    assert sorted(p.name for p in a.iterdir()) == sorted(f"{n}.csv" for n in OUTPUT_FILES)
+    written = sorted(p.name for p in a.iterdir())
+    # the cross-plan tables, the parameters used, and documents.csv with the template families it detects
+    assert set(written) - {"documents.csv"} == {f"{n}.csv" for n in OUTPUT_FILES} | {PARAMETERS_FILE}
+    for name in written:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     tables = sc.result(corpus).tables
     for name in OUTPUT_FILES:
-        assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes(), name
         df = pd.read_csv(a / f"{name}.csv")
-        assert list(df.columns) == COLUMNS[name] == list(tables[name].columns), name
+        assert list(df.columns) == _columns(name) == list(tables[name].columns), name
         assert len(df) == len(tables[name]), name
 
 

@@ -252,11 +252,11 @@ class CrossPlanResult:
 
 
 def _round(df: pd.DataFrame, decimals: int) -> pd.DataFrame:
-    """Round float columns (p-values to significant digits); turn -0.0 into 0.0."""
+    """Round float columns (p-values, raw and adjusted, to significant digits); turn -0.0 into 0.0."""
     df = df.copy()
     for col in df.columns:
         if pd.api.types.is_float_dtype(df[col]):
-            if col == "p_value":
+            if col in ("p_value", "p_adjusted"):
                 df[col] = [float(f"{v:.{decimals}g}") for v in df[col]]
             else:
                 df[col] = df[col].round(decimals) + 0.0
