@@ -571,3 +571,16 @@ def test_new_figures_are_registered_and_exported():
         assert "five" not in caption and "other four" not in caption
         assert "\n" not in caption and "|" not in caption
     assert callable(charts.footnote)
+
+
+def test_corpus_overview_of_no_plan_says_so():
+    """An empty corpus table gives a titled figure saying there is nothing to show, not an error."""
+    import pandas as pd
+
+    from analysis import compare, plots
+
+    ov = compare.corpus_overview(pd.DataFrame(columns=["jurisdiction"]),
+                                 pd.DataFrame(columns=["jurisdiction", "kind", "group", "n_chars"]))
+    assert ov.empty and "n_actions" in ov.columns
+    fig = plots.corpus_overview(ov)
+    assert fig.analysis_data.empty and fig._suptitle is not None

@@ -66,3 +66,34 @@ def test_metadata(built):
 def test_codebook_knows_every_unit(built):
     name, _, ds = built
     assert ds.gaps.empty, (name, list(ds.gaps["name"]))
+
+
+def test_a_task_blocks_division_reaches_every_action_of_its_numbered_measures():
+    """A 任务/措施/分工 block whose 措施 holds numbered measures, one of them with two heading paragraphs:
+    the 分工 departments belong to all three actions, not only to the last one a measure gives."""
+    from analysis.coding import load_codebook
+    from analysis.coding.segment import extract
+
+    text = "\n".join([
+        "某县全民科学素质行动实施方案",
+        "一、重点任务",
+        "（一）青少年科学素质提升行动",
+        "1.任务。培养青少年的科学兴趣和创新精神。",
+        "2.措施。",
+        "（1）课程建设",
+        "推进科技教育课程改革。开设科学课程。",
+        "加强科技辅导员队伍建设。建立评价机制。",
+        "（2）开展青少年科技创新大赛。组织学生参加各类竞赛。",
+        "3.分工。牵头部门：县教育局，县科协、团县委。",
+        "二、保障措施",
+        "（一）加强组织领导。各部门要加强协调。",
+    ]) + "\n"
+    t = extract("x", text, load_codebook(), "县")
+    acts = [a for a in t.actions if a["kind"] == "action"]
+    assert len(acts) == 3
+    for a in acts:
+        assert a["list_closing"] == "division_block", a
+    named = {}
+    for row in t.coded["assignments"]:
+        named.setdefault(row["action_id"], set()).add(row["department"])
+    assert all(named.get(a["action_id"]) == {"县教育局", "县科协", "团县委"} for a in acts), named

@@ -73,7 +73,10 @@ def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFr
             row[f"actions_{g}"] = int((act["group"] == g).sum())
         row["actions_no_group"] = int((~in_group).sum())
         rows.append(row)
-    out = pd.DataFrame(rows)
+    columns = ["jurisdiction", "name_zh", "name_en", "level", "issued", "issued_year", "period_start", "period_end",
+               "n_actions", "n_safeguards", "operative_chars", "n_group_lines"] + [f"actions_{g}" for g in groups] \
+        + ["actions_no_group"]
+    out = pd.DataFrame(rows, columns=columns)
     out["issued_year"] = out["issued_year"].astype("Int64")
     return out
 

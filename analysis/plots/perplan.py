@@ -39,6 +39,8 @@ def corpus_overview(overview: pd.DataFrame, lang: str | None = None,
     the administrative level and the year of issue.
     """
     with style.styled(lang) as lang:
+        if overview.empty:
+            return empty_figure(style.tr("The plans at a glance", "各方案概览", lang), overview, lang)
         ov = overview.set_index("jurisdiction").loc[plan_order(overview["jurisdiction"])]
         plans = list(ov.index)
         names = plan_ticks(plans, lang, documents)
