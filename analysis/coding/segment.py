@@ -350,6 +350,16 @@ class _Extractor:
             k = bisect.bisect_left(starts, ln.end) - 1  # last action starting before the line ends
             return k >= 0 and ends[k] > ln.start
 
+        task_parents: dict[int, bool] = {}  # parent -> holds a 措施 child (computed once: a root can hold thousands)
+
+        def in_task_block(node: Node) -> bool:
+            p = node.parent
+            if p is None:
+                return False
+            if id(p) not in task_parents:
+                task_parents[id(p)] = any(c.title == "措施" for c in p.children)
+            return task_parents[id(p)]
+
         rows = []
         for i, rec in enumerate(self.sections, start=1):
             n, part = rec["node"], rec["part"]
@@ -358,8 +368,7 @@ class _Extractor:
             rows.append({
                 "section_id": f"{self.j}-s{i:03d}", "jurisdiction": self.j, "level": n.level, "number": n.number,
                 "title": n.title, "path": " > ".join(x.heading for x in n.ancestors()), "part": part,
-                "task_part": TASK_PARTS.get(n.title, "") if n.parent and any(
-                    c.title == "措施" for c in n.parent.children) else "",
+                "task_part": TASK_PARTS.get(n.title, "") if in_task_block(n) else "",
                 "start": n.title_start, "end": n.end(),
                 "context_start": min((ln.start for ln in free), default=""),
                 "context_end": max((ln.end for ln in free), default=""),
