@@ -41,7 +41,23 @@ def plans(corpus) -> list[str]:
     return [str(j) for j in corpus.documents["jurisdiction"]]
 
 
-def title_pairs(corpus, a: str = "zhifu", b: str = "pingyin") -> list[tuple[str, str]]:
+def template_pair(corpus) -> tuple[str, str]:
+    """The ordered pair of plans sharing the largest verbatim share of text (reuse_matrix), if it reaches
+    the build's template threshold (``template_min_share``); skips the calling test when no two plans do."""
+    import pytest
+
+    from analysis.pipeline.crossplan import CrossPlanParams
+
+    m = result(corpus).tables["reuse_matrix"]
+    if "other_role" in m.columns:
+        m = m[m["other_role"] != "reference"]
+    m = m.sort_values(["share", "jurisdiction", "other_jurisdiction"], ascending=[False, True, True])
+    if m.empty or m["share"].iloc[0] < CrossPlanParams().template_min_share:
+        pytest.skip("no two plans of the corpus share a template (verbatim share below the template threshold)")
+    return str(m["jurisdiction"].iloc[0]), str(m["other_jurisdiction"].iloc[0])
+
+
+def title_pairs(corpus, a: str, b: str) -> list[tuple[str, str]]:
     """(id in a, id in b) of actions whose titles are identical and unique in both plans."""
     acts = corpus.actions
     ta = acts[acts["jurisdiction"] == a]
@@ -51,5 +67,3 @@ def title_pairs(corpus, a: str = "zhifu", b: str = "pingyin") -> list[tuple[str,
     common = sorted(t for t in set(ua.index) & set(ub.index) if ua[t] == 1 and ub[t] == 1)
     return [(ta.loc[ta["title"] == t, "action_id"].iloc[0], tb.loc[tb["title"] == t, "action_id"].iloc[0])
             for t in common]
-
-

@@ -38,10 +38,18 @@ def t():
     return compare.read_processed()
 
 
+def unassigned(workload) -> list[str]:
+    """Plans that name no department (the data say so: department_workload's ``assigned`` is False)."""
+    flags = workload.groupby("jurisdiction", sort=False)["assigned"].any()
+    return [j for j in MANIFEST_PLANS if j in flags.index and not flags[j]]
+
+
 def needs(t, *names):
     missing = [n for n in names if n not in t]
     if missing:
         pytest.skip(f"{', '.join(missing)} not in data/processed yet")
+    if t["actions"]["jurisdiction"].nunique() < 2:  # the build writes them empty then (and says so)
+        pytest.skip("cross-plan tables compare plans: the corpus has fewer than two plans with actions")
 
 
 @pytest.fixture(autouse=True)
@@ -129,10 +137,11 @@ def test_department_workload_heatmap(t, lang):
         m = w.pivot(index="category", columns="jurisdiction", values=col).reindex(
             index=cats, columns=MANIFEST_PLANS)
         same(im.get_array(), m)
-    im_col = MANIFEST_PLANS.index("inner_mongolia")
-    assert np.ma.getmaskarray(ims[0].get_array())[:, im_col].all()  # not assigned: no colour at all
+    none = unassigned(w)
+    masked = np.ma.getmaskarray(ims[0].get_array()).all(axis=0)
+    assert [j for j, m in zip(MANIFEST_PLANS, masked) if m] == none  # not assigned: no colour at all
     na = style.tr("not assigned", "未分工", lang)
-    assert sum(na in x for x in texts(fig)) >= 2
+    assert sum(na in x for x in texts(fig)) == 1 + 2 * len(none)  # the legend, and each such column per panel
     cnt = w.pivot(index="category", columns="jurisdiction", values="actions").reindex(
         index=cats, columns=MANIFEST_PLANS)
     shown = {x for x in texts(fig) if x.isdigit()}
@@ -147,11 +156,14 @@ def test_department_network(t, lang):
     check_common(fig, lang)
     d = fig.analysis_data
     edges = d[d["kind"] == "edge"]
-    assert len(edges)
+    assert len(edges) or not any(g.number_of_edges() for g in graphs.values())
     for row in edges.itertuples():
         assert graphs[row.jurisdiction].edges[row.source, row.target]["weight"] == row.value
-    assert d.loc[d["jurisdiction"] == "inner_mongolia", "kind"].tolist() == ["plan"]
-    assert any(style.tr("not assigned", "未分工", lang) in x for x in texts(fig))
+    none = unassigned(compare.department_workload(a, s))
+    for j in none:
+        assert d.loc[d["jurisdiction"] == j, "kind"].tolist() == ["plan"]
+    assert set(d.loc[d["kind"] == "plan", "jurisdiction"]) == set(none)
+    assert any(style.tr("not assigned", "未分工", lang) in x for x in texts(fig)) == bool(none)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -208,13 +220,15 @@ def test_jurisdiction_similarity(t, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_text_reuse(t, lang):
     needs(t, "reuse_matrix", "reuse_passages")
-    m = compare.reuse_matrix(t["reuse_matrix"], list(t["documents"]["jurisdiction"]))
+    d = t["documents"]
+    m = compare.reuse_matrix(t["reuse_matrix"], list(d.loc[d["role"] != "reference", "jurisdiction"]))
     top = compare.longest_passages(t["reuse_passages"], n=8)
     fig = charts.text_reuse(m, top, lang=lang)
     check_common(fig, lang)
     same(images(fig)[0].get_array(), m)
-    bars = [ax for ax in fig.axes if ax.containers][0]
-    np.testing.assert_allclose([p.get_width() for p in bars.containers[0]], top["length"])
+    if len(top):  # the longest passages (none if no two plans share one)
+        bars = [ax for ax in fig.axes if ax.containers][0]
+        np.testing.assert_allclose([p.get_width() for p in bars.containers[0]], top["length"])
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -1,10 +1,14 @@
-"""The raw corpus guard: every bad input stops the build, names the file, and writes nothing."""
+"""The raw corpus guard: every bad input stops the build, names the file, and writes nothing.
+
+The damage is done to a copy of data/raw, to whichever plans its manifest lists.
+"""
 import csv
 import hashlib
 from pathlib import Path
 
 import pytest
 
+from analysis.corpus.decode import read_text
 from analysis.pipeline.run import build
 from analysis.errors import BuildError
 from tests.conftest import copy_raw, rewrite_manifest
@@ -34,48 +38,72 @@ def edit_manifest(raw: Path, fn):
         w.writerows(rows)
 
 
+def manifest_rows(raw: Path) -> list[dict]:
+    with open(raw / "manifest.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def plan_file(raw: Path, i: int = 0) -> str:
+    """The file of the manifest's *i*-th plan (counting round, so any corpus of one plan or more will do)."""
+    files = [r["file"] for r in manifest_rows(raw) if (r.get("role") or "plan") == "plan"]
+    return files[i % len(files)]
+
+
 def empty_file(raw):
-    (raw / "chongqing.txt").write_bytes(b"")
+    f = plan_file(raw, 2)
+    (raw / f).write_bytes(b"")
     rewrite_manifest(raw)
-    return "chongqing.txt: the file is empty"
+    return f"{f}: the file is empty"
 
 
 def binary_file(raw):
-    (raw / "chongqing.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    f = plan_file(raw, 2)
+    (raw / f).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     rewrite_manifest(raw)
-    return "chongqing.txt: byte 8 is a NUL byte"
+    return f"{f}: byte 8 is a NUL byte"
 
 
 def undecodable_file(raw):
-    data = (raw / "chongqing.txt").read_bytes()
-    at = data.index(b"\n", 100) + 1  # a character boundary
-    (raw / "chongqing.txt").write_bytes(data[:at] + b"\xff\xff" + data[at:])
+    f = plan_file(raw, 2)
+    data = read_text(raw / f)[0].encode("utf-8")  # the plan as UTF-8, whatever it was saved in
+    at = data.find(b"\n", 100) + 1  # a character boundary (0: the start, if no line break follows byte 100)
+    (raw / f).write_bytes(data[:at] + b"\xff\xff" + data[at:])
     rewrite_manifest(raw)
-    return f"chongqing.txt: cannot be decoded. Byte {at} (0xff)"
+    return f"{f}: cannot be decoded. Byte {at} (0xff)"
 
 
 def row_without_file(raw):
-    (raw / "shenzhen.txt").unlink()
-    return "shenzhen.txt: listed but missing"
+    f = plan_file(raw, 3)
+    (raw / f).unlink()
+    return f"{f}: listed but missing"
 
 
 def file_without_row(raw):
-    (raw / "sixth.txt").write_text("一、总体要求\n", encoding="utf-8")
-    return "sixth.txt: this file is in the raw folder but has no row"
+    name = next(n for n in (f"unlisted_{i}.txt" for i in range(1000)) if not (raw / n).exists())
+    (raw / name).write_text("一、总体要求\n", encoding="utf-8")
+    return f"{name}: this file is in the raw folder but has no row"
 
 
 def sha_mismatch(raw):
-    p = raw / "pingyin.txt"
+    f = plan_file(raw, 1)
+    p = raw / f
     p.write_bytes(p.read_bytes() + b"\n")
-    return "pingyin.txt: sha256 is"
+    return f"{f}: sha256 is"
 
 
 def duplicate_jurisdiction(raw):
+    first = manifest_rows(raw)[0]
+
     def dup(rows):
-        rows[1]["jurisdiction"] = rows[0]["jurisdiction"]
+        if len(rows) > 1:
+            rows[1]["jurisdiction"] = first["jurisdiction"]
+        else:  # a corpus of one document: a second row, for a copy of its file
+            (raw / "dup_of_first.txt").write_bytes((raw / first["file"]).read_bytes() + b"\n")
+            rows.append({**first, "file": "dup_of_first.txt",
+                         "sha256": hashlib.sha256((raw / "dup_of_first.txt").read_bytes()).hexdigest()})
         return rows
     edit_manifest(raw, dup)
-    return "jurisdiction 'zhifu' is listed twice"
+    return f"jurisdiction '{first['jurisdiction']}' is listed twice"
 
 
 def no_manifest(raw):
@@ -100,10 +128,10 @@ def test_cli_reports_error_without_traceback(tmp_path, capsys):
     from analysis.__main__ import main
 
     raw = copy_raw(tmp_path / "raw")
-    sha_mismatch(raw)
+    broken = sha_mismatch(raw).split(":")[0]
     assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "pingyin.txt" in err and "Traceback" not in err
+    assert err.startswith("error: ") and broken in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 
@@ -123,7 +151,7 @@ def test_another_plan_needs_only_a_file_and_a_row(tmp_path):
         rows = list(csv.DictReader(fh))
     header = list(rows[0])
     model = next(r for r in rows if r.get("role", "plan") != "reference")  # any plan will do
-    text = (raw / model["file"]).read_bytes().decode("utf-8-sig")
+    text = read_text(raw / model["file"])[0]
     (raw / "added_plan.txt").write_bytes(text.encode("gb18030"))
     new = {**{c: "" for c in header}, "jurisdiction": "added_plan", "file": "added_plan.txt",
            "sha256": hashlib.sha256((raw / "added_plan.txt").read_bytes()).hexdigest(),

@@ -3,11 +3,12 @@ import codecs
 
 import pytest
 
-from analysis import paths
-from analysis.corpus.decode import decode_bytes
+from analysis.corpus.decode import decode_bytes, read_text
 from analysis.errors import BuildError
+from tests.conftest import MANIFEST_PLANS, raw_path
 
-TEXT = (paths.RAW / "pingyin.txt").read_text(encoding="utf-8")
+#: A real plan's text: the corpus's first plan (any plan will do), as it decodes.
+TEXT = read_text(raw_path(MANIFEST_PLANS[0]))[0].lstrip("\ufeff")
 
 
 @pytest.mark.parametrize("data, enc", [
