@@ -55,6 +55,13 @@ __all__ = sorted(_PUBLIC)
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # the installed distribution's version (pyproject.toml), as CITATION.cff cites it
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("analysis")
+        except PackageNotFoundError:
+            return "unknown"
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -103,3 +103,15 @@ def test_intro_paragraph_then_heading_paragraphs_and_league_led_roles():
     assert not t.actions[0]["text"].endswith("）")
     sec = [s for s in t.sections if s["title"] == "实施青少年科学素质提升行动"][0]
     assert sec["context_start"] != "" and sec["n_actions"] == 2
+
+
+@pytest.mark.parametrize("name, category", [
+    ("劳动和社会保障局", "hr_social_security"), ("人事局", "hr_social_security"), ("经委", "industry_it"),
+    ("计生委", "health"), ("广电局", "culture_tourism"), ("文化局", "culture_tourism"), ("环保局", "ecology_environment"),
+    ("安监局", "emergency"), ("民委", "united_front"), ("粮食局", "development_reform"), ("供销社", "supply_marketing"),
+    ("日报社", "news_media"), ("广播电视台", "news_media"), ("科研院所", "research_institutions"),
+])
+def test_names_of_older_plans_are_coded(name, category):
+    """Historical and media/research unit names code under their successors' categories, never 'uncoded'."""
+    got = parse_list(f"县科协、{name}按职责分工负责", 0, CB, "县", (), lambda off: "t")
+    assert [m.category for m in got] == ["cast", category], [(m.department, m.category) for m in got]

@@ -71,3 +71,12 @@ def test_installed_versions_are_the_locked_ones():
     if wrong and not (paths.ROOT / ".venv" / ".installed-stamp").is_file():
         pytest.skip("not running in the Makefile's .venv")
     assert not wrong, "; ".join(wrong[:10])
+
+
+def test_one_version_everywhere():
+    """analysis.__version__ (the installed distribution), pyproject.toml and CITATION.cff cite one version."""
+    import analysis
+
+    py = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    cff = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))["version"]
+    assert analysis.__version__ == py == str(cff), "reinstall (make setup) after changing the version"

@@ -140,3 +140,19 @@ def test_rules_work_on_another_plan_of_the_kind():
     assert (m["period_start"], m["period_end"]) == (2021, 2025)
     assert (m["literacy_target_pct"], m["literacy_target_year"], m["literacy_target_qualifier"]) == (16.0, 2025,
                                                                                                       "at_least")
+
+
+@pytest.mark.parametrize("above", ["青峰市科学技术协会", "青峰市全民科学素质工作领导小组办公室", "中共青峰市委宣传部"])
+def test_issuing_body_printed_above_the_title_is_not_part_of_it(above):
+    """A unit's name on the line above the title is the issuer, not a wrapped first half of the title."""
+    text = (f"{above}\n青峰市全民科学素质行动实施方案（2021—2025年）\n一、总体要求\n（一）加强青少年科学教育。\n")
+    assert extract_metadata(text)["title"] == "青峰市全民科学素质行动实施方案（2021—2025年）"
+
+
+def test_title_over_two_lines_is_joined_and_website_lines_are_never_the_title():
+    text = ("发文单位：青峰市人民政府办公室\n发布机构：青峰市人民政府\n有效性：政策是否有效未知，请慎用\n"
+            "发布日期：2023年03月24日\n青峰市全民科学素质行动\n实施方案（2021—2025年）\n文号：青政办发〔2023〕3号\n"
+            "一、总体要求\n（一）加强青少年科学教育。\n")
+    m = extract_metadata(text)
+    assert m["title"] == "青峰市全民科学素质行动实施方案（2021—2025年）"
+    assert (m["published"], m["doc_number"]) == ("2023-03-24", "青政办发〔2023〕3号")

@@ -78,6 +78,22 @@ def test_detects_damage_without_erratum():
     assert kinds == ["suspect_enclosed_numeral", "suspect_latin_in_word", "suspect_question_mark"]
 
 
+@pytest.mark.parametrize("raw, kind", [
+    ("加强科学教育，，提升能力。\n", "suspect_doubled_punctuation"),
+    ("一、、总体要求\n", "suspect_doubled_numbering"),
+    ("一、一、总体要求\n", "suspect_doubled_numbering"),
+    ("（二）（二）加强科学教育。\n", "suspect_doubled_numbering"),
+    ("3..加强科学教育。\n", "suspect_doubled_numbering"),
+])
+def test_detects_doubling_of_a_scraped_page(raw, kind):
+    assert [f.kind for f in normalize(raw)[1] if f.kind.startswith("suspect_")] == [kind]
+
+
+@pytest.mark.parametrize("raw", ["一、总体要求\n（一）（二）两项任务同步推进。\n", "（一）加强教育、培训。\n", "1.1 目标\n"])
+def test_distinct_marks_are_not_doubling(raw):
+    assert not [f for f in normalize(raw)[1] if f.kind.startswith("suspect_")]
+
+
 def test_erratum_must_match_exactly_once():
     e = Erratum("x.txt", "fix", "不存在的文字", "", "test", 5)
     with pytest.raises(BuildError, match="errata.csv line 5"):

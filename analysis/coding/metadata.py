@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from analysis.coding.departments import ORG_SUFFIX_RE
 from analysis.corpus import levels
 from analysis.corpus.structure import lines_of, parse
 
@@ -35,7 +36,8 @@ DATE_LINE_RE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三
                           r"[一二三四五六七八九十]{1,3}日)$")
 PUBLISHED_RE = re.compile(r"(?:发布日期|发布时间|发表于|公开日期|发文日期)\s*[：:|]?\s*")
 #: Lines a website puts around a document: never the title.
-FURNITURE_RE = re.compile(r"^(来源|发布时间|发布日期|有效性|字号|索引号|主题分类|发文机关|成文日期|关键词|统一登记号|"
+FURNITURE_RE = re.compile(r"^(来源|发布时间|发布日期|有效性|字号|索引号|主题分类|发文机关|发文单位|发布机构|发文字号|文号|"
+                          r"所属机构|公文种类|信息分类|成文日期|生效日期|实施日期|废止日期|关键词|统一登记号|"
                           r"浏览次数|点击数|信息来源|作者|编辑|分享到|打印|关闭|【|\[|编者按)")
 NOTICE_TITLE_RES = [
     re.compile(r"现将《(.+?)》(?:印发|转发)"),
@@ -106,8 +108,9 @@ def _title_from_lines(lines: list[str]) -> str:
     i = ends[-1]
     title = lines[i]
     prev = i - 1
+    # the first half of a title printed over two lines -- not the issuing body's name printed above it
     if prev in cands and not TITLE_END_RE.search(lines[prev]) and len(lines[prev]) <= 30 and \
-            not lines[prev].endswith(("人民政府", "办公室", "委员会", "办公厅")):
+            not ORG_SUFFIX_RE.search(lines[prev].replace(" ", "")):
         title = lines[prev] + title
     return title
 

@@ -49,9 +49,11 @@ SUSPECT_RES = [
     ("replacement_char", re.compile("\ufffd")),
     ("enclosed_numeral", re.compile(rf"(?<=[{HAN}])[\u2460-\u24ff\u2776-\u2793]|[\u2460-\u24ff\u2776-\u2793](?=[{HAN}])")),
     ("latin_in_word", re.compile(rf"(?<=[{HAN}])[A-Za-z](?=[{HAN}])")),
-    # a scraped page doubles punctuation (，，) or a numbering mark (一、、 / 1..)
-    ("doubled_numbering", re.compile(r"(?m)^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）|\d{1,2}\.)"
-                                     r"[、，,.．]")),
+    # a scraped page doubles punctuation (，，), a numbering mark's punctuation (一、、 / 1..) or a whole
+    # Chinese numbering mark (一、一、 / （一）（一）)
+    ("doubled_numbering", re.compile(r"(?m)^(?:(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）|\d{1,2}\.)"
+                                     r"[、，,.．]|(?P<mark>[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)"
+                                     r"[ \t\u3000]*(?P=mark))")),
     ("doubled_punctuation", re.compile(r"([，。、；：])\1")),
 ]
 

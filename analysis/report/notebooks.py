@@ -107,7 +107,9 @@ def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KE
     path = Path(path).resolve()
     nb = read(path)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # the kernel's own log (e.g. its start-up notice about local TCP sockets) is not for the user: errors only
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute(env=env, cwd=str(path.parent))
