@@ -457,3 +457,14 @@ def _tiny_example():
     assert list(top["term"]) == sorted(["乙", "甲"]) and top["measure"].iloc[0] == "log_likelihood"
     g2 = pd.DataFrame({"jurisdiction": ["x_one"] * 2, "term": ["多", "少"], "g2": [5.0, 9.0], "log_ratio": [1.0, -2.0]})
     assert list(compare.top_keyness(g2)["term"]) == ["多"]  # G² > 0 both ways; log_ratio < 0 is under-use
+
+
+def test_design_table_shows_years_as_whole_numbers():
+    from analysis.compare import design_table
+
+    docs = pd.DataFrame({"jurisdiction": ["a", "b"], "level": ["county", "province"], "period_start": [2021.0, None],
+                         "period_end": [2025.0, None], "n_actions": [3, 0], "issued": ["2022-01-02", None]})
+    d = design_table(docs)
+    assert list(d.columns) == ["jurisdiction", "level", "period_start", "period_end", "issued", "n_actions"]
+    assert d["period_start"].tolist()[0] == 2021 and pd.isna(d["period_start"].tolist()[1])
+    assert "2021.0" not in d.to_string() and "2021" in d.to_string()

@@ -98,6 +98,14 @@ class CodingDimension:
         """Code every unit of one plan: rows of :attr:`table` and values of :attr:`action_columns`."""
         raise NotImplementedError
 
+    def check(self, codebook) -> None:
+        """Validate the dimension's codebook section before any plan is coded.
+
+        Raise :class:`analysis.errors.BuildError` naming the codebook file and
+        the faulty entry; the default checks nothing (sections read by
+        :func:`analysis.coding.codebook.load_codebook` are checked there).
+        """
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, table={self.table.file!r})"
 

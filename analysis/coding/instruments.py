@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from analysis.coding.codebook import Codebook
 from analysis.coding.dimension import Coded, CodingDimension
+from analysis.errors import BuildError
 from analysis.schema import Column, Table
 
 #: Clause ends (outside brackets and quotes).
@@ -67,17 +68,66 @@ def instrument_codes(codebook: Codebook) -> tuple[InstrumentCode, ...]:
 
 
 @lru_cache(maxsize=8)
-def _codes(path: str) -> tuple[InstrumentCode, ...]:
+def _section(path: str) -> tuple[dict, tuple[InstrumentCode, ...]]:
+    """The codebook's ``instruments`` section, validated: ``(kinds, codes)``.
+
+    A malformed section raises :class:`BuildError` naming the file and the
+    entry (``instruments.codes[3]``) and what is wrong with it.
+    """
     import yaml
 
-    with open(path, encoding="utf-8") as fh:
-        data = (yaml.safe_load(fh) or {}).get("instruments") or {}
-    out = []
-    for c in data.get("codes", []):
-        out.append(InstrumentCode(c["id"], c["kind"], c.get("zh", ""), c.get("en", ""),
-                                  tuple(re.compile(p) for p in c.get("cues", [])),
-                                  tuple(re.compile(p) for p in c.get("not", []) or [])))
-    return tuple(out)
+    where = f"{path}: instruments"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: cannot read the codebook ({exc}).") from exc
+    section = (data.get("instruments") if isinstance(data, dict) else None) or {}
+    if not isinstance(section, dict):
+        raise BuildError(f"{where}: must be a mapping with `kinds` and `codes` (compare with the package's "
+                         "codebook.yaml).")
+    kinds = section.get("kinds") or {}
+    if not isinstance(kinds, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in kinds.items()):
+        raise BuildError(f"{where}.kinds: must map each kind's id to its `zh` and `en` names.")
+    raw_codes = section.get("codes") or []
+    if not isinstance(raw_codes, list):
+        raise BuildError(f"{where}.codes: must be a list of codes (id, kind, zh, en, cues, not).")
+    out, seen = [], set()
+    for i, c in enumerate(raw_codes):
+        at = f"{where}.codes[{i}]"
+        if not isinstance(c, dict):
+            raise BuildError(f"{at}: must be a mapping with id, kind, zh, en, cues and not.")
+        cid, kind = c.get("id"), c.get("kind")
+        if not isinstance(cid, str) or not cid.strip():
+            raise BuildError(f"{at}: has no `id`.")
+        at = f"{at} ({cid})"
+        if cid in seen:
+            raise BuildError(f"{at}: the id is used twice.")
+        seen.add(cid)
+        if kind not in kinds:
+            raise BuildError(f"{at}: kind {kind!r} is not one of instruments.kinds ({', '.join(kinds) or 'none'}).")
+        pats = {}
+        for key in ("cues", "not"):
+            items = c.get(key) or []
+            if not isinstance(items, list) or not all(isinstance(p, str) for p in items):
+                raise BuildError(f"{at}.{key}: must be a list of regular expressions (strings).")
+            compiled = []
+            for j, p in enumerate(items):
+                try:
+                    rx = re.compile(p)
+                except re.error as exc:
+                    raise BuildError(f"{at}.{key}[{j}]: {p!r} is not a valid regular expression ({exc}).") from exc
+                if rx.search("") is not None:
+                    raise BuildError(f"{at}.{key}[{j}]: {p!r} matches the empty string, so every clause; "
+                                     "give it at least one character to match.")
+                compiled.append(rx)
+            pats[key] = tuple(compiled)
+        out.append(InstrumentCode(cid, kind, str(c.get("zh", "")), str(c.get("en", "")), pats["cues"], pats["not"]))
+    return dict(kinds), tuple(out)
+
+
+def _codes(path: str) -> tuple[InstrumentCode, ...]:
+    return _section(path)[1]
 
 
 def instrument_kinds(codebook: Codebook) -> dict[str, dict]:
@@ -85,13 +135,8 @@ def instrument_kinds(codebook: Codebook) -> dict[str, dict]:
     return dict(_kinds(codebook.path))
 
 
-@lru_cache(maxsize=8)
 def _kinds(path: str) -> dict[str, dict]:
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        data = (yaml.safe_load(fh) or {}).get("instruments") or {}
-    return dict(data.get("kinds") or {})
+    return _section(path)[0]
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -142,6 +187,10 @@ class InstrumentsDimension(CodingDimension):
     table = TABLE
     codebook_section = ("instruments",)
     action_columns = (Column("n_instruments", "int", "rows in instruments.csv: instruments the action uses"),)
+
+    def check(self, codebook: Codebook) -> None:
+        """Validate the codebook's ``instruments`` section (raises :class:`BuildError` naming the entry)."""
+        _section(codebook.path)
 
     def code(self, text: str, units, codebook: Codebook, context) -> Coded:
         out = Coded()

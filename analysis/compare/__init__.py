@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from analysis.compare.tables import (TABLE_FILES, corpus_plans, has_group, matrix, plan_order, plans_of, processed_dir,
                                      read_processed, read_table, set_plan_order)
-from analysis.compare.coverage import (UNIT_CLASS_ORDER, UNIT_CLASSES, corpus_overview, group_coverage, group_ids, measurability,
+from analysis.compare.coverage import (unit_class_order, unit_classes, corpus_overview, design_table, group_coverage, group_ids, measurability,
                        measurability_by_unit, unit_class)
 from analysis.compare.workload import (coassignment_edges, coassignment_graph, department_summary,
                        department_workload, collective_assignments, network_summary)
@@ -33,7 +33,7 @@ from analysis.compare.crossplan import (reuse_pairs, similarity_pairs, action_ma
 
 __all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "set_plan_order",
            "corpus_plans", "plans_of", "has_group",
-           "matrix", "UNIT_CLASSES", "UNIT_CLASS_ORDER", "unit_class", "group_ids", "corpus_overview",
+           "matrix", "unit_classes", "unit_class_order", "unit_class", "group_ids", "corpus_overview", "design_table",
            "group_coverage", "measurability", "measurability_by_unit", "department_workload", "department_summary",
            "collective_assignments", "coassignment_graph", "coassignment_edges", "network_summary",
            "cluster_composition", "cluster_spread", "shared_clusters", "unique_clusters", "action_map",

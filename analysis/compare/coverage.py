@@ -23,10 +23,18 @@ from analysis.coding.codebook import load_codebook
 from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, poisson_rate, wilson
 from analysis.compare.tables import has_group, plans_of
 
-#: Unit of a quantified commitment -> kind of unit (the codebook's ``targets.unit_classes``).
-UNIT_CLASSES = {u: c.id for c in load_codebook().unit_classes for u in c.units}
-#: Order of unit kinds in tables and charts: the codebook's, then ``other``.
-UNIT_CLASS_ORDER = [c.id for c in load_codebook().unit_classes] + ["other"]
+def unit_classes() -> dict[str, str]:
+    """Unit of a quantified commitment -> kind of unit (the current codebook's ``targets.unit_classes``)."""
+    return {u: c.id for c in load_codebook().unit_classes for u in c.units}
+
+
+def unit_class_order() -> list[str]:
+    """Order of unit kinds in tables and charts: the current codebook's, then ``other``.
+
+    Read from the codebook in use (the build's copy once a report loads it),
+    so a codebook with other unit kinds gets its own rows.
+    """
+    return [c.id for c in load_codebook().unit_classes] + ["other"]
 
 
 def unit_class(unit: object) -> str:
@@ -40,6 +48,25 @@ def group_ids() -> list[str]:
 
 
 _group_ids = group_ids
+
+
+#: The columns of :func:`design_table`: what each document is (the corpus design).
+DESIGN_COLUMNS = ["jurisdiction", "name_en", "level", "genre", "framework", "period_start", "period_end", "issued",
+                  "template_family", "n_actions", "n_safeguards"]
+
+
+def design_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per document: level, genre, framework, period, issue date, template family and size.
+
+    Years are whole numbers with missing values left empty (``<NA>``), not
+    floats (``2021.0``); columns a build does not have are left out.
+    """
+    cols = [c for c in DESIGN_COLUMNS if c in documents]
+    out = documents[cols].copy()
+    for c in ("period_start", "period_end", "n_actions", "n_safeguards"):
+        if c in out:
+            out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
+    return out.reset_index(drop=True)
 
 
 def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
@@ -158,7 +185,7 @@ def measurability(actions: pd.DataFrame, targets: pd.DataFrame, include_safeguar
 
 def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
                           include_safeguards: bool = False) -> pd.DataFrame:
-    """Plan x kind of unit (:data:`UNIT_CLASSES`): how the plans quantify.
+    """Plan x kind of unit (:func:`unit_classes`): how the plans quantify.
 
     Columns: ``jurisdiction, unit_class, n_targets, n_actions`` (actions with
     at least one target of that kind), ``share_of_actions`` (of the plan's
@@ -167,7 +194,7 @@ def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
     acts = _scope(actions, include_safeguards)
     t = targets[targets["action_id"].isin(set(acts["action_id"]))].assign(
         unit_class=lambda d: d["unit"].map(unit_class))
-    present = [c for c in UNIT_CLASS_ORDER if c != "other" or (t["unit_class"] == "other").any()]
+    present = [c for c in unit_class_order() if c != "other" or (t["unit_class"] == "other").any()]
     rows = []
     for j in plans_of(actions):
         n_act = int((acts["jurisdiction"] == j).sum())

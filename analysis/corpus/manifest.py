@@ -196,7 +196,8 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
     not plain names of files inside the raw folder (no separators, ``..``,
     absolute paths, hidden names, or symbolic links that lead out of it); the
     same plan or file listed twice (names compared after Unicode NFC
-    normalisation, files by their resolved path); missing files; wrong
+    normalisation, files by their resolved path and by inode, so a hard link
+    is the same file); two rows with the same text (sha256); missing files; wrong
     checksums; files in the folder that no row lists.  Nothing outside the raw
     folder is ever opened or hashed.
     """
@@ -218,6 +219,8 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
     seen_j: dict[str, int] = {}
     seen_f: dict[str, int] = {}
     seen_path: dict[Path, int] = {}
+    seen_inode: dict[tuple[int, int], int] = {}
+    seen_sha: dict[str, tuple[int, str]] = {}
     root = raw_dir.resolve()
     for line, row in rows:
         empty = [c for c in REQUIRED_COLUMNS if not row.get(c)]
@@ -256,12 +259,26 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
         path = _checked_file(raw_dir, root, f, line, problems) if f else None
         if path is not None:
             key = path.resolve()
+            st = path.stat()
+            inode = (st.st_dev, st.st_ino)
             if f in seen_f or key in seen_path:
                 other = seen_f.get(f) or seen_path.get(key)
                 problems.add(line, f"file {f!r} is listed twice (also line {other}); each file is one plan")
                 path = None
+            elif inode in seen_inode:
+                problems.add(line, f"file {f!r} is the same file as line {seen_inode[inode]} (a hard link): the same "
+                                   "text under two ids would be counted twice; remove one of the rows")
+                seen_f[f] = line  # listed, though refused
+                path = None
             else:
-                seen_f[f], seen_path[key] = line, line
+                seen_f[f], seen_path[key], seen_inode[inode] = line, line, line
+        if path is not None and re.fullmatch(r"[0-9a-f]{64}", sha):
+            if sha in seen_sha:
+                problems.add(line, f"{f}: the same text (sha256) as line {seen_sha[sha][0]} ({seen_sha[sha][1]}): "
+                                   "one document under two ids would be counted twice; remove one of the rows")
+                path = None
+            else:
+                seen_sha[sha] = (line, f)
         if path is not None and verify and re.fullmatch(r"[0-9a-f]{64}", sha):
             actual = sha256_of(path)
             if actual != sha:

@@ -181,7 +181,9 @@ def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: b
     """
     docs = load_manifest(raw_dir)
     errata = load_errata(raw_dir, docs)
-    load_codebook(codebook_path)  # fail early on a bad codebook
+    cb = load_codebook(codebook_path)  # fail early on a bad codebook, every dimension's section included
+    for d in DIMENSIONS:
+        d.check(cb)
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if len(docs) >= PARALLEL_MIN_DOCS else 1
     bar = tqdm(total=len(docs), desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr)

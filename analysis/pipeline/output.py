@@ -57,6 +57,12 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
 
 
+def _empty_dirs(folder: Path) -> list[str]:
+    """Relative POSIX paths, ending in ``/``, of the empty folders under *folder* (never written by the build)."""
+    return sorted(p.relative_to(folder).as_posix() + "/" for p in folder.rglob("*")
+                  if p.is_dir() and not p.is_symlink() and not any(p.iterdir()))
+
+
 def read_marker(folder: Path) -> dict[str, str] | None:
     """``{relative path: sha256}`` of the files the build wrote into *folder*, or None without a marker."""
     path = Path(folder) / MARKER
@@ -119,7 +125,8 @@ def check_target(target: Path, raw_dir: Path | None = None, keep_other_files: bo
     if not target.exists() or not any(target.iterdir()):
         return []
     listed = read_marker(target)
-    present = _files(target)
+    # files, and the empty folders someone made here (a replaced folder would lose them): "mydir/"
+    present = _files(target) + _empty_dirs(target)
     if listed is None:
         if keep_other_files:
             return [f for f in present]
@@ -136,8 +143,8 @@ def check_target(target: Path, raw_dir: Path | None = None, keep_other_files: bo
                          "would overwrite them. Move them elsewhere (or delete them) and build again.")
     if other and not keep_other_files:
         shown = ", ".join(other[:_SHOW]) + (" …" if len(other) > _SHOW else "")
-        raise BuildError(f"{target}: {len(other)} file(s) here were not written by the build ({shown}); refusing to "
-                         "replace the folder. Move them elsewhere, or pass --keep-other-files to leave them "
+        raise BuildError(f"{target}: {len(other)} file(s) or folder(s) here were not written by the build ({shown}); "
+                         "refusing to replace the folder. Move them elsewhere, or pass --keep-other-files to leave them "
                          "untouched.")
     return other
 

@@ -27,7 +27,7 @@ from analysis.corpus import levels
 from analysis.plots import style
 from analysis.plots.kit import (ANNOT_SIZE, QUALITATIVE, empty_figure, finish, heatmap, interval_text,
                                 missing_patch, pct, percent_axis, plan_ticks, slant_xticks, small_pct)
-from analysis.compare.coverage import UNIT_CLASS_ORDER
+from analysis.compare.coverage import unit_class_order
 from analysis.compare.tables import matrix, plan_order
 
 # --------------------------------------------------------------- overview
@@ -530,7 +530,7 @@ def measurability(summary: pd.DataFrame, by_unit: pd.DataFrame, lang: str | None
         ax1.set_yticks(y, ticks)
         ax1.invert_yaxis()
         bu = by_unit if by_unit is not None else pd.DataFrame(columns=["jurisdiction", "unit_class", "n_targets"])
-        classes = [c for c in UNIT_CLASS_ORDER if c in set(bu["unit_class"])]
+        classes = [c for c in unit_class_order() if c in set(bu["unit_class"])]
         m = (matrix(bu, "n_targets", index="jurisdiction", columns="unit_class", index_order=plans,
                     column_order=classes).fillna(0.0) if classes else pd.DataFrame(index=plans))
         colors = QUALITATIVE  # not the plans' colours: a unit must not look like a plan
