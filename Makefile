@@ -15,6 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: setup data figures test unit nbval docs bench lock lock-upgrade clean-venv
 
 $(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "requirements.lock needs Python 3.11 or later; run make PYTHON=python3.11 ...")'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)

@@ -53,6 +53,8 @@ def test_lock_covers_the_dev_extra_and_python_of_environment_yml():
     py = re.search(r"with Python (\d+\.\d+)", head).group(1)
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert f"python={py}" in env["dependencies"]
+    requires = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    assert requires == f">={py}", "pyproject's requires-python must start at the Python the lock is resolved for"
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert pip == ["-r requirements.lock"]
 
