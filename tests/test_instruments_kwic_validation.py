@@ -78,6 +78,9 @@ def test_kwic_pattern_code_and_sort(t):
     assert list(d["right"]) == sorted(d["right"])
     with pytest.raises(ValueError):
         kwic("x", code="group:youth")
+    for unknown in ("group:nobody", "department:no_such_category", "instrument:supply.nothing", "action:chapter"):
+        with pytest.raises(ValueError, match="known: "):  # a misspelt code is an error listing the ids, not 0 hits
+            kwic(code=unknown)
 
 
 def test_kwic_command_line(tmp_path, t):

@@ -56,10 +56,19 @@ def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[s
                          "instrument:<code or kind>, action:<kind>")
     df = read_table(table, folder)
     if value:
-        if kind == "commitment":
-            from analysis.pipeline.run import build_codebook
+        from analysis.coding.instruments import instrument_codes, instrument_kinds
+        from analysis.pipeline.run import build_codebook
 
-            cb = load_codebook(build_codebook(folder))
+        cb = load_codebook(build_codebook(folder))
+        known = {"group": lambda: [g.id for g in cb.groups],
+                 "department": lambda: [c.id for c in cb.categories] + ["uncoded"],
+                 "commitment": lambda: [u.id for u in cb.unit_classes] + ["other"] + sorted(set(df["unit"].dropna())),
+                 "instrument": lambda: [c.id for c in instrument_codes(cb)] + list(instrument_kinds(cb)),
+                 "action": lambda: ["action", "safeguard"]}[kind]()
+        if value not in known:
+            raise ValueError(f"code {code!r}: the build's codebook has no {kind} {value!r}; known: "
+                             + ", ".join(known))
+        if kind == "commitment":
             df = df[[cb.unit_class(u) == value or u == value for u in df["unit"]]]
         elif kind == "instrument":
             df = df[(df["code"] == value) | (df["kind"] == value)]

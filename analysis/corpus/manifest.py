@@ -33,7 +33,7 @@ ERRATA_ACTIONS = {"fix", "accept"}
 #: Files in a corpus folder that are not plan texts.
 SIDE_FILES = {MANIFEST_NAME, ERRATA_NAME, "README.md", "README.txt", ".gitkeep"}
 #: A plan's id: ASCII lower-case letters, digits and ``_``, starting with a letter or digit.
-ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")  # at most 64 characters: ids name files of the build
 #: Characters no manifest or errata cell may hold (C0 controls but tab, DEL, C1 controls, line separators).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 #: Leading characters a spreadsheet runs as a formula: text cells may not start with them.
@@ -229,8 +229,8 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
         j = unicodedata.normalize("NFC", row.get("jurisdiction", ""))
         f = unicodedata.normalize("NFC", row.get("file", ""))
         if j and not ID_RE.fullmatch(j):
-            problems.add(line, f"jurisdiction {j!r}: an id is ASCII lower-case letters, digits and _ "
-                               "(e.g. zhifu, inner_mongolia, county_2008)")
+            problems.add(line, f"jurisdiction {j[:80]!r}: an id is ASCII lower-case letters, digits and _, at "
+                               "most 64 characters (e.g. zhifu, inner_mongolia, county_2008)")
         elif j in seen_j:
             problems.add(line, f"jurisdiction {j!r} is listed twice (also line {seen_j[j]}); each plan needs its "
                                "own id")
