@@ -30,3 +30,21 @@ def test_outputs_hold_no_absolute_paths_or_timestamps(fresh):
         text = data.decode("utf-8")
         assert str(paths.ROOT) not in text and "/tmp/" not in text, name
         assert "\r" not in text, name
+
+
+def test_no_similarity_warns_when_the_kept_crossplan_tables_describe_other_texts(tmp_path):
+    """--no-similarity keeps the cross-plan tables of the earlier build; if the texts changed since, it says so."""
+    from analysis.corpus.manifest import load_manifest
+    from tests.conftest import copy_raw, rewrite_manifest
+
+    raw = copy_raw(tmp_path / "raw")
+    out = tmp_path / "out"
+    build(raw, out, progress=False, verbose=False)
+    same = build(raw, out, progress=False, verbose=False, similarity=False).warnings
+    assert not [w for w in same if "describe other texts" in w], same  # same texts: nothing to say
+    first = load_manifest(raw, verify=False)[0]
+    with open(first.path, "a", encoding="utf-8") as fh:  # a changed text (its row updated deliberately)
+        fh.write("\n")
+    rewrite_manifest(raw)
+    warnings = build(raw, out, progress=False, verbose=False, similarity=False).warnings
+    assert any("describe other texts" in w and f"changed: {first.jurisdiction}" in w for w in warnings), warnings

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import paths
 
-from analysis.pipeline.crossplan import (OUTPUT_FILES, PARAMETERS_FILE, CrossPlanParams, compute_crossplan,
+from analysis.pipeline.crossplan import (INPUTS_FILE, OUTPUT_FILES, PARAMETERS_FILE, CrossPlanParams, compute_crossplan,
                                          write_crossplan)
 
 import similarity_cache as sc
@@ -28,7 +28,7 @@ def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path
     assert capfd.readouterr().err == ""  # no progress bar, no jieba log
     written = sorted(p.name for p in a.iterdir())
     # the cross-plan tables, the parameters used, and documents.csv with the template families it detects
-    assert set(written) - {"documents.csv"} == {f"{n}.csv" for n in OUTPUT_FILES} | {PARAMETERS_FILE}
+    assert set(written) - {"documents.csv"} == {f"{n}.csv" for n in OUTPUT_FILES} | {PARAMETERS_FILE, INPUTS_FILE}
     for name in written:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     tables = sc.result(corpus).tables

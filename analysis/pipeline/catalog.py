@@ -48,7 +48,7 @@ def frame(rows, name: str):
 
 def data_dictionary() -> str:
     """The data dictionary of every table (Markdown), and of the build's other files."""
-    from analysis.pipeline.crossplan import PARAMETERS_FILE
+    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
     from analysis.pipeline.output import MARKER
 
     return schema.data_dictionary(TABLES.values()) + "\n".join([
@@ -57,6 +57,8 @@ def data_dictionary() -> str:
         "`analysis.report.load` makes it the codebook of every comparison of the build.",
         f"- `{PARAMETERS_FILE}`: every parameter of the cross-plan stage and the value the build used "
         "(see [parameters](parameters.md)); written with the cross-plan tables.",
+        f"- `{INPUTS_FILE}`: the documents the cross-plan tables describe, each id with the SHA-256 of its text; "
+        "a `--no-similarity` build that keeps those tables warns when the texts have changed since.",
         f"- `{MARKER}`: the files the build wrote, each with its SHA-256. A later build overwrites only a folder "
         "holding this marker, and only the files it lists (see [bad input and safety](safety.md)).", ""])
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.pipeline.extract import Dataset
 
 __all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_crossplan", "read_params",
-           "OUTPUT_FILES", "PARAMETERS_FILE"]
+           "OUTPUT_FILES", "PARAMETERS_FILE", "INPUTS_FILE"]
 
 #: Files written by :func:`write_crossplan`, in writing order.
 OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "crossplan"]
@@ -229,6 +229,9 @@ def _parse_value(name: str, raw: str, kind: str, default):
 
 #: The file in which the build records the parameters of its cross-plan stage.
 PARAMETERS_FILE = "parameters.json"
+#: The documents the cross-plan tables were computed from: ``{jurisdiction: sha256}`` (written beside them, and
+#: carried with them by ``--no-similarity``, so a later build can tell when they describe other texts).
+INPUTS_FILE = "crossplan_inputs.json"
 
 
 def read_params(folder: Path) -> CrossPlanParams:
@@ -600,6 +603,8 @@ def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
 
     write_text(json.dumps((params or CrossPlanParams()).as_dict(), indent=1, sort_keys=True) + "\n",
                out / PARAMETERS_FILE)
+    inputs = dict(zip(corpus.documents["jurisdiction"], corpus.documents["sha256"]))
+    write_text(json.dumps(inputs, indent=1, sort_keys=True) + "\n", out / INPUTS_FILE)
     if result.families is not None and len(result.families):
         docs = corpus.documents.drop(columns=["template_family", "template_basis"])
         docs = docs.merge(result.families, on="jurisdiction", how="left")

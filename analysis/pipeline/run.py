@@ -41,9 +41,35 @@ def write_dataset(c: Dataset, out: Path) -> None:
 
 def crossplan_files() -> list[str]:
     """The files the cross-plan stage writes."""
-    from analysis.pipeline.crossplan import PARAMETERS_FILE
+    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
 
-    return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"] + [PARAMETERS_FILE]
+    return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"] + [PARAMETERS_FILE, INPUTS_FILE]
+
+
+def _carried_describe_other_texts(out: Path, corpus: Dataset) -> str:
+    """Why the cross-plan tables an earlier build left in *out* do not describe *corpus* ('' if they do, or if
+    there are none): plans added, dropped or changed since they were computed (their ``crossplan_inputs.json``)."""
+    import json
+
+    from analysis.pipeline.crossplan import INPUTS_FILE
+    from analysis.pipeline.output import read_marker
+
+    marker = read_marker(out) if out.is_dir() else None
+    if not marker or not any(f in marker for f in crossplan_files()):
+        return ""
+    try:
+        before = json.loads((out / INPUTS_FILE).read_text(encoding="utf-8"))
+        if not isinstance(before, dict):
+            raise ValueError
+    except (OSError, ValueError):
+        return f"the earlier build did not record which texts they describe ({INPUTS_FILE})"
+    now = dict(zip(corpus.documents["jurisdiction"], corpus.documents["sha256"]))
+    parts = []
+    for label, ids in (("added", sorted(set(now) - set(before))), ("dropped", sorted(set(before) - set(now))),
+                       ("changed", sorted(j for j in set(now) & set(before) if now[j] != before[j]))):
+        if ids:
+            parts.append(f"{label}: {', '.join(ids)}")
+    return "; ".join(parts)
 
 
 def gaps_summary(c: Dataset, limit: int = 12) -> str:
@@ -93,6 +119,12 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
                                                    g["suggested"]))
         raise BuildError(f"--strict: {len(g)} name(s) the codebook does not code:\n{lines}\nAdd patterns for them to "
                          "the codebook (--codebook), or build without --strict to keep them as 'uncoded'.")
+    if not similarity:
+        stale = _carried_describe_other_texts(Path(out_dir), corpus)
+        if stale:
+            corpus.warnings.append(f"--no-similarity keeps the cross-plan tables of the earlier build in {out_dir}, "
+                                   f"but they describe other texts ({stale}); build without --no-similarity to "
+                                   "bring them up to date.")
     with staged_output(Path(out_dir), raw_dir, keep_other_files,
                        carry=() if similarity else crossplan_files()) as stage:
         write_dataset(corpus, stage)
