@@ -204,6 +204,11 @@ def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
     Names come from ``documents.csv`` (``name_zh`` / ``name_en``, i.e. the
     manifest); with ``full=True`` the names are returned as written there.
     A plan missing from the table is labelled by its id.
+
+    Labels are unique: plans whose names give the same label (two plans of
+    one place, e.g. an older and a newer plan of a city) are told apart by
+    :func:`unique_labels` -- the year issued, else the first year of the
+    period, else the plan's id -- so no table, chart or sentence merges them.
     """
     lang = get_lang(lang)
     docs = _documents(documents)
@@ -212,11 +217,64 @@ def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
     out = {j: j.replace("_", " ").title() for j in corpus_plans()}
     if docs is None:
         return out
+    rows = {}
     for row in docs.itertuples(index=False):
         zh, en = getattr(row, "name_zh", None), getattr(row, "name_en", None)
         name = (zh if lang == "zh" else en) if full else short_plan_name(zh, en, lang)
         if isinstance(name, str) and name:
             out[row.jurisdiction] = name
+        rows[row.jurisdiction] = row
+    return unique_labels(out, [lambda j: _year(getattr(rows.get(j), "issued", None)),
+                               lambda j: _year(getattr(rows.get(j), "period_start", None))])
+
+
+def _year(value) -> str:
+    """``"2022-09-25"`` -> ``"2022"``; ``2021.0`` or ``"2021.0"`` -> ``"2021"``; ``""`` when there is none."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        m = re.match(r"\s*(\d{4})(?:\D|$)", value)
+        return m.group(1) if m else ""
+    if isinstance(getattr(value, "year", None), int):  # a date or timestamp (NaT has none)
+        return str(value.year)
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return str(int(f)) if f == f and 1000 <= f < 10000 else ""
+
+
+def unique_labels(labels: dict[str, str], keys: Iterable = ()) -> dict[str, str]:
+    """*labels* (``{id: label}``) with every label unique, deterministically.
+
+    Ids sharing a label get ``"<label> <key>"`` from the first of *keys*
+    (functions of the id, e.g. its year issued) that gives each of them a
+    different, non-empty value; when none does, ``"<label> (<id>)"``.  A
+    label that still occurs twice (it equals another plan's name) becomes
+    ``"<label> (<id>)"`` as well, and, failing even that, the id itself.
+    Labels that are unique already are left as they are.
+    """
+    keys = list(keys)
+    out = dict(labels)
+
+    def clashes(d: dict[str, str]) -> dict[str, list[str]]:
+        by: dict[str, list[str]] = {}
+        for j, lab in d.items():
+            by.setdefault(lab, []).append(j)
+        return {lab: js for lab, js in by.items() if len(js) > 1}
+
+    for lab, ids in clashes(out).items():
+        for key in keys:
+            vals = [str(key(j) or "") for j in ids]
+            if all(vals) and len(set(vals)) == len(vals):
+                out.update({j: f"{lab} {v}" for j, v in zip(ids, vals)})
+                break
+        else:
+            out.update({j: f"{lab} ({j})" for j in ids})
+    for ids in clashes(out).values():  # a made label met another plan's name
+        out.update({j: f"{labels[j]} ({j})" for j in ids})
+    for ids in clashes(out).values():
+        out.update({j: str(j) for j in ids})
     return out
 
 
@@ -393,6 +451,7 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -
 
 __all__ = ["LANGS", "PLAN_PALETTE", "PLAN_MARKER_CYCLE", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",
            "MISSING_HATCH", "PNG_DPI", "MissingFontError", "cjk_font", "has_cjk", "require_cjk_font",
-           "check_figure_text", "set_lang", "get_lang", "tr", "plan_labels", "group_labels", "category_labels",
+           "check_figure_text", "set_lang", "get_lang", "tr", "plan_labels", "unique_labels", "group_labels",
+           "category_labels",
            "plan_color", "plan_marker", "plan_index", "distinct_colors", "cluster_colors", "sequential_cmap", "text_color_on",
            "rc_params", "apply_style", "styled", "figure_bytes", "figure_paths", "save_figure"]

@@ -17,6 +17,7 @@ The notebooks display these with :func:`show`.
 from __future__ import annotations
 
 import math
+import re
 from typing import Iterable
 
 import numpy as np
@@ -53,6 +54,22 @@ def names(ids: Iterable[str], labels: dict[str, str]) -> str:
 def count_word(n: int) -> str:
     words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun for *n* things: ``plural(1, "key term")`` -> ``key term``, ``plural(2, "key term")`` ->
+    ``key terms`` (*plural_form* for an irregular plural)."""
+    return singular if n == 1 else (plural_form if plural_form is not None else singular + "s")
+
+
+def counted(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 key term``, ``2 key terms``."""
+    return f"{n} {plural(n, singular, plural_form)}"
+
+
+def agree(n: int, singular: str, plural_form: str) -> str:
+    """The verb for a subject of *n* things: ``agree(1, "holds", "hold")`` -> ``holds``."""
+    return singular if n == 1 else plural_form
 
 
 def bullets(lines: Iterable[str]) -> str:
@@ -135,15 +152,26 @@ def _num(x) -> bool:
 
 # ------------------------------------------------------------------ overview
 def overview(ov: pd.DataFrame, measurable: pd.DataFrame, labels: dict[str, str]) -> str:
-    """Size and measurability."""
+    """Size and measurability.  Plans without actions take no part in the size comparison (they are named
+    as such): the shortest plan is the shortest of those with actions."""
     out = []
-    if len(ov):
-        big = ov.loc[ov["operative_chars"].idxmax()]
-        small = ov.loc[ov["operative_chars"].idxmin()]
+    with_actions = ov[ov["n_actions"].fillna(0).astype(int) > 0]
+    empty = [j for j in ov["jurisdiction"] if j not in set(with_actions["jurisdiction"])]
+    if len(with_actions) > 1:
+        big = with_actions.loc[with_actions["operative_chars"].idxmax()]
+        small = with_actions.loc[with_actions["operative_chars"].idxmin()]
         out.append(f"**Size.** {labels.get(big.jurisdiction, big.jurisdiction)}'s plan is the longest "
-                   f"({int(big.n_actions)} actions, {int(big.operative_chars):,} characters of operative text); "
-                   f"{labels.get(small.jurisdiction, small.jurisdiction)}'s the shortest "
-                   f"({int(small.n_actions)} actions, {int(small.operative_chars):,} characters).")
+                   f"({counted(int(big.n_actions), 'action')}, {int(big.operative_chars):,} characters of operative "
+                   f"text); {labels.get(small.jurisdiction, small.jurisdiction)}'s the shortest "
+                   f"({counted(int(small.n_actions), 'action')}, {int(small.operative_chars):,} characters).")
+    elif len(with_actions) == 1:
+        one = with_actions.iloc[0]
+        out.append(f"**Size.** {labels.get(one.jurisdiction, one.jurisdiction)}'s plan has "
+                   f"{counted(int(one.n_actions), 'action')} and {int(one.operative_chars):,} characters of "
+                   "operative text.")
+    if empty:
+        out.append(f"{names(empty, labels)} {agree(len(empty), 'has', 'have')} no actions and "
+                   f"{agree(len(empty), 'is', 'are')} left out of the comparison of size.")
     m = measurable.dropna(subset=["share_measurable"])
     if len(m):
         parts = [f"{labels.get(r.jurisdiction, r.jurisdiction)} {int(r.n_measurable)} of {int(r.n_actions)} "
@@ -169,23 +197,58 @@ def _ranking_sentence(df: pd.DataFrame, value: str, lo: str, hi: str, labels: di
     by = {}
     for a, b in pairs:
         by.setdefault(a, []).append(b)
-    text = "; ".join(f"{labels.get(a, a)} has more {what} than {names(bs, labels)}" for a, bs in by.items())
+    text = "; ".join(f"{labels.get(a, a)} has a higher share of {what} than {names(bs, labels)}"
+                     for a, bs in by.items())
     return f"Where the 95% intervals do not overlap: {text}. For every other pair the data do not tell the plans apart."
 
 
 # ------------------------------------------------------------------ target groups
-def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_labels: dict[str, str]) -> str:
-    """Which groups have a line in which plans, how much text they get, and how often they are named."""
+def _framework_year(framework) -> int | None:
+    """The earliest year a framework's name holds (``…纲要（2006—2010—2020年）`` -> 2006); None without one."""
+    if not isinstance(framework, str):
+        return None
+    years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", framework)]
+    return min(years) if years else None
+
+
+def older_frameworks(without: list[str], with_line: list[str], documents: pd.DataFrame | None) -> list[str]:
+    """The frameworks (``documents.csv`` column ``framework``) of the plans *without* a group's line, when
+    every one of them is older than the framework of every plan *with* a line; else ``[]``.
+
+    A framework's age is the earliest year its name holds (the manifest names the national outline a plan
+    implements, e.g. ``全民科学素质行动计划纲要（2006—2010—2020年）``).  Nothing is said when a plan's framework is
+    not stated or carries no year, or when a plan with a line implements one of the same frameworks.
+    """
+    if documents is None or "framework" not in documents or not without or not with_line:
+        return []
+    fw = dict(zip(documents["jurisdiction"], documents["framework"]))
+    years = {j: _framework_year(fw.get(j)) for j in list(without) + list(with_line)}
+    if any(y is None for y in years.values()):
+        return []
+    if max(years[j] for j in without) >= min(years[j] for j in with_line):
+        return []
+    return list(dict.fromkeys(str(fw[j]) for j in without))
+
+
+def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_labels: dict[str, str],
+                  documents: pd.DataFrame | None = None) -> str:
+    """Which groups have a line in which plans, how much text they get, and how often they are named.
+
+    With *documents* (``documents.csv``), a group whose line is missing only from plans that implement an
+    older framework than every plan with a line says so (:func:`older_frameworks`): the gap may be the
+    framework's rather than the jurisdiction's choice.
+    """
     plans = list(dict.fromkeys(coverage["jurisdiction"]))
     order = list(dict.fromkeys(coverage["group"]))
     gl = {g: lower(group_labels.get(g, g)) for g in order}
     n = len(plans)
     out = []
     has = coverage.pivot(index="group", columns="jurisdiction", values="has_line").reindex(index=order, columns=plans)
+    has = has.astype(object).where(has.notna(), False).astype(bool)  # a missing row is no line
     all_groups = [g for g in has.index if bool(has.loc[g].all())]
     if all_groups:
-        out.append(f"**Lines in every plan.** All {count_word(n)} plans have a line of actions for "
-                   f"{names(all_groups, gl)}.")
+        out.append("**Lines in every plan.** " + (f"All {count_word(n)} plans have" if n != 1 else "The one plan has")
+                   + f" a line of actions for {names(all_groups, gl)}.")
     for g in has.index:
         if g in all_groups:
             continue
@@ -201,6 +264,12 @@ def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_lab
             s = f"**{head}**: no plan has a line for them"
         if silent:
             s += f", and {names(silent, plan_labels)} never name{'s' if len(silent) == 1 else ''} them"
+        older = older_frameworks(without, with_line, documents)
+        if older:
+            s += (f". {names(without, plan_labels)} {agree(len(without), 'implements', 'implement')} "
+                  f"{'an older framework' if len(older) == 1 else 'older frameworks'} ({'; '.join(older)}) than "
+                  "the plans with a line: the gap may be the framework's, not only "
+                  + ("the plan's" if len(without) == 1 else "the plans'") + " choice")
         out.append(s + ".")
     # concentrated rates: a high rate from one long dedicated action
     c = coverage[coverage["has_line"].astype(bool) & (coverage["mentions"] > 0)]
@@ -259,7 +328,8 @@ def departments(summary: pd.DataFrame, workload: pd.DataFrame, networks: pd.Data
             f"{labels.get(j, j)}: {category_labels.get(h, h)}" for j, h in hubs.items()) + ".")
     for j in assigned:
         r = s.loc[j]
-        out.append(f"{labels.get(j, j)}: {int(r.n_assigned)} of {int(r.n_actions)} actions name departments; the "
+        out.append(f"{labels.get(j, j)}: {int(r.n_assigned)} of {counted(int(r.n_actions), 'action')} "
+                   f"{agree(int(r.n_assigned), 'names', 'name')} departments; the "
                    f"science and technology association (科协) carries {pct(r.cast_load_share)} "
                    f"{ci(r.cast_load_share_lo, r.cast_load_share_hi)} of the weighted load and is named on "
                    f"{pct(r.cast_action_share)} {ci(r.cast_action_share_lo, r.cast_action_share_hi)} of the assigned "
@@ -278,7 +348,7 @@ def departments(summary: pd.DataFrame, workload: pd.DataFrame, networks: pd.Data
     few = [j for j in assigned if s.loc[j, "n_assigned"] < 0.5 * s.loc[j, "n_actions"]]
     for j in few:
         out.append(f"{labels.get(j, j)}'s department figures rest on {int(s.loc[j, 'n_assigned'])} of its "
-                   f"{int(s.loc[j, 'n_actions'])} actions (the others go to collective units only).")
+                   f"{counted(int(s.loc[j, 'n_actions']), 'action')} (the others go to collective units only).")
     out.append("Weighted load counts an action shared by k departments as 1/k to each, lead and cooperating "
                "alike; intervals are bootstrap intervals over the plan's assigned actions (Wilson for shares of "
                "actions).")
@@ -298,7 +368,8 @@ def clusters(quality: pd.DataFrame, spread: pd.DataFrame, sensitivity: pd.DataFr
     out.append(f"**k = {int(chosen.k)} clusters**, chosen by the mean of silhouette ({num(chosen.silhouette, 3)}), "
                f"stability across seeds (ARI {num(chosen.stability_seeds_ari, 2)}) and across bootstrap resamples "
                f"(ARI {num(chosen.stability_bootstrap_ari, 2)}) over k = {int(q.k.min())}–{int(q.k.max())}. "
-               f"{'k is weakly identified: ' + ', '.join(map(str, near)) + ' score within 0.02 of the best' if len(near) > 1 else 'No other k scores within 0.02.'}")
+               + (f"k is weakly identified: {', '.join(map(str, near))} score within 0.02 of the best."
+                  if len(near) > 1 else "No other k scores within 0.02."))
     out.append(f"In the full TF-IDF space the same partition's silhouette is {num(chosen.silhouette_full, 3)}: "
                "the clusters are much less separated than the LSA space suggests; read them as groupings of "
                "related actions, not as natural kinds.")
@@ -311,7 +382,8 @@ def clusters(quality: pd.DataFrame, spread: pd.DataFrame, sensitivity: pd.DataFr
         else 0
     shared_all = spread[spread["shared_by_all"].astype(bool)]
     unique = spread[spread["unique_to"].fillna("").astype(str) != ""]
-    out.append(f"{len(shared_all)} of the {len(spread)} clusters hold actions of all {count_word(n_plans)} plans with "
+    out.append(f"{len(shared_all)} of the {counted(len(spread), 'cluster')} {agree(len(shared_all), 'holds', 'hold')} "
+               f"actions of {'both' if n_plans == 2 else 'all ' + count_word(n_plans)} plans with "
                f"actions; {'none' if not len(unique) else len(unique)} hold{'s' if len(unique) <= 1 else ''} actions "
                "of one plan only"
                + (": " + "; ".join(f"cluster {int(r.cluster)} ({r.label}) only {labels.get(r.unique_to, r.unique_to)}"
@@ -335,7 +407,8 @@ def keyness(key: pd.DataFrame, labels: dict[str, str], n: int = 5, alpha: float 
         if k.empty:
             out.append(f"{labels.get(j, j)}: no term passes both the significance test and the effect-size floor.")
         else:
-            out.append(f"{labels.get(j, j)}: {len(k)} key terms; the first: " + ", ".join(
+            out.append(f"{labels.get(j, j)}: {counted(len(k), 'key term')}"
+                       + ("; the first: " if len(k) > 1 else ", ") + ", ".join(
                 f"{r.term} (G² {num(r.g2)}, {r.count_target}×)" for r in k.head(n).itertuples()) + ".")
     out.append(f"A key term is over-represented with a Bonferroni-adjusted p < {alpha:g} (over the terms tested in "
                f"that plan) and a log ratio of at least {min_log_ratio:g} ({2 ** min_log_ratio:g} times as frequent as "
@@ -348,6 +421,7 @@ def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.Da
                     labels: dict[str, str], threshold: float, min_chars: int) -> str:
     """How close the plans come to each other, and what they share word for word."""
     out = []
+    lab = lambda j: labels.get(j, j)  # noqa: E731
     if sim_pairs.empty:
         return bullets(["Fewer than two plans with actions: nothing to align."])
     best = sim_pairs.loc[sim_pairs["mean_best_similarity"].idxmax()]
@@ -355,24 +429,24 @@ def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.Da
                         (sim_pairs["other_jurisdiction"] == best.other_jurisdiction)) |
                        ((sim_pairs["jurisdiction"] == best.other_jurisdiction) &
                         (sim_pairs["other_jurisdiction"] == best.jurisdiction)))]
-    out.append(f"**Closest pair**: {labels.get(best.jurisdiction)} → {labels.get(best.other_jurisdiction)} "
+    out.append(f"**Closest pair**: {lab(best.jurisdiction)} → {lab(best.other_jurisdiction)} "
                f"(mean best-match similarity {num(best.mean_best_similarity, 3)}"
                + (f"; every other ordered pair {num(rest.mean_best_similarity.min(), 3)}–"
                   f"{num(rest.mean_best_similarity.max(), 3)}" if len(rest) else "") + "); "
                f"{pct(best.share_matched)} {ci(best.share_matched_lo, best.share_matched_hi)} of "
-               f"{labels.get(best.jurisdiction)}'s actions have a best match of at least {threshold:g} there.")
+               f"{lab(best.jurisdiction)}'s actions have a best match of at least {threshold:g} there.")
     if len(rest):
         top = rest.loc[rest["share_matched"].idxmax()]
         out.append(f"Between any other two plans, at most {pct(top.share_matched)} "
                    f"{ci(top.share_matched_lo, top.share_matched_hi)} of a plan's actions reach that threshold "
-                   f"({labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)}). The threshold "
+                   f"({lab(top.jurisdiction)} → {lab(top.other_jurisdiction)}). The threshold "
                    f"{threshold:g} is a choice (`match_threshold`); the sensitivity notebook shows these shares at "
                    "other thresholds and the mutual best matches, which need none.")
     r = reuse[reuse["share"] > 0].sort_values("share", ascending=False)
     if len(r):
         out.append(f"**Verbatim reuse** (passages of at least {min_chars} characters): " + "; ".join(
-            f"{pct(x.share)} {ci(x.share_lo, x.share_hi)} of {labels.get(x.jurisdiction)}'s operative text is found "
-            f"in {labels.get(x.other_jurisdiction)}" for x in r.head(4).itertuples()) + ".")
+            f"{pct(x.share)} {ci(x.share_lo, x.share_hi)} of {lab(x.jurisdiction)}'s operative text is found "
+            f"in {lab(x.other_jurisdiction)}" for x in r.head(4).itertuples()) + ".")
     none = [j for j in summary["jurisdiction"] if float(summary.set_index("jurisdiction").loc[j, "share_any"]) == 0]
     if none:
         out.append(f"{names(none, labels)} share{'s' if len(none) == 1 else ''} no passage of {min_chars} characters "
@@ -382,7 +456,8 @@ def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.Da
                    "between plans cannot be told apart.")
     if "in_reference" in passages and (passages["in_reference"].fillna("") != "").any():
         k = int((passages["in_reference"].fillna("") != "").sum())
-        out.append(f"{k} shared passages also occur in a reference document: a common source, not necessarily "
+        out.append(f"{counted(k, 'shared passage')} also {agree(k, 'occurs', 'occur')} in a reference document: "
+                   "a common source, not necessarily "
                    "copying between the plans (`share_direct` leaves them out).")
     out.append("Shares carry bootstrap intervals over the plan's actions; spans repaired by an erratum are left "
                "out of every share.")
@@ -403,7 +478,7 @@ def instruments(kinds: pd.DataFrame, composition: pd.DataFrame, codes: pd.DataFr
         out.append(f"{labels.get(j, j)}: " + ", ".join(
             f"{lower(kind_labels.get(x.kind, x.kind))} {pct(x.share)} {ci(x.share_lo, x.share_hi)}"
             for x in rows.itertuples()) + f" of its instrument codes ({int(rows['n_total'].iloc[0])} action × "
-            "instrument pairs; bootstrap intervals over its actions).")
+            f"instrument {plural(int(rows['n_total'].iloc[0]), 'pair')}; bootstrap intervals over its actions).")
     for k, g in kinds.groupby("kind", sort=False):
         out.append(_ranking_sentence(g, "share", "share_lo", "share_hi", labels,
                                      f"actions using {kind_labels.get(k, k).lower()} instruments"))
@@ -411,7 +486,9 @@ def instruments(kinds: pd.DataFrame, composition: pd.DataFrame, codes: pd.DataFr
     pooled["share"] = pooled["n_using"] / pooled["n_actions"]
     pooled = pooled.sort_values("share", ascending=False, kind="mergesort")
     n_all = int(pooled["n_actions"].iloc[0]) if len(pooled) else 0
-    out.append(f"Across all {n_all} actions and safeguards of the plans, the most used instruments are " + ", ".join(
+    n_top = len(pooled.head(3))
+    out.append(f"Across all {n_all} actions and safeguards of the plans, the most used "
+               f"{agree(n_top, 'instrument is', 'instruments are')} " + ", ".join(
         f"{lower(code_labels.get(c, c))} ({pct(x.share)} {ci(*wilson(int(x.n_using), int(x.n_actions)))})"
         for c, x in pooled.head(3).iterrows()) + ".")
     out.append("Instruments are coded by rules (cues in the codebook) whose agreement with two hand coders is "
@@ -424,16 +501,16 @@ def validation_summary(seg: pd.DataFrame, fields: pd.DataFrame, instr: pd.DataFr
     s = seg.set_index("label")
     f = fields.set_index("field")
     i = instr.set_index("code")
-    out = [f"**Segmentation** ({int(s.loc['all', 'n_lines'])} lines): the two coders' alpha is "
+    out = [f"**Segmentation** ({counted(int(s.loc['all', 'n_lines']), 'line')}): the two coders' alpha is "
            f"{num(s.loc['all', 'alpha_coders'], 3)}; the package agrees with the adjudicated coding on "
            f"{pct(s.loc['all', 'package_agreement'])} of lines.",
-           f"**Fields** ({int(f.loc['group', 'n_units'])} sampled actions): target group alpha "
+           f"**Fields** ({counted(int(f.loc['group', 'n_units']), 'sampled action')}): target group alpha "
            f"{num(f.loc['group', 'alpha_coders'], 3)} between coders, package agreement "
            f"{pct(f.loc['group', 'package_agreement'])}; departments precision {pct(f.loc['departments', 'precision'])},"
            f" recall {pct(f.loc['departments', 'recall'])}; commitments precision "
            f"{pct(f.loc['commitments', 'precision'])}, recall {pct(f.loc['commitments', 'recall'])} "
-           f"({int(f.loc['commitments', 'n_units'])} commitments in the sample).",
-           f"**Instruments** (held-out part, {int(i.loc['all', 'n_actions'])} actions): coders' alpha "
+           f"({counted(int(f.loc['commitments', 'n_units']), 'commitment')} in the sample).",
+           f"**Instruments** (held-out part, {counted(int(i.loc['all', 'n_actions']), 'action')}): coders' alpha "
            f"{num(i.loc['all', 'alpha_coders'], 2)}; package precision {pct(i.loc['all', 'precision'])}, recall "
            f"{pct(i.loc['all', 'recall'])}, F1 {num(i.loc['all', 'f1'], 2)}. Weakest codes: " + ", ".join(
                f"{c} (F1 {num(r.f1, 2)})" for c, r in i[i['kind'].isin(['supply', 'environment', 'demand'])]
@@ -476,8 +553,8 @@ def headlines(r) -> str:
     span = f", plan periods within {years[0]}–{years[-1]}" if len(years) > 1 else ""
     out.append(f"**Corpus.** {count_word(len(r.plans)).capitalize()} plan{'s' if len(r.plans) != 1 else ''} "
                f"({', '.join(dict.fromkeys(docs.loc[docs['jurisdiction'].isin(r.plans), 'level']))}){span}; "
-               f"{len(acts)} actions and {int((actions['kind'] == 'safeguard').sum())} safeguards, each with the "
-               "offsets of its text.")
+               f"{counted(len(acts), 'action')} and {counted(int((actions['kind'] == 'safeguard').sum()), 'safeguard')}"
+               ", each with the offsets of its text.")
     if not plans:
         return bullets(out + ["No plan has actions: there is nothing to compare."])
     cov = compare.group_coverage(actions, r["group_mentions"])
@@ -486,19 +563,24 @@ def headlines(r) -> str:
         index=list(dict.fromkeys(cov["group"])), columns=plans).fillna(False).astype(bool)
     n_line = has.sum(axis=1)
     every = [g for g in has.index if n_line[g] == len(plans)]
-    some = [(gl[g], int(n_line[g])) for g in has.index if 0 < n_line[g] < len(plans)]
+    some = [(gl[g], int(n_line[g]), _older_note(g, has, docs)) for g in has.index if 0 < n_line[g] < len(plans)]
     none = [g for g in has.index if n_line[g] == 0]
     parts = []
     if every:
         parts.append(f"every plan has a line of actions for {names(every, gl)}")
     if some:
-        parts.append(f"{some[0][0]} have a line in {some[0][1]} of the {count_word(len(plans))} plans"
-                     + "".join(f", {g} in {k}" for g, k in some[1:]))
+        parts.append(f"{some[0][0]} have a line in {some[0][1]} of the {count_word(len(plans))} plans{some[0][2]}"
+                     + "".join(f", {g} in {k}{note}" for g, k, note in some[1:]))
     if none:
         parts.append(f"none for {names(none, gl)}")
     out.append("**Target groups.** " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".")
     m = compare.measurability(actions, r["targets"]).dropna(subset=["share_measurable"])
-    if len(m):
+    if len(m) == 1:
+        x = m.iloc[0]
+        out.append(f"**Measurability.** {pct(x.share_measurable)} {ci(x.share_lo, x.share_hi)} of "
+                   f"{labels.get(x.jurisdiction, x.jurisdiction)}'s actions carry a quantified commitment (a number "
+                   "with a unit).")
+    elif len(m):
         lo, hi = m.loc[m["share_measurable"].idxmin()], m.loc[m["share_measurable"].idxmax()]
         out.append(f"**Measurability.** Between {pct(lo.share_measurable)} {ci(lo.share_lo, lo.share_hi)} "
                    f"({labels.get(lo.jurisdiction, lo.jurisdiction)}) and {pct(hi.share_measurable)} "
@@ -509,12 +591,16 @@ def headlines(r) -> str:
     if len(summ):
         lo, hi = summ.loc[summ["cast_load_share"].idxmin()], summ.loc[summ["cast_load_share"].idxmax()]
         not_assigned = len(plans) - len(summ)
-        out.append(f"**Departments.** In the {count_word(len(summ))} plan{'s' if len(summ) != 1 else ''} that assign "
-                   "departments to actions, the science and technology association (科协) carries between "
-                   f"{pct(lo.cast_load_share)} {ci(lo.cast_load_share_lo, lo.cast_load_share_hi)} "
-                   f"({labels.get(lo.jurisdiction, lo.jurisdiction)}) and {pct(hi.cast_load_share)} "
-                   f"{ci(hi.cast_load_share_lo, hi.cast_load_share_hi)} "
-                   f"({labels.get(hi.jurisdiction, hi.jurisdiction)}) of the weighted workload"
+        share = (f"between {pct(lo.cast_load_share)} {ci(lo.cast_load_share_lo, lo.cast_load_share_hi)} "
+                 f"({labels.get(lo.jurisdiction, lo.jurisdiction)}) and {pct(hi.cast_load_share)} "
+                 f"{ci(hi.cast_load_share_lo, hi.cast_load_share_hi)} "
+                 f"({labels.get(hi.jurisdiction, hi.jurisdiction)})") if len(summ) > 1 else \
+            (f"{pct(lo.cast_load_share)} {ci(lo.cast_load_share_lo, lo.cast_load_share_hi)} "
+             f"({labels.get(lo.jurisdiction, lo.jurisdiction)})")
+        out.append(f"**Departments.** In the {count_word(len(summ))} {plural(len(summ), 'plan')} that "
+                   f"{agree(len(summ), 'assigns', 'assign')} "
+                   f"departments to actions, the science and technology association (科协) carries {share} of the "
+                   "weighted workload"
                    + (f"; {count_word(not_assigned)} plan{'s name' if not_assigned != 1 else ' names'} no "
                       "departments per action" if not_assigned else "") + ".")
     if r.crossplan and r.has("reuse_matrix"):
@@ -537,16 +623,65 @@ def headlines(r) -> str:
     if r.has("instruments"):
         comp = compare.instrument_composition(actions, r["instruments"]).dropna(subset=["share"])
         if len(comp):
-            top = comp.sort_values(["jurisdiction", "share"], ascending=[True, False]).groupby(
-                "jurisdiction", sort=False).head(1)
-            n_plans = comp["jurisdiction"].nunique()
-            kind_names = {"supply": "supply-side", "environment": "environment-side", "demand": "demand-side"}
-            counts = top["kind"].value_counts()
-            out.append("**Instruments.** The kind of policy instrument a plan uses most (share of its action × "
-                       "instrument codes): " + ", ".join(f"{kind_names.get(k, k)} in {int(c)} of {n_plans} plans"
-                                                         for k, c in counts.items())
-                       + " (rule-based coding; its agreement with hand coders is in notebook 8).")
+            out.append(_instrument_headline(comp, len(plans)))
     return bullets(out)
+
+
+def _older_note(group: str, has: pd.DataFrame, documents: pd.DataFrame) -> str:
+    """`` (the other two implement an older framework than the rest, …)`` for the headline on target groups
+    (:func:`older_frameworks`), or ``""``."""
+    without = [j for j in has.columns if not bool(has.loc[group, j])]
+    with_line = [j for j in has.columns if bool(has.loc[group, j])]
+    older = older_frameworks(without, with_line, documents)
+    if not older:
+        return ""
+    return (f" (the other {count_word(len(without))} {agree(len(without), 'implements', 'implement')} "
+            f"{'an older framework' if len(older) == 1 else 'older frameworks'} than the rest, {'; '.join(older)})")
+
+
+KIND_NAMES = {"supply": "supply-side", "environment": "environment-side", "demand": "demand-side"}
+
+
+def leading_kinds(composition: pd.DataFrame) -> dict[str, str | None]:
+    """``{plan: kind}``: the kind of instrument with the largest share of the plan's action × instrument codes
+    (:func:`analysis.compare.instrument_composition`), where its 95% interval lies above the interval of the
+    next kind; ``None`` where the two overlap (or are undefined): the data do not say which kind leads."""
+    out: dict[str, str | None] = {}
+    for j, g in composition.dropna(subset=["share"]).groupby("jurisdiction", sort=False):
+        g = g.sort_values("share", ascending=False, kind="mergesort")
+        top = g.iloc[0]
+        if len(g) == 1:
+            out[j] = top["kind"]
+            continue
+        nxt = g.iloc[1]
+        out[j] = top["kind"] if differ(top["share_lo"], top["share_hi"], nxt["share_lo"], nxt["share_hi"]) > 0 \
+            else None
+    return out
+
+
+def _instrument_headline(composition: pd.DataFrame, n_plans: int | None = None) -> str:
+    """The README's sentence on the kind of instrument plans use most: a plan counts for a kind only where
+    that kind's interval clears the next kind's (:func:`leading_kinds`).  *n_plans*: the plans with actions
+    (when more than have instrument codes, the sentence says it counts those with codes)."""
+    lead = leading_kinds(composition)
+    n = len(lead)
+    coded = " with instrument codes" if n_plans is not None and n_plans > n else ""
+    clear = [k for k in lead.values() if k]
+    order = list(dict.fromkeys(composition["kind"]))
+    counts = sorted(((k, clear.count(k)) for k in dict.fromkeys(clear)),
+                    key=lambda kc: (-kc[1], order.index(kc[0]) if kc[0] in order else len(order)))
+    note = " (rule-based coding; its agreement with hand coders is in notebook 8)."
+    if not clear:
+        where = f"in each of the {count_word(n)} plans{coded}" if n != 1 else f"in the one plan{coded}"
+        return ("**Instruments.** No plan clearly favours one kind of policy instrument: " + where + " the 95% "
+                "interval of the most used kind's share of its action × instrument codes overlaps the next "
+                "kind's" + note)
+    rest = n - len(clear)
+    return ("**Instruments.** The kind of policy instrument a plan uses most (share of its action × instrument "
+            "codes), counted where its 95% interval lies above the next kind's: "
+            + ", ".join(f"{KIND_NAMES.get(k, k)} in {c} of {n} {plural(n, 'plan')}{coded}" for k, c in counts)
+            + (f"; in the other {count_word(rest)} no kind clearly leads (the intervals of the two most used "
+               "kinds overlap)" if rest else "") + note)
 
 
 # ------------------------------------------------------------------ tables with intervals
@@ -575,6 +710,7 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
                 labels: dict[str, str], group_labels: dict[str, str], min_chars: int, threshold: float) -> str:
     """How the headline numbers move with the analysis's choices."""
     out = []
+    lab = lambda j: labels.get(j, j)  # noqa: E731
     r = reuse[(reuse["punctuation"] == "counted")]
     top = r[r["min_chars"] == min_chars].sort_values("share", ascending=False).head(1)
     if len(top) and top["share"].iloc[0] > 0:
@@ -591,14 +727,15 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
     shortest = r[r["min_chars"] == r["min_chars"].min()].set_index(["jurisdiction", "other_jurisdiction"])["share"]
     appear = [k for k, v in zero.items() if v == 0 and shortest.get(k, 0) > 0]
     if appear:
-        out.append(f"{len(appear)} ordered pairs of plans share nothing at {min_chars} characters but share text at "
+        out.append(f"{counted(len(appear), 'ordered pair')} of plans {agree(len(appear), 'shares', 'share')} nothing "
+                   f"at {min_chars} characters but {agree(len(appear), 'shares', 'share')} text at "
                    f"{int(r['min_chars'].min())}: set phrases and formulas of the genre (e.g. "
                    + ", ".join(f"{labels.get(a, a)}–{labels.get(b, b)}" for a, b in appear[:3]) + ").")
     c = counterparts[counterparts["threshold"] == threshold]
     if len(c):
         top = c.sort_values("share", ascending=False).iloc[0]
         out.append(f"**Counterpart threshold.** At {threshold:g}, the share of actions with a counterpart is highest for "
-                   f"{labels.get(top.jurisdiction)} → {labels.get(top.other_jurisdiction)} ({pct(top.share)} "
+                   f"{lab(top.jurisdiction)} → {lab(top.other_jurisdiction)} ({pct(top.share)} "
                    f"{ci(top.share_lo, top.share_hi)}); "
                    "mutual best matches, which need no threshold, are listed beside it. The threshold is a choice: read "
                    "the shares across thresholds, not at one.")
@@ -612,7 +749,7 @@ def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.Dat
         x = d.iloc[0]
         if x["diff"] > 0:
             out.append(f"**Mention lexicon.** The common wordings (the codebook's `more_terms`) add most to "
-                       f"{labels.get(x.jurisdiction)}'s mentions of {lower(group_labels.get(x.group, x.group))}: "
+                       f"{lab(x.jurisdiction)}'s mentions of {lower(group_labels.get(x.group, x.group))}: "
                        f"{num(x.per_10k_core)} {ci(x.per_10k_core_lo, x.per_10k_core_hi, percent=False)} per 10,000 "
                        f"characters with the outlines' terms only, {num(x.per_10k_all)} "
                        f"{ci(x.per_10k_all_lo, x.per_10k_all_hi, percent=False)} with the full lexicon.")
@@ -623,4 +760,5 @@ __all__ = ["pct", "ci", "num", "names", "lower", "bullets", "show", "interval_ta
            "headlines", "corpus_table",
            "corpus_design",
            "overview", "target_groups",
-           "departments", "clusters", "keyness", "alignment_reuse", "instruments", "validation_summary"]
+           "departments", "clusters", "keyness", "alignment_reuse", "instruments", "validation_summary",
+           "plural", "counted", "agree", "count_word", "older_frameworks", "leading_kinds"]
