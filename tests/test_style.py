@@ -95,12 +95,23 @@ def test_group_and_category_labels_follow_the_codebook():
 
 
 def test_plans_have_fixed_distinct_colours_and_markers():
-    colors = [style.plan_color(j) for j in MANIFEST_PLANS]
-    markers = [style.plan_marker(j) for j in MANIFEST_PLANS]
-    assert len(set(colors)) == len(colors) and len(set(markers)) == len(markers)
-    assert set(colors) <= set(style.OKABE_ITO.values())
-    assert style.OKABE_ITO["yellow"] not in colors  # illegible on white
-    assert style.plan_color("somewhere_else") == style.plan_color("somewhere_else")
+    from analysis.compare.tables import corpus_plans, set_plan_order
+
+    before = corpus_plans()
+    try:
+        set_plan_order(MANIFEST_PLANS)  # what reading documents.csv registers
+        colors = [style.plan_color(j) for j in MANIFEST_PLANS]
+        n_okabe = len([c for c in style.PLAN_PALETTE if c in style.OKABE_ITO.values()]) - 1  # yellow is last
+        assert colors[:n_okabe] == style.PLAN_PALETTE[:min(n_okabe, len(colors))]  # Okabe-Ito first, in order
+        assert style.OKABE_ITO["yellow"] not in colors[:n_okabe]  # illegible on white: used only beyond
+        assert style.plan_color("somewhere_else") == style.plan_color("somewhere_else")
+        many = [f"plan_{i:03d}" for i in range(200)]  # any number of plans: every plan a distinct pair
+        set_plan_order(many)
+        pairs = [(style.plan_color(j), style.plan_marker(j)) for j in many]
+        assert len(set(pairs)) == len(pairs)
+        assert len({style.plan_color(j) for j in many[:len(style.PLAN_PALETTE)]}) == len(style.PLAN_PALETTE)
+    finally:
+        set_plan_order(before)
 
 
 def test_save_figure_is_byte_identical_and_high_resolution(tmp_path):
