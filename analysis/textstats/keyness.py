@@ -92,9 +92,8 @@ def merge_place_names(tokens: Sequence[Sequence[str]], names_zh: Sequence[str]) 
     followed by a level word (省, 市, 区, 县, 旗, 盟, 州, 自治区 …) becomes the
     place name, so one place is one term.
     """
-    from analysis.corpus.levels import place_names
+    from analysis.corpus.levels import PLACE_SUFFIXES as suffixes, place_names
 
-    suffixes = ("省", "市", "区", "县", "旗", "盟", "州", "自治区", "自治州", "自治县", "自治旗", "新区")
     merge: dict[str, str] = {}
     for name in names_zh:
         for place in place_names(str(name)):
