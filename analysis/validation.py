@@ -230,8 +230,11 @@ def _instrument_sets(df: pd.DataFrame) -> dict[str, set[str]]:
 
 def instruments_report(actions: pd.DataFrame, instruments: pd.DataFrame, folder: Path | None = None,
                        split: str = "test") -> pd.DataFrame:
-    """One row per instrument code, per kind and ``all``: alpha between coders (every action), package
-    precision/recall/F1 against the gold on *split* (``test``, ``dev`` or ``all``)."""
+    """One row per instrument code, per kind and ``all``: alpha between coders (every coded action), package
+    precision/recall/F1 against the gold on *split* (``test``, ``dev`` or ``all``).
+
+    Only the actions the coders were given (``packets/instrument_units.csv``) are scored: a corpus's other
+    plans have no hand coding, and counting them as coded-empty would be wrong."""
     from analysis.coding.codebook import load_codebook
     from analysis.coding.instruments import instrument_codes
 
@@ -239,7 +242,10 @@ def instruments_report(actions: pd.DataFrame, instruments: pd.DataFrame, folder:
     sa, sb, sg = (_instrument_sets(read_coding(w, "instruments", folder))
                   for w in ("coder_a", "coder_b", "reconciled"))
     spl = instrument_split(actions)
-    all_ids = [a for a in actions["action_id"] if a in spl]
+    # the units the coders were given: a corpus's other actions have no hand coding, so they are left out
+    units_file = Path(folder or VALIDATION) / "packets" / "instrument_units.csv"
+    coded = set(pd.read_csv(units_file, dtype=str)["action_id"]) if units_file.is_file() else set(sg) | set(sa)
+    all_ids = [a for a in actions["action_id"] if a in spl and a in coded]
     ids = [a for a in all_ids if split == "all" or spl[a] == split]
     pkg = {a: set(g["code"]) for a, g in instruments.groupby("action_id")}
     rows = []

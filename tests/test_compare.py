@@ -272,7 +272,11 @@ def test_collective_assignments_recomputed(t):
     a, s = t["actions"], t["assignments"]
     coll = compare.collective_assignments(a, s).set_index(["jurisdiction", "category"])
     acts = a[a["kind"] == "action"]
-    for (j, cat), g in s[s["collective"]].groupby(["jurisdiction", "category"]):
+    on_actions = s[s["collective"] & s["action_id"].isin(set(acts["action_id"]))]  # safeguards are not counted
+    named = set(on_actions.groupby(["jurisdiction", "category"]).groups)
+    rest = coll[[k not in named for k in coll.index]]["actions"]
+    assert ((rest == 0) | rest.isna()).all()  # every other plan x collective: a real zero, or not assigned
+    for (j, cat), g in on_actions.groupby(["jurisdiction", "category"]):
         n = acts[acts["jurisdiction"] == j].shape[0]
         assert coll.loc[(j, cat), "actions"] == g["action_id"].nunique()
         assert coll.loc[(j, cat), "share"] == pytest.approx(g["action_id"].nunique() / n)

@@ -12,6 +12,7 @@ from analysis import paths, validation
 from analysis.coding import load_codebook
 from analysis.coding.instruments import clauses, code_clause, instrument_codes
 from analysis.compare import kwic, read_processed
+from tests.conftest import require_shipped
 
 CB = load_codebook()
 CODES = instrument_codes(CB)
@@ -102,21 +103,32 @@ def test_alpha_and_precision_recall():
     assert (pr["tp"], pr["precision"], pr["recall"]) == (1, 0.5, 0.5)
 
 
+def _validated_plans() -> list[str]:
+    """The plans the validation sample codes (its packets were drawn from their build)."""
+    return sorted(set(pd.read_csv(validation.VALIDATION / "packets" / "field_sample.csv")["jurisdiction"]))
+
+
 def test_sample_and_split_are_reproducible(t):
+    """The packets are what the sampling functions draw from the validated plans' actions today."""
+    require_shipped(*_validated_plans(), processed=True)
     packets = validation.VALIDATION / "packets"
-    assert sorted(validation.field_sample(t["actions"])) == sorted(pd.read_csv(packets / "field_sample.csv")
-                                                                  ["action_id"])
-    split = validation.instrument_split(t["actions"])
+    acts = t["actions"][t["actions"]["jurisdiction"].isin(_validated_plans())]
+    assert sorted(validation.field_sample(acts)) == sorted(pd.read_csv(packets / "field_sample.csv")["action_id"])
+    split = validation.instrument_split(acts)
     units = pd.read_csv(packets / "instrument_units.csv")
     assert all(split[a] == s for a, s in zip(units["action_id"], units["instrument_split"]))
 
 
 def test_validation_reports(t):
+    """The reports cover the lines and held-out actions of the validated plans (other plans of the corpus are not
+    in the sample)."""
+    coded = set(pd.read_csv(validation.VALIDATION / "reconciled" / "segmentation.csv")["jurisdiction"])
     texts = {j: (paths.text_dir(paths.PROCESSED) / f"{j}.txt").read_text(encoding="utf-8")
              for j in t["documents"]["jurisdiction"]}
     seg = validation.segmentation_report(t["actions"], texts).set_index("label")
-    assert seg.loc["all", "n_lines"] == sum(1 for j in texts for ln in texts[j].split("\n") if ln)
+    assert seg.loc["all", "n_lines"] == sum(1 for j in texts if j in coded for ln in texts[j].split("\n") if ln)
     ins = validation.instruments_report(t["actions"], t["instruments"]).set_index("code")
-    assert ins.loc["all", "n_actions"] == sum(1 for s in validation.instrument_split(t["actions"]).values()
-                                             if s == "test")
+    units = set(pd.read_csv(validation.VALIDATION / "packets" / "instrument_units.csv")["action_id"])
+    assert ins.loc["all", "n_actions"] == sum(1 for a, s in validation.instrument_split(t["actions"]).items()
+                                             if s == "test" and a in units)
     assert 0 <= ins.loc["all", "precision"] <= 1 and np.isfinite(ins.loc["all", "alpha_coders"])
