@@ -13,8 +13,9 @@ and (b) never leave a half-executed notebook behind.  Hence:
   name and the cell's position instead of drawn at random, and the notebook is
   written with nbformat (indent 1, UTF-8 kept as is, final newline);
 - a notebook is written only on success, and atomically (temporary file +
-  rename); a failing notebook stops the run with a message naming it and its
-  failing cell, and its file is left exactly as it was;
+  rename); a failing notebook stops the run with a message that first names
+  it, its failing cell (position, id, first line) and the exception (type and
+  message), then the end of the traceback; its file is left exactly as it was;
 - after the project's notebooks all ran, ``figures/README.md`` is rewritten
   from the figure registry (:mod:`analysis.report.figures`), again only if a byte changed.
 """
@@ -108,17 +109,37 @@ def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KE
     nb = read(path)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     # the kernel's own log (e.g. its start-up notice about local TCP sockets) is not for the user: errors only
+    running: dict[str, int] = {}
+
+    def started(cell, cell_index, **_):  # nbclient's hook: remember which cell runs, to name it if it fails
+        running["index"] = cell_index
+
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}}, on_cell_start=started)
     try:
         client.execute(env=env, cwd=str(path.parent))
     except CellExecutionError as exc:
-        raise BuildError(f"notebook {path.name} failed; it was left unchanged.\n{_short(exc)}") from exc
+        error = _ANSI.sub("", f"{exc.ename}: {exc.evalue}").strip()
+        raise BuildError(f"notebook {path.name} failed at {_where(nb, running.get('index'))}:\n  {error}\n"
+                         f"The notebook was left unchanged. The end of the traceback:\n{_short(exc)}") from exc
     except (CellTimeoutError, DeadKernelError) as exc:
-        raise BuildError(f"notebook {path.name} did not finish ({type(exc).__name__}: {exc}); "
-                         "it was left unchanged.") from exc
+        raise BuildError(f"notebook {path.name} did not finish at {_where(nb, running.get('index'))} "
+                         f"({type(exc).__name__}: {exc}); it was left unchanged.") from exc
     return write_if_changed(path, serialize(clean(nb, path)).encode("utf-8"))
+
+
+def _where(nb: nbformat.NotebookNode, index: int | None) -> str:
+    """``cell 12 (id 1954784e, first line: fig = ...)``: the cell at *index*, numbered 1, 2, ... over the cells
+    of the notebook as committed (a cell the report inserts, tagged ``injected-parameters``, is not counted)."""
+    if index is None or not 0 <= index < len(nb.cells):
+        return "a cell not known"
+    cell = nb.cells[index]
+    number = 1 + sum(1 for c in nb.cells[:index] if "injected-parameters" not in c.get("metadata", {}).get("tags", []))
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    first = first if len(first) <= 80 else first[:77] + "..."
+    ident = f"id {cell['id']}, " if cell.get("id") else ""
+    return f"cell {number} ({ident}first line: {first})"
 
 
 def _short(exc: Exception, lines: int = 25) -> str:

@@ -11,6 +11,13 @@ The output folder follows the build's rules (:mod:`analysis.pipeline.output`):
 everything is staged and installed at the end, a folder holding files the
 report did not write is refused (``keep_other_files`` leaves them alone), and
 the raw folder may not lie inside it.
+
+A small corpus lacks some of the cross-plan content: with fewer than two
+plans with actions there is nothing to compare, and with fewer than three
+clustered actions no number of clusters can be chosen.  The notebooks ask
+:func:`skip_reason` before each cell that needs such content: it returns
+``None`` when the content exists, else the sentence the notebook prints, and
+the cell does nothing -- the per-plan content still renders.
 """
 from __future__ import annotations
 
@@ -26,6 +33,70 @@ from analysis.files import write_if_changed
 from analysis.report.notebooks import execute, notebook_paths, read, serialize
 
 PARAMETERS_TAG = "parameters"
+#: The parts of the cross-plan content :func:`skip_reason` answers for.
+PARTS = ("crossplan", "clusters", "keyness", "cluster_sensitivity")
+
+
+def skip_reason(r, part: str = "crossplan") -> str | None:
+    """Why this build cannot show *part* of the cross-plan content, or None if it can.
+
+    *r*: the notebook's :class:`~analysis.report.context.ReportData`.  *part*:
+
+    - ``crossplan`` -- anything across plans (similarity, alignment, reuse):
+      needs two plans with actions and the build's cross-plan tables
+      (``r.crossplan``);
+    - ``clusters`` -- also :data:`~analysis.textstats.cluster.MIN_CLUSTERED`
+      clustered actions (fewer form one cluster, ``k = 1``: nothing to compare);
+    - ``keyness`` -- also a term used ``keyness_min_count`` times in a plan
+      (``keyness.csv`` has rows);
+    - ``cluster_sensitivity`` -- the clusters, and the build's LSA-size
+      comparison (``cluster_sensitivity.csv`` has rows: more than
+      ``MIN_CLUSTERED`` clustered actions, and at most
+      ``sensitivity_max_actions`` unless the build set ``sensitivity``).
+
+    The reason is one sentence for the notebook to print, e.g. ``Cross-plan
+    comparisons need at least two plans with actions; this corpus has 1 (Lanxi;
+    Qingyuan has none).``
+    """
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r}")
+    with_actions = r.plans_with_actions
+    if len(with_actions) < 2:
+        from analysis.report.findings import names
+
+        need = "Cross-plan comparisons need at least two plans with actions"
+        if not with_actions:
+            return f"{need}; no plan of this corpus has any."
+        labels = r.labels
+        without = [j for j in r.plans if j not in with_actions]
+        others = f"; {names(without, labels)} {'has' if len(without) == 1 else 'have'} none" if without else ""
+        return f"{need}; this corpus has 1 ({names(with_actions, labels)}{others})."
+    if not r.crossplan:
+        return ("This build has no cross-plan tables (its clusters.csv is empty: the warnings of the build say "
+                "why, e.g. the actions hold no content words).")
+    if part == "keyness":
+        if not r.has("keyness"):
+            return (f"No term is used {r.params.keyness_min_count} times or more (keyness_min_count) in one plan's "
+                    "actions, so no term is tested for keyness.")
+        return None
+    if part in ("clusters", "cluster_sensitivity"):
+        from analysis.textstats.cluster import MIN_CLUSTERED
+
+        n = len(r["clusters"])
+        if n < MIN_CLUSTERED:
+            return (f"Clusters are compared from {MIN_CLUSTERED} clustered actions on (k is chosen between 2 and "
+                    f"one less than the number of actions); this corpus has {n}, which form one cluster (k = 1).")
+        if part == "cluster_sensitivity" and not r.has("cluster_sensitivity"):
+            p = r.params
+            if n <= MIN_CLUSTERED:
+                return (f"The LSA sizes are compared from {MIN_CLUSTERED + 1} clustered actions on; this corpus "
+                        f"has {n}.")
+            if p.sensitivity is False or (p.sensitivity is None and n > p.sensitivity_max_actions):
+                return (f"The build did not compare LSA sizes: {n} clustered actions, above "
+                        f"sensitivity_max_actions = {p.sensitivity_max_actions} (build with --set sensitivity=true "
+                        "to compare them).")
+            return "The build wrote cluster_sensitivity.csv empty, so there are no LSA sizes to compare."
+    return None
 
 
 def parameterise(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNode:
@@ -103,4 +174,4 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
     return out
 
 
-__all__ = ["make_report", "parameterise", "export_html", "index_page"]
+__all__ = ["make_report", "parameterise", "export_html", "index_page", "skip_reason", "PARTS"]

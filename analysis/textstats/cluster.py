@@ -23,6 +23,13 @@ corpora, k is chosen on a deterministic random sample of
 ``selection_sample`` actions (silhouette is quadratic), then the final
 clustering is fitted on every action.
 
+Very few rows: k is chosen only from :data:`MIN_CLUSTERED` (3) rows on, since
+the silhouette needs ``2 <= k < n``.  With one or two rows (e.g. two plans of
+one action each) :func:`cluster_vectors` puts every row in one cluster
+(``k = 1``, whatever ``k`` was asked for) and its quality table is one row
+naming that k (``chosen`` True, the scores NaN), so a chosen k is always
+defined; with no rows, ``k = 0`` and the quality table is empty.
+
 Stability (:func:`stability`): adjusted Rand index (ARI; 1 = identical
 partitions, 0 = chance agreement) between the clustering and (a) k-means
 runs with other seeds, (b) k-means fitted on bootstrap resamples and applied
@@ -46,8 +53,14 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ClusterResult", "KMeansFit", "choose_k", "fit_kmeans", "stability", "cluster_vectors", "ctfidf_terms",
-           "cluster_tables"]
+__all__ = ["MIN_CLUSTERED", "ClusterResult", "KMeansFit", "choose_k", "fit_kmeans", "stability", "cluster_vectors",
+           "ctfidf_terms", "cluster_tables"]
+
+#: Fewest rows k is chosen for (silhouette needs 2 <= k < n); fewer rows form one cluster (module docstring).
+MIN_CLUSTERED = 3
+#: Columns of a quality table (:func:`choose_k` and ``chosen``).
+QUALITY_COLUMNS = ["k", "silhouette", "silhouette_full", "stability_seeds_ari", "stability_bootstrap_ari", "score",
+                   "chosen"]
 
 
 @dataclass
@@ -56,8 +69,10 @@ class ClusterResult:
 
     ``labels``: cluster of each input row (1..k, 1 = largest cluster);
     ``k``: number of clusters; ``quality``: one row per k tried (``k``,
-    ``silhouette``, ``chosen``); ``stability_seeds`` / ``stability_bootstrap``:
-    mean ARI (see module docstring); ``n_sample``: rows k was chosen on.
+    ``silhouette``, ``chosen``; one row with the scores NaN when k was fixed
+    or when fewer than :data:`MIN_CLUSTERED` rows gave ``k = 1``; empty for no
+    rows); ``stability_seeds`` / ``stability_bootstrap``: mean ARI (see module
+    docstring); ``n_sample``: rows k was chosen on.
     """
 
     labels: np.ndarray
@@ -197,6 +212,8 @@ def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int =
     smaller k.
     """
     n = len(Z)
+    if n < MIN_CLUSTERED:
+        raise ValueError(f"choosing k needs at least {MIN_CLUSTERED} rows (2 <= k < n); got {n}")
     hi = min(k_max, n - 1)
     lo = max(2, min(k_min, hi))
     rows = []
@@ -264,17 +281,18 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
       always uses every row).
     - ``X_full`` [None] -- the full-dimensional vectors of the same rows (e.g.
       TF-IDF), to report the silhouette there too.
+
+    Fewer than :data:`MIN_CLUSTERED` rows: one cluster (``k = 1``, any ``k``
+    asked for is ignored), its quality table one row with ``chosen`` True and
+    the scores NaN; no rows: ``k = 0`` and an empty quality table.
     """
     Z = np.asarray(Z, dtype=np.float64)
     n = len(Z)
-    cols = ["k", "silhouette", "silhouette_full", "stability_seeds_ari", "stability_bootstrap_ari", "score",
-            "chosen"]
     if n == 0:
-        return ClusterResult(np.zeros(0, dtype=np.int64), 0, pd.DataFrame(columns=cols), float("nan"),
+        return ClusterResult(np.zeros(0, dtype=np.int64), 0, pd.DataFrame(columns=QUALITY_COLUMNS), float("nan"),
                              float("nan"), 0)
-    if n < 3:
-        return ClusterResult(np.ones(n, dtype=np.int64), 1, pd.DataFrame(columns=cols), float("nan"),
-                             float("nan"), n)
+    if n < MIN_CLUSTERED:
+        return ClusterResult(np.ones(n, dtype=np.int64), 1, _fixed_quality(1), float("nan"), float("nan"), n)
     sample = _sample(n, selection_sample, random_state)
     Zs = Z[sample]
     Xs = X_full[sample] if X_full is not None else None
@@ -282,8 +300,7 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
         k, quality = choose_k(Zs, k_min, k_max, random_state, n_init, selection_runs, Xs)
     else:
         k = int(min(max(k, 1), n))
-        quality = pd.DataFrame({c: [float("nan")] for c in cols})
-        quality["k"], quality["chosen"] = k, True
+        quality = _fixed_quality(k)
         if 2 <= k < len(Zs):
             lab = fit_kmeans(Zs, k, random_state, n_init).labels_
             quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
@@ -293,6 +310,13 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
     labels = _relabel(km.labels_)
     st_seed, st_boot = stability(Zs, labels[sample], k, random_state, n_init, stability_runs)
     return ClusterResult(labels, k, quality, st_seed, st_boot, len(sample))
+
+
+def _fixed_quality(k: int) -> pd.DataFrame:
+    """The quality table of a k not chosen by :func:`choose_k`: one row, ``chosen`` True, the scores NaN."""
+    quality = pd.DataFrame({c: [float("nan")] for c in QUALITY_COLUMNS})
+    quality["k"], quality["chosen"] = k, True
+    return quality
 
 
 def ctfidf_terms(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> pd.DataFrame:
