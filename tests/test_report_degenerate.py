@@ -198,3 +198,12 @@ def test_a_failing_notebook_is_named_with_its_cell_and_error_first(tmp_path):
     assert first == ["notebook 01_fails.ipynb failed at cell 3 (id cell2, first line: # the first item):",
                      "  IndexError: list index out of range"]
     assert path.read_bytes() == before
+
+
+def test_a_corpus_without_any_action_is_an_error_not_a_report(tmp_path):
+    """Nothing to compare or draw: one `error:` line naming the plans, exit 2, no report folder left behind."""
+    raw = _raw(tmp_path / "raw", {"qingyuan": NO_ACTIONS})
+    proc = _report(raw, tmp_path / "report")
+    assert proc.returncode == 2 and proc.stderr.startswith("error:") and "Traceback" not in proc.stderr
+    assert "qingyuan" in proc.stderr and "no plan yields a single action" in proc.stderr
+    assert not (tmp_path / "report").exists() or not any((tmp_path / "report").iterdir())

@@ -145,6 +145,11 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
     out = Path(out).resolve()
     with staged_output(out, raw, keep_other_files) as stage:
         ds = build(raw, stage / "processed", codebook, progress=progress, verbose=progress, params=params)
+        if not ds.plans_with_actions:
+            raise BuildError(f"{raw}: no plan yields a single action ({', '.join(ds.plans)}), so there is nothing "
+                             "to compare or draw; nothing was written. The layouts the parser reads are in "
+                             "docs/corpus.md; `python -m analysis build --raw ... --out ...` writes the per-plan "
+                             "tables (qa_report.csv says what was found).")
         nbdir, figdir, htmldir = stage / "notebooks", stage / "figures", stage / "html"
         nbdir.mkdir()
         figdir.mkdir()
