@@ -610,7 +610,8 @@ def bench_long_plan(target_chars: tuple[int, ...] = (10_000_000, 20_000_000), n_
     The operative bodies of *n_source* synthetic plans are repeated until the
     text reaches each length of *target_chars*; that text is built (a) as one
     plan behind the first plan's front matter and (b) as many plans, one body
-    each behind the same front matter.  Extraction only (``--no-similarity``):
+    each behind the same front matter (with a numbered website index line, so
+    that no two parts are the same text).  Extraction only (``--no-similarity``):
     the cross-plan stage needs two plans.  Linear extraction shows as
     ``wall_s / mchars`` constant across lengths for the single plan, and close
     to the split corpus's.
@@ -629,7 +630,9 @@ def bench_long_plan(target_chars: tuple[int, ...] = (10_000_000, 20_000_000), n_
             parts.append(b)
             n += len(b) + 1
         one = {"long_plan": head + "\n".join(parts) + "\n"}
-        many = {f"part_{i:05d}": head + b + "\n" for i, b in enumerate(parts)}
+        # the bodies repeat, and the build refuses two plans with one text: a website index line (front matter,
+        # never operative text or a title) makes each part's file its own
+        many = {f"part_{i:05d}": f"索引号：{i + 1:05d}\n" + head + b + "\n" for i, b in enumerate(parts)}
         entry = {"chars": len(one["long_plan"]), "n_parts": len(parts)}
         for label, texts in (("one_plan", one), ("split", many)):
             d = work / f"{label}_{target}"
