@@ -2,7 +2,8 @@
 
 A plan of *n* top-level sections is coded at two lengths, 8 times apart; a pass quadratic in the number of
 sections or characters (as scanning every sibling of every section once was) makes the longer take
-tens of times longer, a linear one about 8 times (plus a fixed start-up cost).
+tens of times longer, a linear one about 8 times (plus a fixed start-up cost).  CPU time of this process is
+measured, not wall time, so other processes on a shared machine do not move the ratio much.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ def _seconds(text: str, repeat: int = 3) -> float:
     cb = load_codebook()
     best = float("inf")
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()  # this process's CPU time: other processes on a shared machine do not count
         out = extract("x", text, cb, "县")
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     assert out.actions
     return best
 
@@ -34,4 +35,5 @@ def test_extraction_time_grows_linearly_with_the_plan():
     small, large = _plan(1000), _plan(8000)
     ratio = _seconds(large) / _seconds(small)
     growth = len(large) / len(small)
-    assert ratio < 1.25 * growth, f"8x the text took {ratio:.1f}x the time: a pass is worse than linear"
+    # linear: about 8 (the start-up cost makes it less); a quadratic pass: about 64
+    assert ratio < 2 * growth, f"8x the text took {ratio:.1f}x the time: a pass is worse than linear"
