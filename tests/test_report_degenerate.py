@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -32,6 +31,7 @@ import pytest
 from analysis import paths
 from analysis.corpus.manifest import REQUIRED_COLUMNS
 from analysis.report import figures as registry
+from tests.test_report import _report  # the report command as a researcher runs it
 
 #: One plan's layout: 一、总体要求 … 二、重点任务 （一）… （二）… 三、保障措施.
 THREE_ACTIONS = """岚溪县全民科学素质行动实施方案（2021—2025年）
@@ -83,11 +83,6 @@ def _raw(folder: Path, texts: dict[str, str]) -> Path:
             w.writerow({"jurisdiction": j, "file": f"{j}.txt", "name_zh": PLANS[j][0], "name_en": PLANS[j][1],
                         "sha256": hashlib.sha256((folder / f"{j}.txt").read_bytes()).hexdigest(), "level": "county"})
     return folder
-
-
-def _report(raw: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", "report", "--raw", str(raw), "--out", str(out),
-                           "--quiet"], capture_output=True, text=True, cwd=paths.ROOT, timeout=1500)
 
 
 @pytest.fixture(scope="module")
