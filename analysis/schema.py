@@ -108,6 +108,12 @@ _TABLES: list[Table] = [
                                    "shares)"),
         ("assigns_departments", "bool", "whether the plan names departments for its actions (False: *not "
                                         "assigned*)"),
+        ("outside_chars", "int", "characters (but spaces and line breaks) that no action covers: front matter, "
+                                 "headings, context sections, introductions, department lines … (each span is a "
+                                 "`outside_units` row of qa_report.csv)"),
+        ("unplaced_chars", "int", "of those, characters of text the rules could not place (`unassigned`, a "
+                                  "department list closing no action in the text, a box with no action): check "
+                                  "them"),
         ("template_family", "str", "plans (and reference documents) written from one template, detected from "
                                    "verbatim reuse: every member's id, `;`-separated, including this plan; empty "
                                    "when it shares no template (set by the cross-plan stage)"),
@@ -119,13 +125,17 @@ _TABLES: list[Table] = [
         ("jurisdiction", "str", "the plan"),
         ("seq", "int", "position in the plan's reading order, from 1"),
         ("kind", "str", "`action`, or `safeguard` (items of the 组织实施/保障 section)"),
-        ("unit", "str", "how it was found: `numbered_item`, `heading_paragraph`, `task_measure`, "
-                        "`safeguard_item`"),
+        ("unit", "str", "how it was found: `numbered_item`, `heading_paragraph` (a paragraph measure, or the "
+                        "paragraphs a department list closes), `task_measure`, `safeguard_item`"),
         ("path", "str", "headings above it, ` > `-separated"),
         ("number", "str", "its own numbering marker, for numbered items"),
         ("title", "str", "heading line, or opening sentence up to the first `。`"),
         ("text", "str", "the action's text without its department list; equals `text/<j>.txt[start:end]`"),
         ("group", "str", "key target group whose action line it belongs to (empty: none)"),
+        ("group_basis", "str", "how `group` was found: `headings` (a heading above it, or its own short numbered "
+                               "heading, announces the group) or `mentions` (measures whose section heading is not "
+                               "in the text -- a fragment -- take the group most of their group mentions name); "
+                               "empty when there is no group"),
         ("start", "int", "offset where `text` starts", "text"),
         ("end", "int", "offset where `text` ends", "text"),
         ("n_chars", "int", "length of `text`"),
@@ -135,8 +145,11 @@ _TABLES: list[Table] = [
         ("list_closing", "str", "where the list is and how it closes: the closing formula of a parenthesised "
                                 "list (`按职责分工负责`, `负责`; empty: no formula, or no list), `inline` (a labelled "
                                 "list inside the text, `责任单位：…`), `department_line` (lines of departments after "
-                                "the item or closing its section, `牵头单位：…` included) or `division_block` (a "
-                                "task's 分工)"),
+                                "the item or closing its section, `牵头单位：…` included), `division_block` (a "
+                                "task's 分工) or `heading` (only a list inherited from a group heading)"),
+        ("box_start", "int", "start of a `专栏` box of projects that belongs to the action but follows its department "
+                             "list (a box before the list is inside `text`); empty: none", "text"),
+        ("box_end", "int", "end of that box", "text"),
     )),
     Table("sections", "sections.csv", "extract", "one heading of a plan", _cols(
         ("section_id", "str", "`<jurisdiction>-s<NNN>`"),
@@ -157,15 +170,18 @@ _TABLES: list[Table] = [
     Table("qa_report", "qa_report.csv", "extract", "one thing normalisation did or found", _cols(
         ("document", "str", "the plan"),
         ("kind", "str", "`encoding`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
-                        "`export_artifact`, `traditional_script`, `width_unified`, `numeral_zero`, `numbering`, "
-                        "`suspect_*`"),
+                        "`export_artifact`, `invisible_character`, `lookalike_character`, `traditional_script`, "
+                        "`width_unified`, `numeral_zero`, `flattened_lines`, `numbering`, `suspect_*`, "
+                        "`no_actions`, or `outside_units` (a span of text no action covers; `snippet` starts "
+                        "with what it is, `text_start`/`text_end` locate it, `count` is its characters)"),
         ("line", "int", "1-based line in the raw file", "raw"),
         ("offset", "int", "0-based character offset in the decoded raw file", "raw"),
         ("count", "int", "occurrences, for bulk changes"),
         ("snippet", "str", "the text concerned"),
         ("action", "str", "what was done, or what to do"),
-        ("text_start", "int", "for an erratum: where the repaired text starts in the normalised text", "text"),
-        ("text_end", "int", "for an erratum: where it ends", "text"),
+        ("text_start", "int", "for an erratum or an `outside_units` span: where it starts in the normalised text",
+         "text"),
+        ("text_end", "int", "for an erratum or an `outside_units` span: where it ends", "text"),
     ), notes="Erratum spans are excluded from text-reuse shares: what the damaged bytes said is an editor's "
              "reconstruction, often from the very plan it would be compared with."),
     Table("codebook_gaps", "codebook_gaps.csv", "extract", "one name the codebook could not code", _cols(

@@ -172,7 +172,7 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
     """
     out: list[Mention] = []
     for cs, ce in _clauses(text, codebook):
-        if text[cs:ce].strip(" 。"):
+        if text[cs:ce].strip(" 。\n"):
             out += _parse_clause(text[cs:ce], offset + cs, codebook, level_char, places, where, default_role,
                                  gaps, jurisdiction)
     return out
@@ -185,6 +185,23 @@ def _clauses(text: str, codebook: Codebook) -> list[tuple[int, int]]:
         starts = [m.start() + a for m in codebook.role_label_re.finditer(text[a:b]) if m.start() > 0]
         bounds = [a] + [s for s in starts if text[a:s].strip()] + [b]
         out += [(x, y) for x, y in zip(bounds[:-1], bounds[1:])]
+    return out
+
+
+#: Bare level words that continue a collective unit: ``各区、县级市``, ``各县、市、区``.
+LEVEL_WORDS_RE = re.compile(r"^(省|自治区|市|州|盟|地区|县级市|县|区|旗|市辖区|自治县|自治旗|乡|镇|乡镇|街道|苏木)$")
+COLLECTIVE_HEAD_RE = re.compile(r"^各(省|自治区|市|州|盟|地区|县级市|县|区|旗|市辖区|自治县|自治旗|乡|镇|乡镇|街道|苏木)")
+
+
+def _join_collectives(text: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a collective unit a list separator cut: ``各区、县级市`` is one unit (every district and city)."""
+    out: list[tuple[int, int]] = []
+    for a, b in items:
+        word = text[a:b].strip()
+        if out and LEVEL_WORDS_RE.match(word) and COLLECTIVE_HEAD_RE.match(text[out[-1][0]:out[-1][1]].strip()):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 
@@ -207,7 +224,7 @@ def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, p
     end = len(body[:end].rstrip("，, "))
     out: list[Mention] = []
     listed = body[:end]
-    items = [(a, b) for a, b in split_items(listed, codebook) if listed[a:b].strip()]
+    items = _join_collectives(listed, [(a, b) for a, b in split_items(listed, codebook) if listed[a:b].strip()])
     # role clauses (X牵头，Y、Z配合): a role word closing an item applies to the items since the last one
     roles: list[str] = []
     pending = 0
@@ -261,8 +278,9 @@ TABLE = Table("assignments", "assignments.csv", "extract", "one department named
                           "does not)"),
     Column("open_ended", "bool", "the list it comes from ends in `等`"),
     Column("source", "str", "`parenthesis` (the list closing the action), `inline` (a labelled list inside its "
-                            "text), `department_line` (lines of departments after the item or closing its section) "
-                            "or `division_block` (a task's 分工, shared by the task's actions)"),
+                            "text), `department_line` (lines of departments after the item or closing its section), "
+                            "`division_block` (a task's 分工, shared by the task's actions) or `heading` (a list "
+                            "closing a group heading, inherited by its actions for the roles they do not name)"),
     Column("start", "int", "offset of the printed name", "text"),
     Column("end", "int", "end of the printed name", "text"),
 ))
@@ -294,6 +312,11 @@ class DepartmentsDimension(CodingDimension):
                                              gaps=context.gaps, jurisdiction=u.jurisdiction)
                 mentions += parsed[key]
             sources = [ls.source for ls in u.lists for _ in parsed[(ls.start, ls.end)]]
+            # a group heading's list is inherited role by role: a role the action names itself is its own
+            own_roles = {m.role for m, src in zip(mentions, sources) if src != "heading"}
+            keep = [not (src == "heading" and m.role in own_roles) for m, src in zip(mentions, sources)]
+            mentions = [m for m, k in zip(mentions, keep) if k]
+            sources = [src for src, k in zip(sources, keep) if k]
             seen: set[tuple[str, str]] = set()
             kept: list[Mention] = []
             for m, source in zip(mentions, sources):

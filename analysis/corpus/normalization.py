@@ -15,13 +15,20 @@ Steps, in order (``normalize``):
    Han character holding one toned pinyin syllable; real parentheses hold
    Chinese and are untouched, nested or not);
 4. export artefacts such as ``[bookmark: _GoBack]``;
-5. Traditional -> Simplified with OpenCC ``t2s``;
-6. widths: ideographic and no-break spaces -> space; full-width letters,
+5. invisible and look-alike characters: zero-width joiners and non-joiners, word
+   joiners, soft hyphens, direction marks, variation selectors (removed);
+   CJK compatibility ideographs and Kangxi radicals (replaced by the unified
+   ideograph they stand for, Unicode NFKC of that character alone), so that
+   ``县科\u200d协`` codes as ``县科协``; each kind reported with its count;
+6. Traditional -> Simplified with OpenCC ``t2s``;
+7. widths: ideographic and no-break spaces -> space; full-width letters,
    digits and symbols -> ASCII; brackets -> full-width ``（）``; ``, ; : ? !``
    next to Chinese -> full-width ``，；：？！``;
-7. lines: trimmed, blank lines dropped, numbering ``1、`` ``1．`` ``1.`` -> ``1.``
-   and ``一.`` ``一．`` -> ``一、`` at the start of a line;
-8. detection of damage no erratum covers (``?``/``�`` next to Han characters,
+8. lines: trimmed, blank lines dropped, numbering ``1、`` ``1．`` ``1﹒`` ``1.`` -> ``1.``,
+   ``1）`` ``1)`` -> ``（1）`` and ``一.`` ``一．`` ``一﹒`` -> ``一、`` at the start of a line;
+   a line a web page flattened (its headings inline after a full stop: ``…实施。一、指导思想…。二、工作目标…``)
+   is broken again before each numbering mark that continues the sequence of the one before it;
+9. detection of damage no erratum covers (``?``/``�`` next to Han characters,
    enclosed numerals and lone Latin letters inside Chinese words, doubled
    punctuation ``，，`` and doubled numbering marks ``一、、``): reported.
 """
@@ -111,6 +118,22 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+#: Characters that are invisible in print and only get in the way of matching (removed, reported).
+INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200c-\u200f\u202a-\u202e"
+                          "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\uffa0\U000e0001-\U000e007f"
+                          "\U000e0100-\U000e01ef]")
+#: Look-alikes of ordinary ideographs: CJK compatibility ideographs and Kangxi / supplementary radicals.
+LOOKALIKE_RE = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f\u2f00-\u2fdf\u2e80-\u2eff]")
+
+
+def _lookalike(ch: str) -> str:
+    """The unified ideograph a compatibility ideograph or a radical stands for (itself if none)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", ch)
+    return plain if len(plain) == 1 else ch
+
+
 def _fullwidth_table() -> dict[int, str]:
     table = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: "", 0xFEFF: ""}
     for cp in range(0xFF01, 0xFF5F):
@@ -129,8 +152,9 @@ FULLWIDTH = _fullwidth_table()
 FOLD = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 HALF_PUNCT_RE = re.compile(rf"(?<={NEAR})[,;:?!]|[,;:?!](?={NEAR})")
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-NUM_ARABIC_RE = re.compile(r"(?m)^(\d{1,2})\s*[.．、]\s*")
-NUM_HAN_RE = re.compile(r"(?m)^([一二三四五六七八九十]{1,3})\s*[.．、,，]\s*")
+NUM_ARABIC_RE = re.compile(r"(?m)^(\d{1,2})\s*[.．、﹒](?!\d)\s*")
+NUM_PAREN_RE = re.compile(r"(?m)^(\d{1,2})\s*[)）]\s*")
+NUM_HAN_RE = re.compile(r"(?m)^([一二三四五六七八九十]{1,3})\s*[.．、,，﹒]\s*")
 ZERO_RE = re.compile(r"(?<=[一二三四五六七八九〇零])[OoＯｏ○](?=[一二三四五六七八九〇零年])")
 T2S_FIXES_RE = re.compile(r"(?<!显)著(?=[力重眼手])")
 PUNCT_SPACE_RE = re.compile(r"(?<=[，。；：、！？）》”])[ \t]+|[ \t]+(?=[，。；：、！？（《“])")
@@ -170,6 +194,12 @@ class Normalized:
         if not self.src:
             return 0
         return self.src[min(max(offset, 0), len(self.src) - 1)]
+
+
+def _around(raw: str, offset: int, pad: int = 6) -> str:
+    """A short, visible snippet of *raw* around *offset* (invisible characters shown as ``<U+XXXX>``)."""
+    part = raw[max(0, offset - pad):offset + pad + 1]
+    return INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", part).replace("\n", "⏎")
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
@@ -219,6 +249,17 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
     for m, _, off in mt.sub(ARTIFACT_RE, lambda m: ""):
         findings.append(Finding("export_artifact", off, m.group(0), "removed (word-processor export marker)"))
 
+    done = mt.sub(INVISIBLE_RE, lambda m: "")
+    if done:
+        names = sorted({f"U+{ord(m.group(0)):04X}" for m, _, _ in done})
+        findings.append(Finding("invisible_character", done[0][2], _around(raw, done[0][2]),
+                                f"removed invisible characters ({', '.join(names[:6])})", len(done)))
+    done = mt.sub(LOOKALIKE_RE, lambda m: _lookalike(m.group(0)))
+    if done:
+        findings.append(Finding("lookalike_character", done[0][2], _around(raw, done[0][2]),
+                                "replaced compatibility ideographs / radicals by the ideographs they stand for",
+                                len(done)))
+
     simp = _t2s().convert(mt.text)
     if simp != mt.text:
         if len(simp) == len(mt.text):  # t2s is one-to-one here: the map is unchanged
@@ -261,7 +302,12 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
     mt.sub(re.compile(r"[ \t]{2,}"), lambda m: " ")
     mt.sub(PUNCT_SPACE_RE, lambda m: "")
     mt.sub(BLANK_RE, lambda m: "\n")
+    n_broken = _rebreak_flattened(mt)
+    if n_broken:
+        findings.append(Finding("flattened_lines", 0, "", "broke a flattened line again before its inline "
+                                "headings (一、 二、 … after a full stop)", n_broken))
     n_num = len(mt.sub(NUM_ARABIC_RE, lambda m: f"{m.group(1)}.")) + len(
+        mt.sub(NUM_PAREN_RE, lambda m: f"（{m.group(1)}）")) + len(
         mt.sub(NUM_HAN_RE, lambda m: f"{m.group(1)}、"))
     if n_num:
         findings.append(Finding("numbering", 0, "", "unified numbering punctuation to '1.' and '一、'", n_num))
@@ -278,6 +324,57 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
             findings.append(Finding(f"suspect_{kind}", off, _snippet(mt.text, m.start(), m.end()),
                                     "reported: no erratum covers this; add a 'fix' or 'accept' row to errata.csv"))
     return Normalized(text, findings, mt.src)
+
+
+#: A numbering mark inside a line, right after the end of a sentence: where a flattened page had a line break.
+INLINE_MARK_RE = re.compile(r"(?<=[。！？])(?=(?P<mark>[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）))")
+HAN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+#: Only lines longer than this are taken for flattened text.
+FLATTENED_MIN = 300
+
+
+def _han_value(mark: str) -> int:
+    digits = mark.strip("、（）")
+    if digits == "十":
+        return 10
+    if digits.startswith("十"):
+        return 10 + HAN_VALUE.get(digits[1:], 0)
+    if digits.endswith("十"):
+        return HAN_VALUE.get(digits[0], 0) * 10
+    if "十" in digits:
+        a, b = digits.split("十")
+        return HAN_VALUE.get(a, 0) * 10 + HAN_VALUE.get(b, 0)
+    return HAN_VALUE.get(digits, 0)
+
+
+def _rebreak_flattened(mt: MappedText) -> int:
+    """Break long lines before inline headings that continue a numbering sequence; returns how many.
+
+    A web page that lost its line breaks runs ``…制定本方案。一、指导思想……。二、工作目标……`` together.
+    Inside a line longer than :data:`FLATTENED_MIN` characters, a mark ``一、`` or ``（一）`` right after
+    the end of a sentence starts a new line when the line holds the whole run of marks of its kind from
+    one (``一、`` … ``二、`` …, each the next number; ``（一）`` may start again under each): a single ``一、``
+    after a full stop, numbers out of sequence, or marks after ``：``/``；`` (an enumeration inside a
+    sentence) are left alone.
+    """
+    breaks: list[int] = []
+    pos = 0
+    for line in mt.text.split("\n"):
+        if len(line) > FLATTENED_MIN:
+            for kind in ("、", "）"):
+                hits = [m for m in INLINE_MARK_RE.finditer(line) if m.group("mark").endswith(kind)]
+                values = [_han_value(m.group("mark")) for m in hits]
+                # top-level marks run 一、二、三…; second-level marks may start again at （一） under each
+                steps = all(b == a + 1 or (kind == "）" and b == 1) for a, b in zip(values, values[1:]))
+                if len(hits) >= 2 and values[0] == 1 and steps:
+                    breaks += [pos + m.start() for m in hits]
+        pos += len(line) + 1
+    if not breaks:
+        return 0
+    at = set(breaks)
+    mt.sub(re.compile(r"(?<=[。！？])(?=[一二三四五六七八九十（])"),
+           lambda m: "\n" if m.start() in at else "")
+    return len(at)
 
 
 def _t2s_by_line(mt: MappedText) -> tuple[int, int]:

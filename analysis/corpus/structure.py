@@ -1,9 +1,15 @@
 """The heading tree of a normalised plan.
 
 Chinese policy documents number their headings ``一、`` > ``（一）`` > ``1.`` >
-``（1）``; normalisation has already made every variant (``1、``, ``1．``,
-half-width brackets) one of these.  A line that starts with a marker opens a
-node; any other line is a paragraph of the innermost open node.  Nothing here
+``（1）``; normalisation has already made every variant (``1、``, ``1．``, ``1﹒``,
+``1）``, half-width brackets) one of these.  A line that starts with a marker opens a
+node; any other line is a paragraph of the innermost open node.
+
+A *box* (``专栏7  5G＋工业互联网融合应用工程``, ``专栏：…``) lists projects inside an
+item: its header and every line after it belong to the box of the node it
+appears in (not to its paragraphs, and numbered lines inside it open no node),
+until a heading that continues the numbering of that node or of one above it
+(the box's own ``1.`` ``2.`` start again at one) or a line that assigns units.  Nothing here
 decides what an action is (see :mod:`analysis.coding.segment`): this module only
 records the tree, with character offsets, so every later fact can point back
 at its text.
@@ -21,6 +27,8 @@ MARKERS = [
     (4, re.compile(r"^（(\d{1,2})）")),
 ]
 ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[：:]?")
+#: The header line of a box of projects inside an item.
+BOX_RE = re.compile(r"^(?:【\s*)?专栏\s*[\d一二三四五六七八九十]*\s*(?:】)?(?:[：:\s]|$)")
 #: Web-page furniture after a plan: ``[pdf文件下载]``, ``【打印本页】【关闭窗口】``.
 FURNITURE_RE = re.compile(r"^((\[[^\]\n]*\]|【[^】\n]*】)\s*)+$")
 #: Lines that close an official document or a web page: the plan has ended.
@@ -48,6 +56,7 @@ class Node:
     body_start: int | None = None  # offset of text after the marker on the heading line, if any beyond the title
     paragraphs: list[Line] = field(default_factory=list)  # unnumbered lines directly under this node
     children: list["Node"] = field(default_factory=list)
+    boxes: list[Line] = field(default_factory=list)  # lines of 专栏 boxes inside this node (header included)
     parent: "Node | None" = field(default=None, repr=False)
 
     @property
@@ -65,6 +74,7 @@ class Node:
         """End offset of the last line in this subtree."""
         ends = [self.line.end] if self.line else [0]
         ends += [p.end for p in self.paragraphs]
+        ends += [b.end for b in self.boxes]
         ends += [c.end() for c in self.children]
         return max(ends)
 
@@ -110,7 +120,30 @@ def lines_of(text: str) -> list[Line]:
     return out
 
 
-def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
+def number_value(digits: str) -> int:
+    """The value of a numbering mark's digits: ``"3"`` -> 3, ``"十二"`` -> 12."""
+    if digits.isdigit():
+        return int(digits)
+    vals = {c: i for i, c in enumerate(HAN_NUM, start=1)}
+    if "十" not in digits:
+        return vals.get(digits, 0)
+    tens, _, ones = digits.partition("十")
+    return (vals.get(tens, 1) if tens else 1) * 10 + (vals.get(ones, 0) if ones else 0)
+
+
+def _continues(stack: list[Node], level: int, digits: str) -> bool:
+    """Whether a heading of *level* numbered *digits* continues the numbering of an open node."""
+    value = number_value(digits)
+    for node in stack[1:]:
+        if node.level == level:
+            m = MARKERS[level - 1][1].match(node.number)
+            return bool(m) and value == number_value(m.group(1)) + 1
+        if node.level > level:  # a higher heading than any open at its level: a new section
+            return True
+    return False
+
+
+def parse(text: str, is_department_line=None) -> tuple[Node, list[Line], list[Line]]:
     """Parse *text* into ``(root, preamble, tail)``.
 
     ``preamble`` holds the lines before the first top-level heading (notice,
@@ -120,7 +153,8 @@ def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
 
     The top level is ``一、``; a text without any ``一、`` (a fragment, a
     one-level work plan) starts at its highest heading level present, e.g.
-    ``（一）`` or ``1.``.
+    ``（一）`` or ``1.``.  *is_department_line* (a predicate on a line's text)
+    lets a line that assigns units close a box.
     """
     root = Node(0, "", "", None, 0)
     stack = [root]
@@ -134,6 +168,7 @@ def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
             break
         present.update(lv for lv, rx in MARKERS if rx.match(ln.text))
     top = min(present) if present else 1
+    box: Node | None = None  # the node whose box is open
     for ln in lines:
         if ended or ATTACHMENT_RE.match(ln.text) or FURNITURE_RE.match(ln.text) or (
                 len(stack) > 1 and END_RE.match(ln.text)):
@@ -141,6 +176,16 @@ def parse(text: str) -> tuple[Node, list[Line], list[Line]]:
             tail.append(ln)
             continue
         level, m = next(((lv, rx.match(ln.text)) for lv, rx in MARKERS if rx.match(ln.text)), (0, None))
+        if box is not None:
+            if (m and _continues(stack, level, m.group(1))) or (is_department_line and is_department_line(ln.text)):
+                box = None
+            else:
+                box.boxes.append(ln)
+                continue
+        if len(stack) > 1 and BOX_RE.match(ln.text):
+            box = stack[-1]
+            box.boxes.append(ln)
+            continue
         if m and (level == top or len(stack) > 1):
             rest = ln.text[m.end():]
             title, goes_on = split_title(rest)

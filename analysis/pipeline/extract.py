@@ -24,6 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding.codebook import load_codebook
+from analysis.coding.coverage import DESCRIPTIONS, WARN_KINDS
 from analysis.coding.dimension import CodingContext
 from analysis.coding.metadata import extract_metadata
 from analysis.coding.registry import DIMENSIONS
@@ -125,6 +126,15 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
     else:
         tables = extract(doc.jurisdiction, text, codebook, context=context)
     bar.update(2)
+    unplaced = 0
+    for o in tables.outside:
+        qa.append({"document": doc.jurisdiction, "kind": "outside_units", "line": "", "offset": "",
+                   "count": o["n_chars"], "snippet": f"{o['kind']}: {o['snippet']}", "action": DESCRIPTIONS[o["kind"]],
+                   "text_start": o["start"], "text_end": o["end"]})
+        if o["kind"] in WARN_KINDS:
+            unplaced += o["n_chars"]
+            warnings.append(f"{locate(o['start'])}: {o['n_chars']} characters no action covers "
+                            f"({DESCRIPTIONS[o['kind']]}): {o['snippet']!r} (see qa_report.csv, kind outside_units)")
     n_act = sum(1 for a in tables.actions if a["kind"] == "action")
     if doc.role != "reference" and not tables.actions:
         warnings.append(f"{doc.path}: no action recognised (no numbered items or heading paragraphs outside "
@@ -143,6 +153,8 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
         "operative_chars": sum(a["n_chars"] for a in tables.actions),
         "assigns_departments": any(not x["collective"] for x in tables.assignments),
+        "outside_chars": sum(o["n_chars"] for o in tables.outside),
+        "unplaced_chars": unplaced,
     }
     bar.update()
     bar.close()
