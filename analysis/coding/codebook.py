@@ -3,6 +3,15 @@
 Loaded from ``analysis/resources/codebook.yaml`` (or a file the researcher
 passes), validated once, then used by the coders.  Keeping the coding rules in
 a data file means a reader can audit and change them without reading Python.
+
+A codebook for another policy domain need only hold what is the domain's own:
+its ``groups`` (with ``group_heading_keywords``), ``not_mentions``, ``not_groups``
+and ``instruments``.  The sections about how Chinese government documents name
+and list their units (:data:`STRUCTURAL_SECTIONS`: department ``categories``,
+``party_organs``, ``role_labels``, ``joiners`` …) and the units of quantified
+commitments (``targets``) are taken from the package's codebook where a
+codebook leaves them out; a section a codebook gives replaces the package's
+whole.  See ``docs/codebook.md``.
 """
 from __future__ import annotations
 
@@ -128,6 +137,19 @@ def load_codebook(path: Path | str | None = None) -> Codebook:
     return _load(str(Path(path or _default_path or CODEBOOK).resolve()))
 
 
+#: Sections about the structure of Chinese government documents and their units: a codebook that leaves
+#: one out uses the package's.
+STRUCTURAL_SECTIONS = ("categories", "party_organs", "canonical_names", "role_labels", "role_suffixes", "joiners",
+                       "list_closings", "open_ended_markers", "targets")
+
+
+@lru_cache(maxsize=2)
+def _package_sections() -> dict:
+    with open(CODEBOOK, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return {k: data[k] for k in STRUCTURAL_SECTIONS if k in data}
+
+
 @lru_cache(maxsize=8)
 def _load(path: str) -> Codebook:
     try:
@@ -135,6 +157,14 @@ def _load(path: str) -> Codebook:
             data = yaml.safe_load(fh)
     except (OSError, yaml.YAMLError) as exc:
         raise BuildError(f"{path}: cannot read the codebook ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise BuildError(f"{path}: a codebook is a YAML mapping of sections (compare with the package's "
+                         "codebook.yaml).")
+    if Path(path) != Path(CODEBOOK).resolve():
+        data = {**_package_sections(), **data}
+    if data.get("groups") and not data.get("group_heading_keywords"):
+        raise BuildError(f"{path}: the codebook lists groups but no `group_heading_keywords` (the words with "
+                         "which a heading announces a group's line of actions, e.g. 行动, 工程); add them.")
     try:
         cats = []
         for c in data["categories"]:
@@ -142,7 +172,7 @@ def _load(path: str) -> Codebook:
             cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False)),
                                  str(c.get("short_en", "")), tuple(re.compile(h) for h in c.get("hints", []))))
         groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"]), tuple(g.get("more_terms") or ()))
-                       for g in data["groups"])
+                       for g in data.get("groups") or ())
         labels = {label: role for role, ls in (data.get("role_labels") or {}).items() for label in ls}
         label_re = re.compile("(" + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
                               + r")\s*[：:]") if labels else re.compile(r"(?!)")
@@ -151,7 +181,7 @@ def _load(path: str) -> Codebook:
         if len(set(ids)) != len(ids):
             raise BuildError(f"{path}: a category id is used twice.")
         return Codebook(tuple(cats), groups, tuple(data["party_organs"]), tuple(data["list_closings"]),
-                        tuple(data["open_ended_markers"]), tuple(data["group_heading_keywords"]),
+                        tuple(data["open_ended_markers"]), tuple(data.get("group_heading_keywords") or ()),
                         tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
                         dict(t["after_qualifiers"]), dict(t["periods"]), path,
                         tuple(data.get("not_mentions", [])),

@@ -57,7 +57,7 @@ def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
         return m.group(1)
     for lv in PREFIXES:
         # 市场监管局 begins with 市场 (market), not with the prefix 市
-        if name.startswith(lv) and not name.startswith(("市场", "区块", "县域")):
+        if name.startswith(lv) and not name.startswith(("市场", "区块", "县域", "乡村", "乡镇", "镇街")):
             return lv
     for p in places:
         if p and name.startswith(p):

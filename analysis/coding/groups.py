@@ -22,7 +22,8 @@ def _term_regex(codebook: Codebook) -> tuple[re.Pattern, dict[str, str]]:
     if codebook.path not in _REGEX_CACHE:
         pairs = codebook.group_terms() + [(t, "") for t in codebook.not_mentions]
         pairs.sort(key=lambda p: (-len(p[0]), p[0]))
-        _REGEX_CACHE[codebook.path] = (re.compile("|".join(re.escape(t) for t, _ in pairs)), dict(pairs))
+        alternation = "|".join(re.escape(t) for t, _ in pairs if t)
+        _REGEX_CACHE[codebook.path] = (re.compile(alternation or r"(?!)"), dict(pairs))
     return _REGEX_CACHE[codebook.path]
 
 

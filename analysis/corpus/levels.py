@@ -1,10 +1,14 @@
 """Administrative levels a plan can come from, and the place names inside a jurisdiction's name.
 
 One table (:data:`LEVELS`) says, for every level of Chinese government that issues
-such plans, its English id (as written in the manifest), its Chinese name (also
+such plans -- from the national level (国家: the national outline as a reference
+text, the yearly national work points) down to townships and sub-districts (乡,
+镇, 街道) -- its English id (as written in the manifest), its Chinese name (also
 accepted in the manifest), the prefix a bare department name takes in a plan of
-that level (``科协`` in a county plan is the ``县科协``) and the prefix of its party
-committee (``宣传部`` is the ``县委宣传部``; an autonomous region's is ``自治区党委``).
+that level (``科协`` in a county plan is the ``县科协``; none at the national level,
+whose bodies are named in full: 教育部, 中国科协) and the prefix of its party
+committee (``宣传部`` is the ``县委宣传部``; an autonomous region's is ``自治区党委``, a
+town's ``镇党委``, the centre's ``中央``).
 """
 from __future__ import annotations
 
@@ -20,10 +24,11 @@ class Level:
     zh: str
     prefix: str
     party_prefix: str
-    tier: str  # provincial | prefectural | county
+    tier: str  # national | provincial | prefectural | county | township
 
 
 _LEVELS = [
+    Level("national", "国家", "", "中央", "national"),
     Level("province", "省", "省", "省委", "provincial"),
     Level("autonomous region", "自治区", "自治区", "自治区党委", "provincial"),
     Level("municipality", "直辖市", "市", "市委", "provincial"),
@@ -38,14 +43,21 @@ _LEVELS = [
     Level("autonomous banner", "自治旗", "旗", "旗委", "county"),
     Level("district", "区", "区", "区委", "county"),
     Level("new area", "新区", "区", "区委", "county"),
+    Level("township", "乡", "乡", "乡党委", "township"),
+    Level("town", "镇", "镇", "镇党委", "township"),
+    Level("subdistrict", "街道", "街道", "街道党工委", "township"),
+    Level("sumu", "苏木", "苏木", "苏木党委", "township"),
 ]
 
 #: Every level by its English id.
 LEVELS: dict[str, Level] = {lv.id: lv for lv in _LEVELS}
-_BY_NAME: dict[str, Level] = {**{lv.id: lv for lv in _LEVELS}, **{lv.zh: lv for lv in _LEVELS}}
+_BY_NAME: dict[str, Level] = {**{lv.id: lv for lv in _LEVELS}, **{lv.zh: lv for lv in _LEVELS},
+                               "全国": LEVELS["national"], "central": LEVELS["national"], "乡镇": LEVELS["town"],
+                               "street": LEVELS["subdistrict"], "sub-district": LEVELS["subdistrict"],
+                               "街道办事处": LEVELS["subdistrict"]}
 
 #: Prefixes a department name can carry, longest first (``自治区`` before ``区``).
-PREFIXES: tuple[str, ...] = tuple(sorted({lv.prefix for lv in _LEVELS}, key=lambda p: (-len(p), p)))
+PREFIXES: tuple[str, ...] = tuple(sorted({lv.prefix for lv in _LEVELS if lv.prefix}, key=lambda p: (-len(p), p)))
 
 
 def level(name: str) -> Level | None:
@@ -60,15 +72,10 @@ def prefix_for(level_id: str) -> str:
     return lv.prefix if lv else ""
 
 
-def party_prefix_for(level_id: str) -> str:
-    """The party committee's prefix for *level_id* (``区委``, ``自治区党委`` …; ``""`` if unknown)."""
-    lv = level(level_id)
-    return lv.party_prefix if lv else ""
-
-
 def party_prefix_of(prefix: str) -> str:
-    """The party committee's prefix in a plan whose departments take *prefix* (``区`` -> ``区委``)."""
-    return "自治区党委" if prefix == "自治区" else (f"{prefix}委" if prefix else "")
+    """The party committee's prefix in a plan whose departments take *prefix* (``区`` -> ``区委``, ``镇`` -> ``镇党委``)."""
+    lv = next((x for x in _LEVELS if x.prefix == prefix and prefix), None)
+    return lv.party_prefix if lv else ""
 
 
 def describe() -> str:
@@ -105,5 +112,5 @@ def short_name_zh(name_zh: str) -> str:
     return parts[-1] if parts else str(name_zh)
 
 
-__all__ = ["Level", "LEVELS", "PREFIXES", "level", "prefix_for", "party_prefix_for", "party_prefix_of", "describe", "place_names",
+__all__ = ["Level", "LEVELS", "PREFIXES", "level", "prefix_for", "party_prefix_of", "describe", "place_names",
            "short_name_zh"]
