@@ -88,13 +88,19 @@ _TABLES: list[Table] = [
         ("file", "str", "the raw file (manifest)"),
         ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
         ("encoding", "str", "encoding detected in the raw file"),
-        ("title", "str", "the plan's title, from the notice that issues it (`现将《…》印发`), else its title line"),
-        ("issuer", "str", "signature above the issue date (several issuers joined by `、`)"),
-        ("doc_number", "str", "document number as printed (`平政字〔2022〕21号`); empty where none"),
-        ("issued", "date", "date under the issuer's signature"),
-        ("published", "date", "date the web page states (`发布日期`), if any"),
-        ("period_start", "int", "first year the plan covers (from the title: `（2021—2025年）`, `十四五`, "
-                                "`2020年…工作要点`)"),
+        ("title", "str", "the plan's own title line printed above its body (joined when wrapped or letter-spaced); "
+                         "without one, the title its issuing notice names (`现将《…》印发`), else a labelled title "
+                         "field of the web page"),
+        ("notice_title", "str", "the title as the issuing notice names it, where it differs from `title`"),
+        ("issuer", "str", "signature above the issue date (several issuers joined by `、`); without one, the "
+                          "web page's labelled issuing body (`发文机关`)"),
+        ("doc_number", "str", "document number (`平政字〔2022〕21号`), brackets and spacing normalised to "
+                              "`〔YYYY〕N号`; empty where none"),
+        ("issued", "date", "date under the issuer's signature; without one, the web page's labelled date written "
+                           "(`成文日期`)"),
+        ("published", "date", "date the web page states (`发布日期`, `发布时间`), if any"),
+        ("period_start", "int", "first year the plan covers (from the title: `（2021—2025年）`, `（2021年—2025年）`, "
+                                "`十四五`, `2020年…工作要点`)"),
         ("period_end", "int", "last year the plan covers"),
         ("literacy_target_pct", "float", "the share of citizens with science literacy the plan aims at (percent)"),
         ("literacy_target_year", "int", "the year by which it aims at it"),

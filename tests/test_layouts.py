@@ -16,10 +16,14 @@ NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
 T2S = opencc.OpenCC("t2s")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 @pytest.fixture(scope="module", params=NAMES)
 def built(request, tmp_path_factory):
     name = request.param
     exp = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    codebook = ROOT / exp["codebook"] if exp.get("codebook") else None
     raw = tmp_path_factory.mktemp(name)
     data = (FIXTURES / f"{name}.txt").read_bytes()
     if name == "traditional_big5":
@@ -29,7 +33,7 @@ def built(request, tmp_path_factory):
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"])
         w.writerow(["x", "plan.txt", hashlib.sha256(data).hexdigest(), exp["name_zh"], "X", exp["level"]])
-    return name, exp, extract_corpus(raw, progress=False)
+    return name, exp, extract_corpus(raw, codebook_path=codebook, progress=False)
 
 
 def test_every_action_found_with_kind_and_group(built):
@@ -39,6 +43,32 @@ def test_every_action_found_with_kind_and_group(built):
     for (text, kind, group), e in zip(got, exp["actions"]):
         assert text.startswith(T2S.convert(e["opening"])), (name, text[:15], e["opening"])
         assert (kind, group) == (e["kind"], e["group"]), (name, e["opening"])
+    if any("group_basis" in e for e in exp["actions"]):
+        assert [e.get("group_basis") for e in exp["actions"]] == [
+            (b if isinstance(b, str) else "") for b in ds.actions["group_basis"]], name
+
+
+def test_boxes_stay_with_their_item(built):
+    """A 专栏 box of projects is never an action: it is linked to the item it follows."""
+    name, exp, ds = built
+    boxed = [isinstance(b, (int, float)) and b == b for b in ds.actions["box_start"]]
+    assert boxed == [bool(e.get("box")) for e in exp["actions"]], name
+    for r in ds.actions[boxed].itertuples():
+        assert ds.texts["x"][int(r.box_start):int(r.box_end)].startswith("专栏")
+
+
+def test_text_no_action_covers_is_accounted_for(built):
+    """Every span outside the actions is a qa row; only the kinds the fixture expects are unplaced."""
+    name, exp, ds = built
+    qa = ds.qa[ds.qa.kind == "outside_units"]
+    kinds = {s.split(":")[0] for s in qa["snippet"]}
+    unplaced = kinds & {"unassigned", "department_list_without_unit", "box_without_unit"}
+    assert unplaced == set(exp.get("unplaced", [])), (name, unplaced)
+    doc = ds.documents.iloc[0]
+    assert doc.outside_chars == qa["count"].sum()
+    text = ds.texts["x"]
+    covered = sum(len(t.replace("\n", "").replace(" ", "")) for t in ds.actions["text"])
+    assert covered + doc.outside_chars <= len(text.replace("\n", "").replace(" ", ""))
 
 
 def test_departments_with_roles(built):
@@ -61,6 +91,11 @@ def test_metadata(built):
     assert d.title == T2S.convert(exp["title"]), name
     assert (d.issued or "") == (exp["issued"] or "")
     assert (d.literacy_target_pct if d.literacy_target_pct != "" else None) == exp["literacy_target_pct"]
+    for key in ("doc_number", "published", "issuer", "notice_title"):
+        if key in exp:
+            assert (d[key] or "") == exp[key], (name, key)
+    if "period" in exp:
+        assert [d.period_start, d.period_end] == exp["period"], name
 
 
 def test_codebook_knows_every_unit(built):

@@ -52,7 +52,7 @@ def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
 
 def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
     """The jurisdiction prefix a name carries (``市委``, ``区``, ``团县委``…), or None."""
-    m = re.match(r"^团(自治区|[市区县旗盟省州])委", name)
+    m = re.match(r"^团(自治区|街道|[市区县旗盟省州镇乡])(?:党?工?委)", name)
     if m:
         return m.group(1)
     for lv in PREFIXES:
@@ -251,7 +251,7 @@ def _parse_clause(text: str, offset: int, codebook: Codebook, level_char: str, p
         if not item:
             continue
         abs_start = offset + base + a + lead
-        name = codebook.canonical(complete_name(item, level_char, codebook, places))
+        name = codebook.canonical(complete_name(re.sub(r"\s*\n\s*", "", item), level_char, codebook, places))
         cats = codebook.categories_of(name)
         if len(cats) == 1:
             cid, collective = cats[0].id, cats[0].collective

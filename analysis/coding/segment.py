@@ -346,7 +346,7 @@ class _Extractor:
                 # a line under a section heading, before its items, applies to every item of the section
                 targets = [u for u in self.units if u.node is not None and _within(u.node, node)]
             else:
-                section = node.parent if node.parent is not None and not node.children else node
+                section = _enclosing_section(node)
                 lo = bisect.bisect_right(starts, previous)
                 hi = bisect.bisect_left(starts, first)
                 targets = []
@@ -455,6 +455,25 @@ class _Extractor:
             })
             units.append(ActionUnit(aid, self.j, u.kind, u.start, end, tuple(u.group_headings), tuple(lists)))
         return rows, units
+
+
+#: Numbering levels that open sections (一、 and （一）); 1. and （1） number items.
+SECTION_LEVELS = (1, 2)
+
+
+def _enclosing_section(node: Node) -> Node:
+    """The smallest section (a ``一、`` or ``（一）`` heading) holding *node*, itself included.
+
+    A department line applies to the actions before it back to the previous list, but never across the
+    boundary of this section: a line closing ``（三）`` does not reach the last item of ``（二）``.  Where no
+    such heading holds the node (a one-level work plan numbered ``1.`` …), the node's parent.
+    """
+    n = node
+    while n is not None and n.level > 0:
+        if n.level in SECTION_LEVELS:
+            return n
+        n = n.parent
+    return node.parent if node.parent is not None else node
 
 
 def _within(node: Node, section: Node) -> bool:

@@ -327,7 +327,7 @@ def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = 
 
 
 #: A numbering mark inside a line, right after the end of a sentence: where a flattened page had a line break.
-INLINE_MARK_RE = re.compile(r"(?<=[。！？])(?=(?P<mark>[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）))")
+INLINE_MARK_RE = re.compile(r"(?<=[。！？）])(?=(?P<mark>[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）))")
 HAN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 #: Only lines longer than this are taken for flattened text.
 FLATTENED_MIN = 300
@@ -347,33 +347,48 @@ def _han_value(mark: str) -> int:
     return HAN_VALUE.get(digits, 0)
 
 
+#: A top-level heading run on into its first second-level mark: 三、重点任务（一）…
+HEAD_TITLE_RE = re.compile(r"[一二三四五六七八九十]{1,3}、[^，。；：！？（）\n]{1,20}(?=（[一二三四五六七八九十]{1,3}）)")
+
+
+def _sequence(values: list[int], restart: bool) -> bool:
+    """Numbers that run 1, 2, 3 … (with *restart*, also back to 1 under a new parent)."""
+    return bool(values) and values[0] == 1 and all(b == a + 1 or (restart and b == 1)
+                                                   for a, b in zip(values, values[1:]))
+
+
 def _rebreak_flattened(mt: MappedText) -> int:
     """Break long lines before inline headings that continue a numbering sequence; returns how many.
 
     A web page that lost its line breaks runs ``…制定本方案。一、指导思想……。二、工作目标……`` together.
-    Inside a line longer than :data:`FLATTENED_MIN` characters, a mark ``一、`` or ``（一）`` right after
-    the end of a sentence starts a new line when the line holds the whole run of marks of its kind from
-    one (``一、`` … ``二、`` …, each the next number; ``（一）`` may start again under each): a single ``一、``
-    after a full stop, numbers out of sequence, or marks after ``：``/``；`` (an enumeration inside a
-    sentence) are left alone.
+    Inside a line longer than :data:`FLATTENED_MIN` characters, marks ``一、`` right after the end of a
+    sentence or of a bracket (``…。二、`` ``…负责）二、``) start a new line when the line holds the whole run of them from one (``一、`` … ``二、`` …, each
+    the next number); marks ``（一）`` likewise (they may start again at one under each ``一、``), also
+    right after a top-level heading's short title (``三、重点任务（一）…``).  A single ``一、`` after a full
+    stop, numbers out of sequence, or marks after ``：``/``；`` (an enumeration inside a sentence) are left
+    alone.
     """
     breaks: list[int] = []
     pos = 0
     for line in mt.text.split("\n"):
         if len(line) > FLATTENED_MIN:
-            for kind in ("、", "）"):
-                hits = [m for m in INLINE_MARK_RE.finditer(line) if m.group("mark").endswith(kind)]
-                values = [_han_value(m.group("mark")) for m in hits]
-                # top-level marks run 一、二、三…; second-level marks may start again at （一） under each
-                steps = all(b == a + 1 or (kind == "）" and b == 1) for a, b in zip(values, values[1:]))
-                if len(hits) >= 2 and values[0] == 1 and steps:
-                    breaks += [pos + m.start() for m in hits]
+            marks = list(INLINE_MARK_RE.finditer(line))
+            top = [(m.start(), _han_value(m.group("mark"))) for m in marks if m.group("mark").endswith("、")]
+            tops = [p for p, _ in top] if len(top) >= 2 and _sequence([v for _, v in top], False) else []
+            sub = {m.start(): _han_value(m.group("mark")) for m in marks if m.group("mark").endswith("）")}
+            for p in tops + [0]:
+                hm = HEAD_TITLE_RE.match(line, p)
+                if hm:
+                    sub[hm.end()] = _han_value(line[hm.end():line.index("）", hm.end()) + 1])
+            subs = sorted(sub)
+            if len(subs) >= 2 and _sequence([sub[p] for p in subs], True) and tops:
+                tops += subs
+            breaks += [pos + p for p in tops if p > 0]
         pos += len(line) + 1
     if not breaks:
         return 0
     at = set(breaks)
-    mt.sub(re.compile(r"(?<=[。！？])(?=[一二三四五六七八九十（])"),
-           lambda m: "\n" if m.start() in at else "")
+    mt.sub(re.compile(r"(?=[一二三四五六七八九十（])"), lambda m: "\n" if m.start() in at else "")
     return len(at)
 
 
