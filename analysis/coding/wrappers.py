@@ -38,7 +38,20 @@ FIELD_LABELS: dict[str, str] = {
 }
 _LABEL_ALT = "|".join(sorted({r"\s*".join(map(re.escape, k)) for k in FIELD_LABELS}, key=len, reverse=True))
 #: One labelled field: optional bullet and brackets around the label, then a separator.
-FIELD_RE = re.compile(rf"^[\s•·●◆■▪\-*]*[\[【［]?\s*(?P<label>{_LABEL_ALT})\s*[\]】］]?\s*(?:[：:|]\s*|$|\s{{2,}})(?P<value>.*)$")
+_BULLET = r"^[\s•·●◆■▪\-*]*"
+_BRACKETED = re.compile(rf"{_BULLET}[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]\s*[：:|]?\s*(?P<value>.*)$")
+_PLAIN = re.compile(rf"{_BULLET}(?P<label>{_LABEL_ALT})\s*(?:[：:|]\s*|$|\s{{2,}})(?P<value>.*)$")
+
+
+class _FieldRe:
+    """``match`` a labelled field, bracketed (``【法宝引证码】 CLI…``) or plain (``发文字号：…``)."""
+
+    @staticmethod
+    def match(text: str):
+        return _BRACKETED.match(text) or _PLAIN.match(text)
+
+
+FIELD_RE = _FieldRe()
 DOCNO_RE = re.compile(r"(?P<org>[\u4e00-\u9fff]{1,15})\s*[〔\[［【（(]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】）)]\s*"
                       r"第?\s*(?P<n>\d{1,4})\s*号")
 HAN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
