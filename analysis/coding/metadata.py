@@ -42,6 +42,8 @@ DATE_LINE_RE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三
 INLINE_SIGNATURE_RE = re.compile(r"(?<=[。）])(?P<issuer>[\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|"
                                  r"政府办公室|办公室|办公厅|委员会|领导小组|局|厅|委|协会))\s*"
                                  r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)")
+#: A note under a signature on whose seal the document went out: （中国科协办公厅代章）.
+SEAL_NOTE_RE = re.compile(r"^[（(][^）)]{2,30}(代章|盖章|印章)[）)]$")
 NOTICE_TITLE_RES = [
     re.compile(r"现将《(.+?)》(?:印发|转发)"),
     re.compile(r"《(.+?)》已经.{0,40}?(?:同意|通过|审定|研究)[，,。]*\s*现(?:予)?(?:印发|转发)"),
@@ -189,6 +191,8 @@ def extract_metadata(text: str, level: str = "") -> dict:
             sig = []
             for prev in reversed(lines[:i]):
                 t = prev.strip()
+                if SEAL_NOTE_RE.match(t):  # （中国科协办公厅代章）: who sealed it, not who issued it
+                    continue
                 if t.endswith(("。", "：", ":")) or len(t) > 40 or t.startswith("（") or is_furniture(t):
                     break
                 sig.insert(0, t)
