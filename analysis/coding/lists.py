@@ -21,7 +21,7 @@ reading as the name of a unit); brackets that explain a word (``（以下简称�
 from __future__ import annotations
 
 from analysis.coding.codebook import Codebook
-from analysis.coding.departments import looks_like_list
+from analysis.coding.departments import ORG_SUFFIX_RE, _core, looks_like_list, split_items
 
 OPENERS = "（("
 CLOSERS = "）)"
@@ -89,7 +89,17 @@ class ListFinder:
             return True
         # a whole line in brackets that is a list, e.g. （区科协、区教育局按职责分工负责）
         par = trailing_parenthesis(stripped)
-        return bool(par and par[0] == 0 and looks_like_list(stripped[1:par[1] - 1], self.cb))
+        if not (par and par[0] == 0):
+            return False
+        inner = stripped[1:par[1] - 1]
+        if not looks_like_list(inner, self.cb):
+            return False
+        if self.cb.role_label_re.search(inner) or any(inner.rstrip("。").endswith(c) for c in self.cb.list_closings):
+            return True
+        # without a label or a closing formula, every item must end like a unit's name: （市科协、市教育局）,
+        # not a note that merely names one (（中国科协办公厅代章）)
+        items = [inner[a:b].strip() for a, b in split_items(inner, self.cb) if inner[a:b].strip()]
+        return all(ORG_SUFFIX_RE.search(_core(it, self.cb)) or it.startswith("各") for it in items)
 
     def line_list_span(self, start: int, end: int) -> tuple[int, int]:
         """The span to parse of a department line ``text[start:end]``: without an enclosing bracket."""
