@@ -87,7 +87,12 @@ _TABLES: list[Table] = [
         ("retrieved", "date", "when it was retrieved (manifest; may be empty)"),
         ("file", "str", "the raw file (manifest)"),
         ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
-        ("encoding", "str", "encoding detected in the raw file"),
+        ("encoding", "str", "encoding detected in the raw file (for a web page: the one it declares, unless its "
+                            "bytes are in another); empty for binary formats (Word, PDF)"),
+        ("source_format", "str", "format of the raw file, detected from its bytes: `text`, `html`, `mhtml`, `docx`, "
+                                 "`pdf`, `doc`, `wps`, `rtf`, `odt` (see docs/corpus.md, 'File formats')"),
+        ("converter", "str", "what turned the raw file into text, with its version (`python-docx 1.2.0`, "
+                             "`pdfplumber …`, `LibreOffice …`); empty for plain text"),
         ("title", "str", "the plan's title, from the notice that issues it (`现将《…》印发`), else its title line"),
         ("issuer", "str", "signature above the issue date (several issuers joined by `、`)"),
         ("doc_number", "str", "document number as printed (`平政字〔2022〕21号`); empty where none"),
@@ -156,11 +161,15 @@ _TABLES: list[Table] = [
     )),
     Table("qa_report", "qa_report.csv", "extract", "one thing normalisation did or found", _cols(
         ("document", "str", "the plan"),
-        ("kind", "str", "`encoding`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
+        ("kind", "str", "`encoding`, `format` (how a file not in plain text was read), `format_mismatch` (its "
+                        "name says another format than its bytes), `conversion` (what the format reader did), "
+                        "`pdf_pages_without_text`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
                         "`export_artifact`, `traditional_script`, `width_unified`, `numeral_zero`, `numbering`, "
                         "`suspect_*`"),
-        ("line", "int", "1-based line in the raw file", "raw"),
-        ("offset", "int", "0-based character offset in the decoded raw file", "raw"),
+        ("line", "int", "1-based line in the raw file; for a file converted from another format (web page, Word, "
+                        "PDF), in its converted text, whose lines are those of the normalised text", "raw"),
+        ("offset", "int", "0-based character offset in the decoded raw file (for a converted file: in its "
+                          "converted text)", "raw"),
         ("count", "int", "occurrences, for bulk changes"),
         ("snippet", "str", "the text concerned"),
         ("action", "str", "what was done, or what to do"),
