@@ -218,17 +218,70 @@ def _render(node) -> list[str]:
     return lines
 
 
+#: Elements that flow inside a line of text; every other element starts a block.
+_INLINE = {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "dfn", "em", "font", "i",
+           "img", "input", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong",
+           "sub", "sup", "time", "tt", "u", "var", "wbr"}
+#: Containers whose loose text becomes paragraphs before extraction.
+_CONTAINERS = ("div", "section", "article", "center", "main", "blockquote", "form")
+
+
+def _loose_text_as_paragraphs(root) -> int:
+    """Put text that sits directly in a container (``<div>line</div>``, ``<div>a<br>b<p>c</p>d</div>``)
+    into ``<p>`` elements, so the extractor, which reads paragraphs, does not drop it; returns how many."""
+    from lxml import html as lhtml
+
+    def has_text(parts) -> bool:
+        return any((t or "").strip() for t in parts)
+
+    n = 0
+    for el in list(root.iter(*_CONTAINERS)):
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not any(c.tag not in _INLINE for c in children):
+            if has_text([el.text] + [t for c in el for t in (c.text_content() if isinstance(c.tag, str) else "",
+                                                            c.tail)]):
+                el.tag = "p"
+                n += 1
+            continue
+        run_text, run = el.text, []
+        el.text = None
+        out = []
+        for child in list(el):
+            if isinstance(child.tag, str) and child.tag not in _INLINE:
+                out.append((run_text, run))
+                out.append(child)
+                run_text, run = child.tail, []
+                child.tail = None
+            else:
+                run.append(child)
+        out.append((run_text, run))
+        for child in list(el):
+            el.remove(child)
+        for item in out:
+            if isinstance(item, tuple):
+                text, inline = item
+                if not has_text([text] + [c.text_content() if isinstance(c.tag, str) else "" for c in inline] +
+                                [c.tail for c in inline]):
+                    continue
+                p = lhtml.Element("p")
+                p.text = text
+                for c in inline:
+                    p.append(c)
+                el.append(p)
+                n += 1
+            else:
+                el.append(item)
+    return n
+
+
 def _article(tree, name: str | Path) -> list[str]:
     import trafilatura
     from lxml import etree
 
-    result = None
-    for recall in (False, True):
-        result = trafilatura.extract(copy.deepcopy(tree), output_format="xml", include_tables=True,
-                                     include_comments=False, include_images=False, include_links=False,
-                                     include_formatting=False, deduplicate=False, favor_recall=recall)
-        if result and len(_HAN_RE.findall(result)) >= MIN_HAN:
-            break
+    # favor_recall: a plan's headings are short lines, which the precision setting drops as boilerplate
+    result = trafilatura.extract(copy.deepcopy(tree), output_format="xml", include_tables=True,
+                                 include_comments=False, include_images=False, include_links=False,
+                                 include_formatting=False, deduplicate=False, favor_recall=True)
     if not result:
         return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -253,14 +306,15 @@ def html_to_text(page: str, name: str | Path) -> tuple[str, list[Note]]:
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         if el.getparent() is not None:
             el.drop_tree()
+    order = {el: i for i, el in enumerate(root.iter())}
+    head = _metadata_lines(root, order)
+    title = _title(root, order)
+    _loose_text_as_paragraphs(root)
     article = [ln for ln in clean_lines(_article(root, name)).split("\n") if ln]
     if len(_HAN_RE.findall("".join(article))) < MIN_HAN:
         raise BuildError(f"{name}: read as a web page, but no article text was found in it (menus, scripts and "
                          "page furniture only). Check it is the page of the plan, not a frame or a search page; "
                          "or copy the plan's text from the browser and save it as UTF-8 text.")
-    order = {el: i for i, el in enumerate(root.iter())}
-    head = _metadata_lines(root, order)
-    title = _title(root, order)
     if title and title[1] not in {t for _, t in head}:
         head.append(title)
     head_lines = [t for _, t in sorted(head, key=lambda pt: pt[0])]

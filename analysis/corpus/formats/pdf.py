@@ -7,12 +7,13 @@ Each page's text lines are taken with their positions.  Then:
    pages (two at least) is a running header or footer; a line in the top or bottom margin band
    (:data:`MARGIN_BAND` of the page height) that is nothing but a page number (``3``, ``- 3 -``, ``— 3 —``,
    ``第3页``, ``第3页 共10页``, ``3/10``, ``Page 3 of 10``) is a page number;
-2. **spaces between Chinese characters** (letter-spaced titles, justified lines) are removed;
+2. **spaces the layout put between characters** are removed (:func:`unspace`): a letter-spaced line is
+   joined, and spaces between Chinese characters, or a Chinese character and a digit, go;
 3. **lines are joined back into paragraphs**: a line that reaches the right margin (within
    :data:`MARGIN_TOLERANCE` of a character) continues on the next line, across a page break too, unless the
    next line starts with a numbering mark (``一、`` ``（一）`` ``1.`` ``1、`` ``(1)`` ``第一章`` ``①``) or is
-   indented (the first line of a paragraph).  The margins are the medians over the pages of each page's
-   leftmost start and rightmost end of a line.
+   indented (the first line of a paragraph).  The margins are where at least a tenth of the lines start
+   and end (:func:`margins`).
 
 A PDF without text (a scan) is refused, suggesting OCR; pages without text in a PDF that has some are
 reported.  The work is bounded: at most :data:`MAX_PAGES` pages, :data:`MAX_CHARS_PER_PAGE` characters a
@@ -21,6 +22,7 @@ page and :data:`MAX_SECONDS` seconds.
 from __future__ import annotations
 
 import io
+import math
 import re
 import statistics
 import time
@@ -45,12 +47,16 @@ SAME_POSITION_PT = 3.0
 MARGIN_BAND = 0.15
 #: A line reaches the right margin when it ends within this share of a character's size from it.
 MARGIN_TOLERANCE = 0.6
+#: Letter-spaced lines have at least this many parts.
+LETTER_SPACED_MIN = 4
+#: The margins are where at least this share of the lines start or end.
+MARGIN_SHARE = 0.1
 #: A line starting this share of a character's size right of the left margin is indented.
 INDENT_TOLERANCE = 0.5
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
-_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}0-9])|(?<=[0-9])[ \t\u3000]+(?=[{_CJK}])")
 _HAN_RE = re.compile(rf"[{_HAN}]")
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－―~～·•\s]*\d{1,4}[-—–－―~～·•\s]*"
@@ -96,19 +102,40 @@ def _mask(text: str) -> str:
 
 
 def furniture(pages: list[list[Line]], heights: list[float]) -> tuple[set[int], int, int, list[str]]:
-    """The ids (``id(line)``) of running headers, footers and page numbers; how many of each kind; the
-    texts of the running lines."""
+    """Page numbers, running headers and footers (module docstring, step 1).
+
+    Parameters
+    ----------
+    pages : list of list of Line
+        Each page's lines, top to bottom.
+    heights : list of float
+        Each page's height (points).
+
+    Returns
+    -------
+    tuple
+        The ids (``id(line)``) of the lines to drop; how many running lines and how many page numbers
+        that is; the text of each running line.
+    """
     n = len(pages)
     drop: set[int] = set()
+    n_numbers = 0
+    for lines, height in zip(pages, heights):
+        for ln in lines[:2] + lines[-2:]:
+            in_band = ln.bottom <= MARGIN_BAND * height or ln.top >= (1 - MARGIN_BAND) * height
+            if id(ln) not in drop and in_band and is_page_number(ln.text):
+                drop.add(id(ln))
+                n_numbers += 1
     groups: dict[str, list[Line]] = {}
     for lines in pages:
         edge = lines[:EDGE_LINES] + lines[max(EDGE_LINES, len(lines) - EDGE_LINES):]
         for ln in edge:
-            groups.setdefault(_mask(ln.text), []).append(ln)
-    running_texts = []
+            if id(ln) not in drop:
+                groups.setdefault(_mask(ln.text), []).append(ln)
+    running_texts: list[str] = []
     n_running = 0
     if n >= 2:
-        for key, lines in sorted(groups.items()):
+        for _, lines in sorted(groups.items()):
             lines = sorted(lines, key=lambda ln: ln.top)
             cluster: list[Line] = []
             for ln in lines + [None]:  # clusters of lines at the same height
@@ -120,13 +147,6 @@ def furniture(pages: list[list[Line]], heights: list[float]) -> tuple[set[int], 
                     n_running += len(cluster)
                     running_texts.append(cluster[0].text)
                 cluster = [ln] if ln is not None else []
-    n_numbers = 0
-    for lines, height in zip(pages, heights):
-        for ln in lines[:2] + lines[-2:]:
-            in_band = ln.bottom <= MARGIN_BAND * height or ln.top >= (1 - MARGIN_BAND) * height
-            if id(ln) not in drop and in_band and is_page_number(ln.text):
-                drop.add(id(ln))
-                n_numbers += 1
     return drop, n_running, n_numbers, running_texts
 
 
@@ -168,6 +188,25 @@ def join_lines(lines: list[Line], left: float, right: float) -> tuple[list[str],
     return paras, where, joins
 
 
+def unspace(text: str) -> str:
+    """*text* without the spaces a PDF's layout put between characters: a letter-spaced line (at least
+    :data:`LETTER_SPACED_MIN` single characters, four in five of its parts, separated by spaces) is joined
+    whole; elsewhere spaces between Chinese characters, and between a Chinese character and a digit, go."""
+    parts = text.split()
+    if len(parts) >= LETTER_SPACED_MIN and sum(len(p) == 1 for p in parts) >= 0.8 * len(parts):
+        text = "".join(parts)
+    return _CJK_SPACE_RE.sub("", text)
+
+
+def margins(lines: list[Line]) -> tuple[float, float]:
+    """The left and right margins of a document's body lines: the positions that at least
+    :data:`MARGIN_SHARE` of its lines (three at least) start left of or end right of, so a few outliers
+    (a wide table, a letter-spaced title) do not move them."""
+    k = max(3, math.ceil(MARGIN_SHARE * len(lines)))
+    k = min(k, len(lines))
+    return sorted(ln.x0 for ln in lines)[k - 1], sorted((ln.x1 for ln in lines), reverse=True)[k - 1]
+
+
 def _page_lines(page, index: int, name: str | Path) -> list[Line]:
     if len(page.chars) > MAX_CHARS_PER_PAGE:
         raise BuildError(f"{name}: page {index + 1} of this PDF holds {len(page.chars):,} characters, more than the "
@@ -176,7 +215,7 @@ def _page_lines(page, index: int, name: str | Path) -> list[Line]:
     out = []
     for d in page.extract_text_lines(strip=True, return_chars=True):
         text, n_controls = drop_controls(d["text"])
-        text = _CJK_SPACE_RE.sub("", strip_line(text))
+        text = unspace(strip_line(text))
         if not text:
             continue
         sizes = [c.get("size", 0) for c in d.get("chars", []) if c.get("text", "").strip()]
@@ -249,10 +288,8 @@ def _assemble(pages: list[list[Line]], heights: list[float]) -> Decoded:
     drop, n_running, n_numbers, running = furniture(pages, heights)
     body = [[ln for ln in lines if id(ln) not in drop] for lines in pages]
     empty = [str(i + 1) for i, lines in enumerate(pages) if not lines]
-    kept = [lines for lines in body if lines]
-    left = statistics.median(min(ln.x0 for ln in lines) for lines in kept)
-    right = statistics.median(max(ln.x1 for ln in lines) for lines in kept)
     flat = [ln for lines in body for ln in lines]
+    left, right = margins(flat)
     paras, where, joins = join_lines(flat, left, right)
     para_at, pos = [], 0
     for p in paras:
