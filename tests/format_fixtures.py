@@ -119,8 +119,10 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def add_numbering(document, abstract_id: int, levels: list[dict], num_id: int, overrides: dict | None = None) -> None:
-    """Add an abstract numbering definition and an instance to a python-docx document.
+def add_numbering(document, abstract_id: int, levels: list[dict] | None, num_id: int,
+                  overrides: dict | None = None) -> None:
+    """Add an abstract numbering definition (unless *levels* is None: it exists) and an instance of it to a
+    python-docx document.
 
     *levels*: one dict per level with ``fmt``, ``text`` and optionally ``start``, ``restart``, ``suff``;
     *overrides*: level -> start override of the instance.
@@ -128,6 +130,20 @@ def add_numbering(document, abstract_id: int, levels: list[dict], num_id: int, o
     from lxml import etree
 
     numbering = document.part.numbering_part.element
+    if levels is not None:
+        _abstract(numbering, abstract_id, levels)
+    n = etree.SubElement(numbering, _w("num"))
+    n.set(_w("numId"), str(num_id))
+    etree.SubElement(n, _w("abstractNumId")).set(_w("val"), str(abstract_id))
+    for k, start in (overrides or {}).items():
+        o = etree.SubElement(n, _w("lvlOverride"))
+        o.set(_w("ilvl"), str(k))
+        etree.SubElement(o, _w("startOverride")).set(_w("val"), str(start))
+
+
+def _abstract(numbering, abstract_id: int, levels: list[dict]) -> None:
+    from lxml import etree
+
     a = etree.SubElement(numbering, _w("abstractNum"))
     a.set(_w("abstractNumId"), str(abstract_id))
     for k, lv in enumerate(levels):
@@ -140,13 +156,6 @@ def add_numbering(document, abstract_id: int, levels: list[dict], num_id: int, o
     first_num = numbering.find(_w("num"))
     if first_num is not None:  # abstract definitions come before instances
         first_num.addprevious(a)
-    n = etree.SubElement(numbering, _w("num"))
-    n.set(_w("numId"), str(num_id))
-    etree.SubElement(n, _w("abstractNumId")).set(_w("val"), str(abstract_id))
-    for k, start in (overrides or {}).items():
-        o = etree.SubElement(n, _w("lvlOverride"))
-        o.set(_w("ilvl"), str(k))
-        etree.SubElement(o, _w("startOverride")).set(_w("val"), str(start))
 
 
 def number_paragraph(paragraph, num_id: int, ilvl: int) -> None:

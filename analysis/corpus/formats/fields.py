@@ -19,9 +19,10 @@ METADATA_LABELS = (
 MAX_METADATA_CHARS = 200
 _LABEL = "|".join(r"[\s\u3000]*".join(map(re.escape, lab)) for lab in
                   sorted(METADATA_LABELS, key=len, reverse=True))
-#: A label, alone or followed by its value: optional bullet or bracket, the label, closing bracket, separator.
-LABEL_RE = re.compile(rf"^[\s\u3000•·●▪\-*\[【(（]*(?:{_LABEL})[\s\u3000]*[\]】)）]?[\s\u3000]*(?P<sep>[:：|｜])?"
-                      r"[\s\u3000]*(?P<value>.*)$", re.S)
+#: A label, alone or followed by its value: optional bullet or bracket, the label, then a separator (a
+#: closing bracket, a colon or a bar, or both) before the value.
+LABEL_RE = re.compile(rf"^[\s\u3000•·●▪\-*\[【(（]*(?:{_LABEL})[\s\u3000]*"
+                      r"(?P<sep>[\]】)）][\s\u3000]*[:：|｜]?|[:：|｜])?[\s\u3000]*(?P<value>.*)$", re.S)
 
 #: Labels so common in other text that a cell holding one alone is a field only with a separator (``名称：``).
 GENERIC_LABELS = ("名称", "标题", "来源")

@@ -22,6 +22,7 @@ import copy
 import email
 import email.policy
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.corpus.decode import MIN_HAN, decode_bytes, plausibility
@@ -147,7 +148,7 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _title(root, order: dict) -> tuple[int, str] | None:
-    """The page's title and its position (0 for a title the page shows only in its head).
+    """The page's title and its position (after every element for a title the page shows only in its head).
 
     Visible candidates are the ``<h1>`` elements and the elements whose class or id names a title; the
     first that agrees with the title the head gives (``<meta name="ArticleTitle">`` or the longest part of
@@ -179,7 +180,7 @@ def _title(root, order: dict) -> tuple[int, str] | None:
             return pos, text
     if visible:
         return max(visible, key=lambda v: (len(_HAN_RE.findall(v[1])), -v[0]))
-    return (0, hidden[0]) if hidden else None
+    return (len(order), hidden[0]) if hidden else None  # after the metadata lines, before the article
 
 
 def _render(node) -> list[str]:
@@ -274,6 +275,22 @@ def _loose_text_as_paragraphs(root) -> int:
     return n
 
 
+#: The shortest article (characters) trafilatura accepts before trying its fallbacks.  Its default (250) is
+#: set for alphabetic text; a short Chinese article is shorter, and the last fallback dumps the whole page,
+#: menus included, as one paragraph.
+MIN_ARTICLE_CHARS = 20
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_config():
+    from trafilatura.settings import use_config
+
+    config = use_config()  # the package's own settings file: the same on every machine
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_ARTICLE_CHARS))
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
 def _article(tree, name: str | Path) -> list[str]:
     import trafilatura
     from lxml import etree
@@ -281,7 +298,8 @@ def _article(tree, name: str | Path) -> list[str]:
     # favor_recall: a plan's headings are short lines, which the precision setting drops as boilerplate
     result = trafilatura.extract(copy.deepcopy(tree), output_format="xml", include_tables=True,
                                  include_comments=False, include_images=False, include_links=False,
-                                 include_formatting=False, deduplicate=False, favor_recall=True)
+                                 include_formatting=False, deduplicate=False, favor_recall=True,
+                                 config=_trafilatura_config())
     if not result:
         return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
