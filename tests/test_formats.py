@@ -137,6 +137,18 @@ def test_loose_lines_in_divs_and_br_breaks_are_kept_as_lines():
         "序号", "任务", "1", "建设科普场馆"]
 
 
+def test_page_laid_out_in_tables_keeps_its_lines_and_drops_its_link_menus():
+    page = ("<html><head><meta charset='gb2312'><title>某县方案</title></head><body>"
+            "<table><tr><td><a href='/'>首页</a> | <a href='/x'>政务公开</a> | <a href='/y'>办事服务</a></td></tr></table>"
+            "<table><tr><td><ul><li><a href='/1'>县委文件</a></li><li><a href='/2'>县政府文件</a></li></ul></td>"
+            "<td id='zoom'>各乡镇人民政府：<br>一、总体目标<br>&nbsp;&nbsp;到2025年，全县公民具备科学素质的比例达到10%。"
+            "<br>1.加强中小学科学教育。<br>牵头单位：县教育局<br></td></tr></table></body></html>")
+    lines = read_data(page.encode("gb18030"), "old.html").text.split("\n")[:-1]
+    assert lines[-5:] == ["各乡镇人民政府：", "一、总体目标", "到2025年，全县公民具备科学素质的比例达到10%。",
+                          "1.加强中小学科学教育。", "牵头单位：县教育局"]
+    assert not any(w in "".join(lines) for w in ("首页", "政务公开", "县委文件"))
+
+
 def test_metadata_written_as_labelled_items_and_letter_spaced_labels_are_kept():
     page = ("<html><head><title>某县关于印发方案的通知_某县人民政府</title></head><body>"
             "<ul class='info'><li><span>[ 发文字号 ]</span><span>某政办发〔2022〕50号</span></li>"

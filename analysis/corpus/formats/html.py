@@ -184,7 +184,8 @@ def _title(root, order: dict) -> tuple[int, str] | None:
 
 
 def _render(node) -> list[str]:
-    """trafilatura's XML output as lines."""
+    """trafilatura's XML output as lines: a line per block and per ``<lb/>``; a table row's cells each a
+    line, a label cell joined with the value after it (:func:`~.fields.pair_cells`)."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -197,8 +198,13 @@ def _render(node) -> list[str]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "row":
             flush()
-            cells = [re.sub(r"\s+", " ", "".join(c.itertext())).strip() for c in el if c.tag == "cell"]
-            lines.extend(pair_cells(cells))
+            cells = [[ln for ln in (re.sub(r"[ \t\r\f\v]+", " ", x).strip() for x in _render_children(c)) if ln]
+                     for c in el if c.tag == "cell"]
+            if cells and all(len(c) == 1 for c in cells):
+                lines.extend(pair_cells([c[0] for c in cells]))
+            else:
+                for c in cells:
+                    lines.extend(c)
         elif tag == "lb":
             flush()
         elif tag:
@@ -213,6 +219,19 @@ def _render(node) -> list[str]:
                 flush()
         if el.tail:
             buf.append(el.tail)
+
+    def _render_children(cell) -> list[str]:
+        saved = lines[:], buf[:]
+        lines.clear()
+        buf.clear()
+        if cell.text:
+            buf.append(cell.text)
+        for child in cell:
+            walk(child)
+        flush()
+        out = lines[:]
+        lines[:], buf[:] = saved
+        return out
 
     walk(node)
     flush()
@@ -291,6 +310,35 @@ def _trafilatura_config():
     return config
 
 
+#: Characters that separate the links of a menu (``首页 | 政务公开 > 政策文件``).
+_MENU_SEPARATORS = re.compile(r"[\s|｜/／>＞»›·•\-—_,，、:：\[\]【】()（）]+")
+
+
+def _drop_link_menus(root) -> int:
+    """Remove elements that hold nothing but two or more links (menus, link bars, related-link lists);
+    returns how many."""
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "a") or el.tag in _INLINE:
+            continue
+        links = [a for a in el.iter("a")]
+        if len(links) < 2:
+            continue
+        rest = _MENU_SEPARATORS.sub("", el.text_content() or "")
+        for a in links:
+            rest = rest.replace(_MENU_SEPARATORS.sub("", a.text_content() or ""), "", 1)
+        if not rest:
+            found.append(el)
+    dropped = set()
+    for el in found:  # the outermost of them
+        if not any(anc in dropped for anc in el.iterancestors()):
+            dropped.add(el)
+    for el in dropped:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return len(dropped)
+
+
 def _article(tree, name: str | Path) -> list[str]:
     import trafilatura
     from lxml import etree
@@ -327,6 +375,7 @@ def html_to_text(page: str, name: str | Path) -> tuple[str, list[Note]]:
     order = {el: i for i, el in enumerate(root.iter())}
     head = _metadata_lines(root, order)
     title = _title(root, order)
+    _drop_link_menus(root)
     _loose_text_as_paragraphs(root)
     article = [ln for ln in clean_lines(_article(root, name)).split("\n") if ln]
     if len(_HAN_RE.findall("".join(article))) < MIN_HAN:
