@@ -125,6 +125,12 @@ def test_web_page_saved_as_txt_is_read_as_a_page():
     assert dec.notes[0].kind == "format_mismatch"
 
 
+def test_text_copied_with_its_tags_keeps_every_line():
+    copied = '</p><p align="left">'.join(F.PLAN_TEXT.split("\n")[:-1])  # a page's text saved with its tags
+    dec = read_data(copied.encode(), "copy.txt")
+    assert dec.source_format == "html" and dec.text == F.PLAN_TEXT
+
+
 def test_loose_lines_in_divs_and_br_breaks_are_kept_as_lines():
     body = ("<div class='content'><div>一、总体目标</div><div>到2025年，全县公民具备科学素质的比例达到10%。<br>"
             "科普工作体系更加完善。</div><p>（一）青少年科学素质提升行动</p>"

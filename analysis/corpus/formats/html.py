@@ -152,7 +152,8 @@ def _title(root, order: dict) -> tuple[int, str] | None:
 
     Visible candidates are the ``<h1>`` elements and the elements whose class or id names a title; the
     first that agrees with the title the head gives (``<meta name="ArticleTitle">`` or the longest part of
-    ``<title>``) wins, else the visible candidate with the most Chinese characters, else the head's title.
+    ``<title>``) wins; else the head's title; else the ``<h1>`` with the most Chinese characters (a site's
+    logo is often an ``<h1>`` too, and a list of news a row of "titles").
     """
     def good(text: str) -> bool:
         return 4 <= len(_HAN_RE.findall(text)) and len(text) <= 300 and not is_metadata(text)
@@ -164,7 +165,7 @@ def _title(root, order: dict) -> tuple[int, str] | None:
         if el.tag == "h1" or _TITLE_HINT_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             text = _text_of(el)
             if good(text):
-                visible.append((order[el], text))
+                visible.append((order[el], text, el.tag))
     hidden = []
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle" and good((meta.get("content") or "").strip()):
@@ -175,12 +176,13 @@ def _title(root, order: dict) -> tuple[int, str] | None:
             best = max(parts, key=lambda p: (len(_HAN_RE.findall(p)), -parts.index(p)))
             if good(best):
                 hidden.append(best)
-    for pos, text in visible:
+    for pos, text, _ in visible:
         if any(_same_title(text, h) for h in hidden):
             return pos, text
-    if visible:
-        return max(visible, key=lambda v: (len(_HAN_RE.findall(v[1])), -v[0]))
-    return (len(order), hidden[0]) if hidden else None  # after the metadata lines, before the article
+    if hidden:
+        return len(order), hidden[0]  # after the metadata lines, before the article
+    h1 = [(pos, text) for pos, text, tag in visible if tag == "h1"]
+    return max(h1, key=lambda v: (len(_HAN_RE.findall(v[1])), -v[0])) if h1 else None
 
 
 def _render(node) -> list[str]:
@@ -243,7 +245,7 @@ _INLINE = {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code
            "img", "input", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong",
            "sub", "sup", "time", "tt", "u", "var", "wbr"}
 #: Containers whose loose text becomes paragraphs before extraction.
-_CONTAINERS = ("div", "section", "article", "center", "main", "blockquote", "form")
+_CONTAINERS = ("body", "div", "section", "article", "center", "main", "blockquote", "form")
 
 
 def _loose_text_as_paragraphs(root) -> int:
@@ -257,7 +259,7 @@ def _loose_text_as_paragraphs(root) -> int:
     n = 0
     for el in list(root.iter(*_CONTAINERS)):
         children = [c for c in el if isinstance(c.tag, str)]
-        if not any(c.tag not in _INLINE for c in children):
+        if el.tag != "body" and not any(c.tag not in _INLINE for c in children):
             if has_text([el.text] + [t for c in el for t in (c.text_content() if isinstance(c.tag, str) else "",
                                                             c.tail)]):
                 el.tag = "p"
