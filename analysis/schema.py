@@ -87,8 +87,8 @@ _TABLES: list[Table] = [
         ("retrieved", "date", "when it was retrieved (manifest; may be empty)"),
         ("file", "str", "the raw file (manifest)"),
         ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
-        ("encoding", "str", "encoding detected in the raw file (for a web page: the one it declares, GB2312 and GBK read "
-                            "as gb18030, unless its bytes are in another); empty for binary formats (Word, PDF)"),
+        ("encoding", "str", "encoding detected in the raw file (for a web page: the one it declares, GB2312 and GBK "
+                            "read as gb18030, unless its bytes are in another); empty for binary formats (Word, PDF)"),
         ("source_format", "str", "format of the raw file, detected from its bytes: `text`, `html`, `mhtml`, `docx`, "
                                  "`pdf`, `doc`, `wps`, `rtf`, `odt` (see docs/corpus.md, 'File formats')"),
         ("converter", "str", "what turned the raw file into text, with its version (`python-docx 1.2.0`, "

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import format_fixtures as F
-from analysis.corpus.formats import detect, read_data, read_document
+from analysis.corpus.formats import detect, read_data
 from analysis.corpus.formats import docx as docx_reader
 from analysis.corpus.formats import legacy, pdf
 from analysis.corpus.formats.numbering import chinese_number, format_number

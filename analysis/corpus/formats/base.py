@@ -119,6 +119,12 @@ def time_limit(seconds: float, message: str):
         signal.signal(signal.SIGALRM, previous)
 
 
+def one_line(err) -> str:
+    """An exception's message (or any text) on one line, at most 200 characters: for ``error:`` lines."""
+    text = re.sub(r"\s+", " ", str(err)).strip()
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def drop_controls(text: str) -> tuple[str, int]:
     """*text* without C0 control characters other than tab and newline (a converter's stray form feeds and
     vertical tabs), and how many were dropped."""
@@ -135,5 +141,5 @@ def package_version(name: str) -> str:
         return name
 
 
-__all__ = ["Decoded", "Note", "FORMAT_NAMES", "MAX_FILE_BYTES", "clean_lines", "strip_line", "drop_controls", "time_limit",
-           "package_version"]
+__all__ = ["Decoded", "Note", "FORMAT_NAMES", "MAX_FILE_BYTES", "clean_lines", "strip_line", "one_line",
+           "drop_controls", "time_limit", "package_version"]

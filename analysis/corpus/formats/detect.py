@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.corpus.formats.base import FORMAT_NAMES, Note
+from analysis.corpus.formats.base import FORMAT_NAMES, Note, one_line
 from analysis.errors import BuildError
 
 #: What a file's extension suggests.
@@ -83,8 +83,8 @@ def _zip_kind(data: bytes, name: str | Path) -> str:
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names and zf.getinfo("mimetype").file_size < 200 \
                 else b""
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as err:
-        raise BuildError(f"{name}: starts like a ZIP archive (a .docx is one) but cannot be opened as one ({err}). "
-                         "The file is damaged or incomplete: download it again, or save the plan as .docx or "
+        raise BuildError(f"{name}: starts like a ZIP archive (a .docx is one) but cannot be opened as one "
+                         f"({one_line(err)}). The file is damaged or incomplete: download it again, or save the plan as .docx or "
                          "UTF-8 text.") from None
     if "word/document.xml" in names:
         return "docx"

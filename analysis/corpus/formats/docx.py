@@ -19,7 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from analysis.corpus.formats.base import Decoded, Note, clean_lines, drop_controls, package_version
+from analysis.corpus.formats.base import Decoded, Note, clean_lines, drop_controls, package_version, one_line
 from analysis.corpus.formats.fields import pair_cells
 from analysis.corpus.formats.numbering import W, Numbering
 from analysis.errors import BuildError
@@ -65,8 +65,8 @@ def check_archive(data: bytes, name: str | Path) -> None:
                                      "(<!DOCTYPE or <!ENTITY>), which Word never writes; the file was not made by "
                                      "Word or was tampered with. Open it in Word and save it again.")
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as err:  # RuntimeError: encrypted
-        raise BuildError(f"{name}: a damaged or encrypted Word file ({err}). Open it in Word, remove any password "
-                         "and save it again, or save the plan as UTF-8 text.") from None
+        raise BuildError(f"{name}: a damaged or encrypted Word file ({one_line(err)}). Open it in Word, remove any "
+                         "password and save it again, or save the plan as UTF-8 text.") from None
 
 
 class _Reader:
@@ -185,12 +185,12 @@ def read_docx(data: bytes, name: str | Path) -> Decoded:
     except BuildError:
         raise
     except (ValueError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, AttributeError, TypeError) as err:
-        raise BuildError(f"{name}: cannot be read as a Word document ({type(err).__name__}: {err}). Open it in Word "
-                         "and save it again as .docx, or save the plan as UTF-8 text.") from None
+        raise BuildError(f"{name}: cannot be read as a Word document ({type(err).__name__}: {one_line(err)}). Open it "
+                         "in Word and save it again as .docx, or save the plan as UTF-8 text.") from None
     except Exception as err:  # python-docx's own errors (PackageNotFoundError, InvalidXmlError …)
         if type(err).__module__.startswith("docx"):
-            raise BuildError(f"{name}: cannot be read as a Word document ({type(err).__name__}: {err}). Open it in "
-                             "Word and save it again as .docx, or save the plan as UTF-8 text.") from None
+            raise BuildError(f"{name}: cannot be read as a Word document ({type(err).__name__}: {one_line(err)}). "
+                             "Open it in Word and save it again as .docx, or save the plan as UTF-8 text.") from None
         raise
     reader = _Reader(numbering)
     reader.blocks(body)

@@ -60,4 +60,5 @@ def is_metadata(text: str) -> bool:
     return bool(m and m.group("sep") and m.group("value").strip())
 
 
-__all__ = ["METADATA_LABELS", "MAX_METADATA_CHARS", "LABEL_RE", "label_only", "GENERIC_LABELS", "pair_cells", "is_metadata"]
+__all__ = ["METADATA_LABELS", "MAX_METADATA_CHARS", "LABEL_RE", "label_only", "GENERIC_LABELS", "pair_cells",
+           "is_metadata"]

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.corpus.decode import MIN_HAN, decode_bytes, plausibility
-from analysis.corpus.formats.base import Decoded, Note, clean_lines, drop_controls, package_version
+from analysis.corpus.formats.base import Decoded, Note, clean_lines, drop_controls, package_version, one_line
 from analysis.corpus.formats.fields import LABEL_RE, METADATA_LABELS, is_metadata, label_only, pair_cells
 from analysis.errors import BuildError
 
@@ -366,8 +366,8 @@ def html_to_text(page: str, name: str | Path) -> tuple[str, list[Note]]:
     try:
         root = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError) as err:
-        raise BuildError(f"{name}: read as a web page, but it cannot be parsed as HTML ({err}). Save the plan's "
-                         "text from the page as UTF-8 text.") from None
+        raise BuildError(f"{name}: read as a web page, but it cannot be parsed as HTML ({one_line(err)}). Save the "
+                         "plan's text from the page as UTF-8 text.") from None
     for el in list(root.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.corpus.formats.base import FORMAT_NAMES, Decoded, Note, clean_lines, drop_controls
+from analysis.corpus.formats.base import FORMAT_NAMES, Decoded, Note, clean_lines, drop_controls, one_line
 from analysis.errors import BuildError
 
 #: Seconds a converter may take on one file.
@@ -187,12 +187,12 @@ def read_legacy(data: bytes, name: str | Path, fmt: str, path: str | None = None
                 failures.append(f"{conv.name}: took more than {TIMEOUT_SECONDS} s")
                 continue
             except (OSError, RuntimeError) as err:
-                failures.append(f"{conv.name}: {err}")
+                failures.append(f"{conv.name}: {one_line(err)}")
                 continue
         try:
             text, _ = decode_bytes(out, f"{name} (as converted by {conv.name})")
         except BuildError as err:
-            failures.append(f"{conv.name}: {err}")
+            failures.append(f"{conv.name}: {one_line(err)}")
             continue
         text, n_controls = drop_controls(clean_lines(text.lstrip("\ufeff").splitlines()))
         notes = [Note("conversion", f"converted by {converter_version(exe, conv.name)} ({exe})")]

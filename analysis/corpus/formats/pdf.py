@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.corpus.decode import MIN_HAN
-from analysis.corpus.formats.base import Decoded, Note, drop_controls, package_version, strip_line, time_limit
+from analysis.corpus.formats.base import (Decoded, Note, drop_controls, one_line, package_version, strip_line,
+                                         time_limit)
 from analysis.errors import BuildError
 
 #: At most this many pages.
@@ -266,14 +267,14 @@ def read_pdf(data: bytes, name: str | Path) -> Decoded:
     except BuildError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as err:
-        raise BuildError(f"{name}: an encrypted PDF that cannot be read without its password ({err}). Save an "
-                         "unprotected copy, or the plan's text as UTF-8 text.") from None
+        raise BuildError(f"{name}: an encrypted PDF that cannot be read without its password ({one_line(err)}). Save "
+                         "an unprotected copy, or the plan's text as UTF-8 text.") from None
     except (PdfminerException, Exception) as err:  # pdfminer raises many kinds of errors on damaged files
         if isinstance(err, (MemoryError, KeyboardInterrupt)):
             raise
         cause = err.args[0] if isinstance(err, PdfminerException) and err.args else err
-        raise BuildError(f"{name}: a damaged PDF that cannot be read ({type(cause).__name__}: {cause}). Download it "
-                         "again, or save the plan's text as UTF-8 text.") from None
+        raise BuildError(f"{name}: a damaged PDF that cannot be read ({type(cause).__name__}: {one_line(cause)}). "
+                         "Download it again, or save the plan's text as UTF-8 text.") from None
     n_han = sum(len(_HAN_RE.findall(ln.text)) for lines in pages for ln in lines)
     if n_han < MIN_HAN:
         raise BuildError(f"{name}: a PDF without a text layer ({len(pages)} pages, {n_han} Chinese characters of "
