@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import format_fixtures as F
-from analysis.corpus.formats import detect, read_data
+from analysis.corpus import formats
+from analysis.corpus.formats import detect, read_data, read_document
 from analysis.corpus.formats import docx as docx_reader
 from analysis.corpus.formats import legacy, pdf
 from analysis.corpus.formats.numbering import chinese_number, format_number
@@ -75,12 +76,29 @@ def test_xml_that_is_not_a_page_is_refused(data, needle):
     assert "plan.xml" in str(err.value)
 
 
+def test_an_old_excel_file_is_refused():
+    xls = F.ole2_doc().replace("WordDocument".encode("utf-16-le"), "Workbook".encode("utf-16-le"))
+    with pytest.raises(BuildError, match=r"table\.doc: the file is an Excel workbook in the old Office format"):
+        read_data(xls, "table.doc")
+
+
 def test_a_zip_that_is_not_a_word_document_is_refused():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(BuildError, match=r"book\.docx: the file is an Excel workbook"):
         read_data(buf.getvalue(), "book.docx")
+
+
+def test_read_document_reads_the_file_and_refuses_one_too_large(tmp_path, monkeypatch):
+    path = tmp_path / "plan.docx"
+    path.write_bytes(F.plan_docx())
+    before = path.read_bytes()
+    assert read_document(path).text == F.PLAN_TEXT
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx"]
+    monkeypatch.setattr(formats, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(BuildError, match=r"plan\.docx: [\d,]+ bytes, more than"):
+        read_document(path)
 
 
 # ------------------------------------------------------------------------------------------------ web pages
@@ -102,6 +120,13 @@ def test_web_page_gives_metadata_title_and_article_without_furniture(encoding, d
     for word in NAV_AND_FURNITURE:
         assert word not in dec.text, word
     assert not any(n.kind == "encoding" for n in dec.notes)
+
+
+def test_control_characters_in_a_page_without_declaration_are_dropped_with_a_note():
+    page = F.html_page(charset=None).replace("console.log", "\x0cconsole.log").replace("备案号", "备\x0b案号")
+    dec = read_data(page.encode("gb18030"), "p.html")
+    assert dec.text == F.PLAN_TEXT and dec.encoding == "gb18030"
+    assert any(n.action.startswith("removed control characters") and n.count == 2 for n in dec.notes)
 
 
 def test_web_page_in_any_encoding_reads_the_same():

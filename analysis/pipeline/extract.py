@@ -1,6 +1,7 @@
 """The per-document pass: raw folder -> :class:`Dataset` (decoded, normalised, coded; nothing written).
 
-Every document of the manifest is decoded, normalised and coded on its own
+Every document of the manifest is read in its format (:func:`analysis.corpus.read_document`: plain text
+decoded, web pages, Word files and PDFs converted to text), normalised and coded on its own
 (:func:`process_document`, in worker processes for large corpora); the
 results are gathered, in manifest order, into one :class:`Dataset` that the
 cross-plan stage (:mod:`analysis.pipeline.crossplan`) and the writer
@@ -84,10 +85,11 @@ class Dataset:
 
 def process_document(doc: Document, errata: list, codebook_path: Path | None = None,
                      progress: bool = False) -> dict:
-    """Decode, normalise and code one document; returns plain rows (picklable for worker processes).
+    """Read, normalise and code one document; returns plain rows (picklable for worker processes).
 
     Messages point at the raw file and its line (the normalised text keeps a
-    map back to the raw characters).  *progress*: a progress bar through the
+    map back to the raw characters); for a file converted from another format,
+    at the line of its converted text (and the page of a PDF).  *progress*: a progress bar through the
     stages, for a plan longer than :data:`LONG_PLAN_CHARS`.
     """
     codebook = load_codebook(codebook_path)

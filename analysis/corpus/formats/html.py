@@ -32,6 +32,7 @@ from analysis.errors import BuildError
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 #: Declared labels and the codec that reads them (GB2312/GBK are subsets of GB18030, Big5 of Big5-HKSCS).
 _CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030",
@@ -99,7 +100,12 @@ def decode_page(data: bytes, name: str | Path, declared: str | None = None) -> t
         notes.append(Note("encoding", f"the page declares {label} but {bad}; read as {enc}, the encoding its bytes "
                                       "are in", label))
         return text, enc, notes
-    text, enc = decode_bytes(data, name)
+    # control bytes (a stray form feed in a script) are never text, and in none of the encodings tried here
+    # (UTF-8, GB18030, Big5) part of a character: they go before the plausibility-checked decoding
+    cleaned = data if data.startswith(boms[1:]) else _CONTROL_BYTES_RE.sub(b"", data)
+    if len(cleaned) < len(data):
+        notes.append(Note("conversion", "removed control characters from the page", count=len(data) - len(cleaned)))
+    text, enc = decode_bytes(cleaned, name)
     return text, enc, notes
 
 
