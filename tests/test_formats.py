@@ -363,10 +363,29 @@ def test_join_lines_rules():
     assert joins == 2 and where[1] == (0, len("第一段很长的一行到达右边距"))
 
 
-def test_unspace_removes_layout_spaces_only():
-    assert pdf.unspace("临 溪 县 方 案 （ 2 0 2 1 — 2 0 2 5 年 ）") == "临溪县方案（2021—2025年）"
-    assert pdf.unspace("到 2025 年，全县 公民") == "到2025年，全县公民"
-    assert pdf.unspace("5G network 建设") == "5G network 建设"  # spaces around Latin words stay
+def _chars(*items, size=14.0):
+    """pdfplumber-like characters: (text, x0) pairs, each character *size* wide (Latin and digits half)."""
+    out = []
+    for text, x0 in items:
+        for ch in text:
+            w = size if not ch.isascii() else size / 2
+            out.append({"text": ch, "x0": x0, "x1": x0 + w, "size": size})
+            x0 += w
+    return out
+
+
+def test_line_text_drops_layout_spaces_and_keeps_real_ones():
+    # justified Chinese: small gaps between characters and around a number give nothing
+    assert pdf.line_text(_chars(("到", 72), ("2025", 88), ("年", 118), ("，", 133), ("全县", 148))) == "到2025年，全县"
+    # table columns: a gap of a character or more is one space
+    assert pdf.line_text(_chars(("1", 72), ("开展科普活动", 110), ("县科协", 250), ("县教育局", 330))) == \
+        "1 开展科普活动 县科协 县教育局"
+    # Latin words: a space character or a word gap
+    assert pdf.line_text(_chars(("5G", 72), (" ", 86), ("network", 90), ("建设", 150))) == "5G network 建设"
+    # a letter-spaced title (each character 6 pt apart), digits included
+    spaced = [(ch, 100 + 20 * k) for k, ch in enumerate("临溪县方案（2021—2025年）")]
+    assert pdf.line_text(_chars(*spaced)) == "临溪县方案（2021—2025年）"
+    assert pdf.line_text(_chars(("通", 200), (" ", 214), ("知", 242))) == "通知"
 
 
 def test_scanned_pdf_refused_suggesting_ocr():

@@ -7,8 +7,9 @@ Each page's text lines are taken with their positions.  Then:
    pages (two at least) is a running header or footer; a line in the top or bottom margin band
    (:data:`MARGIN_BAND` of the page height) that is nothing but a page number (``3``, ``- 3 -``, ``— 3 —``,
    ``第3页``, ``第3页 共10页``, ``3/10``, ``Page 3 of 10``) is a page number;
-2. **spaces the layout put between characters** are removed (:func:`unspace`): a letter-spaced line is
-   joined, and spaces between Chinese characters, or a Chinese character and a digit, go;
+2. **spaces the layout put between characters** are removed (:func:`line_text`): between Chinese
+   characters (or a Chinese character and a digit) only a gap of a character or more (table columns) is
+   a space, and a letter-spaced line is closed up whole;
 3. **lines are joined back into paragraphs**: a line that reaches the right margin (within
    :data:`MARGIN_TOLERANCE` of a character) continues on the next line, across a page break too, unless the
    next line starts with a numbering mark (``一、`` ``（一）`` ``1.`` ``1、`` ``(1)`` ``第一章`` ``①``) or is
@@ -48,8 +49,12 @@ SAME_POSITION_PT = 3.0
 MARGIN_BAND = 0.15
 #: A line reaches the right margin when it ends within this share of a character's size from it.
 MARGIN_TOLERANCE = 0.6
-#: Letter-spaced lines have at least this many parts.
-LETTER_SPACED_MIN = 4
+#: A line is letter-spaced when at least this share of the gaps between its characters are wide.
+LETTER_SPACED_SHARE = 0.8
+#: Between Chinese characters, a gap of at least this share of the font size separates two columns.
+COLUMN_GAP_EM = 1.0
+#: Elsewhere, a gap of more than this share of the font size separates two words.
+WORD_GAP_EM = 0.25
 #: The margins are where at least this share of the lines start or end.
 MARGIN_SHARE = 0.1
 #: A line starting this share of a character's size right of the left margin is indented.
@@ -57,7 +62,7 @@ INDENT_TOLERANCE = 0.5
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
-_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}0-9])|(?<=[0-9])[ \t\u3000]+(?=[{_CJK}])")
+_CJK_RE = re.compile(rf"[{_CJK}]")
 _HAN_RE = re.compile(rf"[{_HAN}]")
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－―~～·•\s]*\d{1,4}[-—–－―~～·•\s]*"
@@ -189,14 +194,51 @@ def join_lines(lines: list[Line], left: float, right: float) -> tuple[list[str],
     return paras, where, joins
 
 
-def unspace(text: str) -> str:
-    """*text* without the spaces a PDF's layout put between characters: a letter-spaced line (at least
-    :data:`LETTER_SPACED_MIN` single characters, four in five of its parts, separated by spaces) is joined
-    whole; elsewhere spaces between Chinese characters, and between a Chinese character and a digit, go."""
-    parts = text.split()
-    if len(parts) >= LETTER_SPACED_MIN and sum(len(p) == 1 for p in parts) >= 0.8 * len(parts):
-        text = "".join(parts)
-    return _CJK_SPACE_RE.sub("", text)
+def _kind(ch: str) -> str:
+    if _CJK_RE.match(ch):
+        return "cjk"
+    return "digit" if ch.isdigit() and ch.isascii() else "other"
+
+
+def line_text(chars: list[dict]) -> str:
+    """A line's text from its characters (pdfplumber's dicts: ``text``, ``x0``, ``x1``, ``size``), spaced
+    as it reads rather than as it was laid out.
+
+    A letter-spaced line (at least :data:`LETTER_SPACED_SHARE` of the gaps between its characters wider
+    than :data:`WORD_GAP_EM` of the font size, space characters counting as gap) is closed up whole.
+    Elsewhere, between two Chinese characters, or a Chinese character and a digit, a gap narrower than
+    :data:`COLUMN_GAP_EM` of the font size is layout (justification, a full-width space used as an indent)
+    and gives nothing, a wider one (between the columns of a table) one space; between other characters
+    (Latin words, numbers) a space character or a gap wider than :data:`WORD_GAP_EM` gives one space.
+    """
+    glyphs: list[tuple[dict, float, bool]] = []  # character, gap before it, a space character before it
+    prev = None
+    spaced = False
+    for c in sorted(chars, key=lambda c: (float(c["x0"]), float(c["x1"]))):
+        if not c.get("text", "").strip():
+            spaced = True
+            continue
+        gap = float(c["x0"]) - float(prev["x1"]) if prev is not None else 0.0
+        glyphs.append((c, gap, spaced))
+        prev, spaced = c, False
+    if not glyphs:
+        return ""
+
+    def size(c, p) -> float:
+        return max(float(p.get("size") or 0), float(c.get("size") or 0)) or 10.0
+
+    wide = [sp or gap > WORD_GAP_EM * size(c, p[0]) for p, (c, gap, sp) in zip(glyphs, glyphs[1:])]
+    if wide and sum(wide) >= LETTER_SPACED_SHARE * len(wide):
+        return "".join(c["text"] for c, _, _ in glyphs)
+    out = [glyphs[0][0]["text"]]
+    for (p, _, _), (c, gap, sp) in zip(glyphs, glyphs[1:]):
+        kinds = {_kind(p["text"][-1]), _kind(c["text"][0])}
+        if "cjk" in kinds and kinds <= {"cjk", "digit"}:
+            out.append(" " if gap >= COLUMN_GAP_EM * size(c, p) else "")
+        else:
+            out.append(" " if sp or gap > WORD_GAP_EM * size(c, p) else "")
+        out.append(c["text"])
+    return "".join(out)
 
 
 def margins(lines: list[Line]) -> tuple[float, float]:
@@ -215,8 +257,8 @@ def _page_lines(page, index: int, name: str | Path) -> list[Line]:
                          "text as UTF-8 text.")
     out = []
     for d in page.extract_text_lines(strip=True, return_chars=True):
-        text, n_controls = drop_controls(d["text"])
-        text = unspace(strip_line(text))
+        text, n_controls = drop_controls(line_text(d.get("chars") or []))
+        text = strip_line(text)
         if not text:
             continue
         sizes = [c.get("size", 0) for c in d.get("chars", []) if c.get("text", "").strip()]
@@ -320,5 +362,5 @@ def _assemble(pages: list[list[Line]], heights: list[float]) -> Decoded:
     return Decoded(text, "", "pdf", converter(), tuple(notes), tuple(starts))
 
 
-__all__ = ["read_pdf", "Line", "join_lines", "furniture", "is_page_number", "converter", "MAX_PAGES",
+__all__ = ["read_pdf", "Line", "join_lines", "furniture", "is_page_number", "line_text", "converter", "MAX_PAGES",
            "MAX_SECONDS", "MAX_CHARS_PER_PAGE", "NUMBERING_RE", "PAGE_NUMBER_RE"]
