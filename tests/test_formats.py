@@ -279,6 +279,26 @@ def test_docx_numbering_restarts_overrides_tables_and_reading_order():
         "5.五号", "6.六号", "1.重新一号", "2.继续二号", "第一行", "第二行\t末尾"]
 
 
+def test_docx_text_boxes_once_and_tracked_changes_as_accepted():
+    import docx
+    from lxml import etree
+
+    w, mc = F.W_NS, "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    d = docx.Document()
+    p = d.add_paragraph("正文段落")
+    box = (f'<w:r xmlns:w="{w}" xmlns:mc="{mc}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+           '<w:txbxContent><w:p><w:r><w:t>专栏1 科普工程</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>'
+           '<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>专栏1 科普工程</w:t></w:r></w:p></w:txbxContent>'
+           '</w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    p._p.append(etree.fromstring(box))
+    q = d.add_paragraph("保留")
+    q._p.append(etree.fromstring(f'<w:ins xmlns:w="{w}" w:id="1" w:author="a"><w:r><w:t>插入的字</w:t></w:r></w:ins>'))
+    q._p.append(etree.fromstring(f'<w:del xmlns:w="{w}" w:id="2" w:author="a"><w:r><w:delText>删去的字</w:delText>'
+                                 '</w:r></w:del>'))
+    dec = read_data(F.docx_bytes(d), "box.docx")
+    assert dec.text == "正文段落\n专栏1 科普工程\n保留插入的字\n"
+
+
 def _docx_with(extra: dict[str, bytes]) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(F.plan_docx()))
     buf = io.BytesIO()
@@ -403,6 +423,10 @@ def test_pdf_work_is_bounded_and_damage_refused(monkeypatch):
     with pytest.raises(BuildError, match=r"dense\.pdf: page 1 .* characters"):
         read_data(F.plan_pdf(), "dense.pdf")
     monkeypatch.setattr(pdf, "MAX_CHARS_PER_PAGE", 100_000)
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.001)
+    with pytest.raises(BuildError, match=r"slow\.pdf: reading this PDF took more than"):
+        read_data(F.plan_pdf(), "slow.pdf")
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 300)
     with pytest.raises(BuildError, match=r"cut\.pdf: .*(damaged|without a text layer)"):
         read_data(F.plan_pdf()[:1500], "cut.pdf")
 

@@ -107,7 +107,8 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         return where(norm.raw_offset(offset))
 
     qa = _format_rows(doc, dec, raw_lines)
-    warnings = [f"{where(n.offset or 0)}: {n.action} ({n.snippet})" for n in dec.notes if n.kind in WARN_NOTES]
+    warnings = [f"{doc.path if n.offset is None else where(n.offset)}: {n.action} ({n.snippet})"
+                for n in dec.notes if n.kind in WARN_NOTES]
     src = np.frombuffer(norm.src, dtype=np.int64) if len(norm.src) else np.zeros(0, dtype=np.int64)
     for f in norm.findings:
         line = raw_lines.line(f.offset)
