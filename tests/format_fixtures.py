@@ -229,10 +229,10 @@ def _wrap(text: str, first: float, rest: float, font: str) -> list[str]:
     return out + [line] if line else out
 
 
-def plan_pdf(page_number: str = "— {n} —", header: str | None = HEADER, plan=None) -> bytes:
+def plan_pdf(page_number: str = "— {n} —", header: str | None = HEADER, plan=None, scanned_pages: int = 0) -> bytes:
     """The plan as a PDF: SimHei 14 pt, lines of 451 points, paragraphs indented two characters and
     broken at the right margin, a running header on every page, a page number at the foot
-    (*page_number*, ``{n}`` the number, ``{total}`` the count)."""
+    (*page_number*, ``{n}`` the number, ``{total}`` the count); then *scanned_pages* pages of images only."""
     from reportlab.pdfgen import canvas
 
     font = _font()
@@ -275,25 +275,32 @@ def plan_pdf(page_number: str = "— {n} —", header: str | None = HEADER, plan
                     x += stringWidth(ch, font, SIZE) + 4
             y -= LEADING
         c.showPage()
+    for n in range(scanned_pages):  # pages that are images only, as a scanner gives them
+        _image_page(c, n)
     c.save()
     return buf.getvalue()
 
 
-def scanned_pdf(pages: int = 2) -> bytes:
-    """A PDF of page images without any text (what a scanner gives)."""
+def _image_page(c, n: int) -> None:
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
+
+    img = Image.new("L", (120, 170), 255)
+    draw = ImageDraw.Draw(img)
+    for row in range(10, 160, 8):  # lines of "text" as a scanner sees them: dark strokes
+        draw.line([(10, row), (110 - (row * 7 + n) % 40, row)], fill=0, width=3)
+    c.drawImage(ImageReader(img), 0, 0, PAGE_W, PAGE_H)
+    c.showPage()
+
+
+def scanned_pdf(pages: int = 2) -> bytes:
+    """A PDF of page images without any text (what a scanner gives)."""
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
     for n in range(pages):
-        img = Image.new("L", (120, 170), 255)
-        draw = ImageDraw.Draw(img)
-        for row in range(10, 160, 8):  # lines of "text" as a scanner sees them: dark strokes
-            draw.line([(10, row), (110 - (row * 7 + n) % 40, row)], fill=0, width=3)
-        c.drawImage(ImageReader(img), 0, 0, PAGE_W, PAGE_H)
-        c.showPage()
+        _image_page(c, n)
     c.save()
     return buf.getvalue()
 

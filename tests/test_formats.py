@@ -534,6 +534,22 @@ def test_messages_of_a_converted_plan_point_into_its_converted_text(tmp_path):
     assert "开足开好科学课程" in fixed.texts["p0"]
 
 
+def test_pdf_pages_without_text_are_a_warning(tmp_path):
+    ds = extract_corpus(write_corpus(tmp_path / "raw", {"plan.pdf": F.plan_pdf(scanned_pages=1)}), progress=False)
+    assert ds.texts["p0"] == one_text(F.PLAN_TEXT)
+    row = ds.qa[ds.qa.kind == "pdf_pages_without_text"].iloc[0]
+    n_text_pages = len(read_data(F.plan_pdf(), "plan.pdf").pages)
+    assert row["snippet"] == f"pages {n_text_pages + 1}" and row["count"] == 1
+    assert any(w.startswith(f"{tmp_path / 'raw' / 'plan.pdf'}: pages without any text") for w in ds.warnings)
+
+
+def one_text(text: str) -> str:
+    """*text* normalised, as the build writes text/<j>.txt."""
+    from analysis.corpus import normalize
+
+    return normalize(text)[0]
+
+
 def _cli(raw: Path, out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out),
                            "--no-similarity", "--quiet"], cwd=ROOT, capture_output=True, text=True,
