@@ -10,9 +10,9 @@ Extraction: the article is found by trafilatura (scripts, styles, navigation, me
 dropped) and rendered one block a line: paragraphs, headings, ``<br>`` breaks, list items, and table cells
 row by row (a cell holding a label such as ``发文字号：`` is joined with the value in the next cell).
 Government pages put the document's catalogue fields (``发文字号``, ``成文日期``, ``发布机构``, ``索引号`` …,
-see :data:`METADATA_LABELS`) and its title (``<h1>``, else an element whose class or id names a title,
-else ``<meta name="ArticleTitle">``, else ``<title>``) outside the article; they are kept, in page order, as
-lines before the article's text, so the metadata rules read them.  A page in which no article with
+see :data:`METADATA_LABELS`) and its title (an ``<h1>`` or an element whose class or id names a title,
+agreeing with ``<meta name="ArticleTitle">`` or ``<title>``; else the head's title) outside the article; they
+are kept, in page order, as lines before the article's text, so the metadata rules read them.  A page in which no article with
 Chinese text is found is refused.
 """
 from __future__ import annotations
