@@ -163,7 +163,7 @@ _TABLES: list[Table] = [
         ("document", "str", "the plan"),
         ("kind", "str", "`encoding`, `format` (how a file not in plain text was read), `format_mismatch` (its "
                         "name says another format than its bytes), `conversion` (what the format reader did), "
-                        "`pdf_pages_without_text`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
+                        "`pdf_pages_without_text`, `docx_embedded_not_read`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
                         "`export_artifact`, `traditional_script`, `width_unified`, `numeral_zero`, `numbering`, "
                         "`suspect_*`"),
         ("line", "int", "1-based line in the raw file; for a file converted from another format (web page, Word, "

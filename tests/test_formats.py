@@ -295,8 +295,11 @@ def test_docx_text_boxes_once_and_tracked_changes_as_accepted():
     q._p.append(etree.fromstring(f'<w:ins xmlns:w="{w}" w:id="1" w:author="a"><w:r><w:t>插入的字</w:t></w:r></w:ins>'))
     q._p.append(etree.fromstring(f'<w:del xmlns:w="{w}" w:id="2" w:author="a"><w:r><w:delText>删去的字</w:delText>'
                                  '</w:r></w:del>'))
+    d.element.body.insert(0, etree.fromstring(f'<w:altChunk xmlns:w="{w}" xmlns:r="http://schemas.openxmlformats.org'
+                                              '/officeDocument/2006/relationships" r:id="rIdX"/>'))
     dec = read_data(F.docx_bytes(d), "box.docx")
     assert dec.text == "正文段落\n专栏1 科普工程\n保留插入的字\n"
+    assert [n.count for n in dec.notes if n.kind == "docx_embedded_not_read"] == [1]  # said, not silent
 
 
 def _docx_with(extra: dict[str, bytes]) -> bytes:

@@ -158,7 +158,7 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
 
 
 #: Notes of a format reader that are also printed as warnings at the end of the build.
-WARN_NOTES = {"pdf_pages_without_text"}
+WARN_NOTES = {"pdf_pages_without_text", "docx_embedded_not_read"}
 
 
 def _where(doc: Document, dec: Decoded, raw_lines: LineIndex):

@@ -209,6 +209,11 @@ def read_docx(data: bytes, name: str | Path) -> Decoded:
                           count=reader.n_boxes))
     if n_controls:
         notes.append(Note("conversion", "removed control characters", count=n_controls))
+    chunks = len(body.findall(f".//{W}altChunk"))
+    if chunks:  # documents embedded whole (some converters write them): their text is not in the body
+        notes.append(Note("docx_embedded_not_read", "parts embedded as whole documents (altChunk) are not read: "
+                                                    "open the file in Word and save it again, which merges them",
+                          "w:altChunk", chunks))
     return Decoded(text, "", "docx", converter(), tuple(notes))
 
 
