@@ -4,7 +4,8 @@
 the file with the reader of that format, and returns a :class:`Decoded`: the text every offset of the build
 points at (the decoded text of a plain-text file, the converted text of any other format), the encoding,
 the source format, the converter (name and version) and notes for the QA report.  The raw file is only
-read.  One module per format: :mod:`.html` (and ``.mht``), :mod:`.docx` (with :mod:`.numbering`),
+read.  One module per format: :mod:`.html` (and ``.mht``, with :mod:`.page` and :mod:`.fields`),
+:mod:`.docx` (with :mod:`.numbering`),
 :mod:`.pdf`, :mod:`.legacy` (``.doc``, ``.wps``, ``.rtf``, ``.odt`` through a converter on the machine).
 """
 from __future__ import annotations
