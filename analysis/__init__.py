@@ -33,7 +33,7 @@ _PUBLIC = {
     # the most used names of each stage
     "BuildError": "analysis.errors",
     "Document": "analysis.corpus", "load_manifest": "analysis.corpus", "load_errata": "analysis.corpus",
-    "decode_bytes": "analysis.corpus", "read_text": "analysis.corpus", "normalize": "analysis.corpus",
+    "decode_bytes": "analysis.corpus", "read_text": "analysis.corpus", "read_document": "analysis.corpus", "normalize": "analysis.corpus",
     "Codebook": "analysis.coding", "load_codebook": "analysis.coding", "extract_metadata": "analysis.coding",
     "extract": "analysis.coding", "Tables": "analysis.coding",
     "Dataset": "analysis.pipeline", "extract_corpus": "analysis.pipeline", "build": "analysis.pipeline",

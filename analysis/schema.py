@@ -87,7 +87,12 @@ _TABLES: list[Table] = [
         ("retrieved", "date", "when it was retrieved (manifest; may be empty)"),
         ("file", "str", "the raw file (manifest)"),
         ("sha256", "str", "SHA-256 of the raw file (manifest, verified)"),
-        ("encoding", "str", "encoding detected in the raw file"),
+        ("encoding", "str", "encoding detected in the raw file (for a web page: the one it declares, GB2312 and GBK "
+                            "read as gb18030, unless its bytes are in another); empty for binary formats (Word, PDF)"),
+        ("source_format", "str", "format of the raw file, detected from its bytes: `text`, `html`, `mhtml`, `docx`, "
+                                 "`pdf`, `doc`, `wps`, `rtf`, `odt` (see docs/corpus.md, 'File formats')"),
+        ("converter", "str", "what turned the raw file into text, with its version (`python-docx 1.2.0`, "
+                             "`pdfplumber …`, `LibreOffice …`); empty for plain text"),
         ("title", "str", "the plan's own title line printed above its body (joined when wrapped or letter-spaced); "
                          "without one, the title its issuing notice names (`现将《…》印发`), else a labelled title "
                          "field of the web page"),
@@ -175,13 +180,18 @@ _TABLES: list[Table] = [
     )),
     Table("qa_report", "qa_report.csv", "extract", "one thing normalisation did or found", _cols(
         ("document", "str", "the plan"),
-        ("kind", "str", "`encoding`, `line_endings`, `erratum`, `erratum_accepted`, `pinyin_annotation`, "
-                        "`export_artifact`, `invisible_character`, `lookalike_character`, `traditional_script`, "
-                        "`width_unified`, `numeral_zero`, `flattened_lines`, `numbering`, `suspect_*`, "
-                        "`no_actions`, or `outside_units` (a span of text no action covers; `snippet` starts "
-                        "with what it is, `text_start`/`text_end` locate it, `count` is its characters)"),
-        ("line", "int", "1-based line in the raw file", "raw"),
-        ("offset", "int", "0-based character offset in the decoded raw file", "raw"),
+        ("kind", "str", "`encoding`, `format` (how a file not in plain text was read), `format_mismatch` (its "
+                        "name says another format than its bytes), `conversion` (what the format reader did), "
+                        "`pdf_pages_without_text`, `docx_embedded_not_read`, `line_endings`, `erratum`, "
+                        "`erratum_accepted`, `pinyin_annotation`, `export_artifact`, `invisible_character`, "
+                        "`lookalike_character`, `traditional_script`, `width_unified`, `numeral_zero`, "
+                        "`flattened_lines`, `numbering`, `suspect_*`, `no_actions`, or `outside_units` (a span of "
+                        "text no action covers; `snippet` starts with what it is, `text_start`/`text_end` locate "
+                        "it, `count` is its characters)"),
+        ("line", "int", "1-based line in the raw file; for a file converted from another format (web page, Word, "
+                        "PDF), in its converted text, whose lines are those of the normalised text", "raw"),
+        ("offset", "int", "0-based character offset in the decoded raw file (for a converted file: in its "
+                          "converted text)", "raw"),
         ("count", "int", "occurrences, for bulk changes"),
         ("snippet", "str", "the text concerned"),
         ("action", "str", "what was done, or what to do"),

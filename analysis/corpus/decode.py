@@ -141,9 +141,10 @@ def decode_bytes(data: bytes, name: str | Path = "<bytes>") -> tuple[str, str]:
     nul = data.find(b"\x00")
     if nul >= 0:
         likely = _likely_wide(data)
-        what = (f"it looks like {likely} without a byte-order mark" if likely
-                else "this looks like a binary file, not a plan text")
-        raise BuildError(f"{name}: byte {nul} is a NUL byte; {what}. Save the plan as UTF-8 text.")
+        what = (f"it looks like {likely} without a byte-order mark. Save the plan as UTF-8 text" if likely
+                else "this looks like a binary file in none of the formats the build reads (text, web page, Word, "
+                     "PDF; see docs/corpus.md, 'File formats'). Save the plan as UTF-8 text")
+        raise BuildError(f"{name}: byte {nul} is a NUL byte; {what}.")
     try:
         return _checked(data.decode("utf-8"), "utf-8", name), "utf-8"
     except UnicodeDecodeError as utf8_err:

@@ -1,6 +1,7 @@
 """The per-document pass: raw folder -> :class:`Dataset` (decoded, normalised, coded; nothing written).
 
-Every document of the manifest is decoded, normalised and coded on its own
+Every document of the manifest is read in its format (:func:`analysis.corpus.read_document`: plain text
+decoded, web pages, Word files and PDFs converted to text), normalised and coded on its own
 (:func:`process_document`, in worker processes for large corpora); the
 results are gathered, in manifest order, into one :class:`Dataset` that the
 cross-plan stage (:mod:`analysis.pipeline.crossplan`) and the writer
@@ -29,7 +30,7 @@ from analysis.coding.dimension import CodingContext
 from analysis.coding.metadata import extract_metadata
 from analysis.coding.registry import DIMENSIONS
 from analysis.coding.segment import extract
-from analysis.corpus.decode import read_text
+from analysis.corpus.formats import FORMAT_NAMES, Decoded, read_document
 from analysis.corpus.levels import place_names, prefix_for
 from analysis.corpus.manifest import Document, load_errata, load_manifest
 from analysis.corpus.normalization import LineIndex, normalize_mapped
@@ -85,27 +86,30 @@ class Dataset:
 
 def process_document(doc: Document, errata: list, codebook_path: Path | None = None,
                      progress: bool = False) -> dict:
-    """Decode, normalise and code one document; returns plain rows (picklable for worker processes).
+    """Read, normalise and code one document; returns plain rows (picklable for worker processes).
 
     Messages point at the raw file and its line (the normalised text keeps a
-    map back to the raw characters).  *progress*: a progress bar through the
+    map back to the raw characters); for a file converted from another format,
+    at the line of its converted text (and the page of a PDF).  *progress*: a progress bar through the
     stages, for a plan longer than :data:`LONG_PLAN_CHARS`.
     """
     codebook = load_codebook(codebook_path)
-    raw, encoding = read_text(doc.path)
+    dec = read_document(doc.path)
+    raw, encoding = dec.text, dec.encoding
     bar = tqdm(total=4, desc=f"{doc.jurisdiction}: normalise", unit="stage", file=sys.stderr,
                disable=not (progress and len(raw) > LONG_PLAN_CHARS), leave=False)
     norm = normalize_mapped(raw, errata, name=str(doc.path))
     text = norm.text
     raw_lines = LineIndex(raw)
     bar.update()
+    where = _where(doc, dec, raw_lines)
 
     def locate(offset: int) -> str:
-        return f"{doc.path}, line {raw_lines.line(norm.raw_offset(offset))}"
+        return where(norm.raw_offset(offset))
 
-    qa = [{"document": doc.jurisdiction, "kind": "encoding", "line": "", "offset": "", "count": 1,
-           "snippet": "", "action": f"decoded as {encoding}", "text_start": "", "text_end": ""}]
-    warnings = []
+    qa = _format_rows(doc, dec, raw_lines)
+    warnings = [f"{doc.path if n.offset is None else where(n.offset)}: {n.action} ({n.snippet})"
+                for n in dec.notes if n.kind in WARN_NOTES]
     src = np.frombuffer(norm.src, dtype=np.int64) if len(norm.src) else np.zeros(0, dtype=np.int64)
     for f in norm.findings:
         line = raw_lines.line(f.offset)
@@ -116,8 +120,10 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
                 t0, t1 = int(pos.min()), int(pos.max()) + 1
         qa.append({"document": doc.jurisdiction, "kind": f.kind, "line": line, "offset": f.offset,
                    "count": f.count, "snippet": f.snippet, "action": f.action, "text_start": t0, "text_end": t1})
+        if dec.pages:  # a row of a PDF says on which page
+            qa[-1]["action"] += f" (page {dec.page_of(f.offset)})"
         if f.kind.startswith("suspect_"):
-            warnings.append(f"{doc.path}, line {line}: possible damage {f.snippet!r} "
+            warnings.append(f"{where(f.offset)}: possible damage {f.snippet!r} "
                             "(see qa_report.csv; add a 'fix' or 'accept' row to errata.csv)")
     bar.set_description(f"{doc.jurisdiction}: segment and code")
     context = CodingContext(doc.jurisdiction, prefix_for(doc.level), place_names(doc.name_zh), locate)
@@ -148,7 +154,8 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
         "jurisdiction": doc.jurisdiction, "name_zh": doc.name_zh, "name_en": doc.name_en, "level": doc.level,
         "province": doc.province, "role": doc.role, "genre": doc.genre, "framework": doc.framework,
         "source_url": doc.source_url, "retrieved": doc.retrieved,
-        "file": doc.file, "sha256": doc.sha256, "encoding": encoding,
+        "file": doc.file, "sha256": doc.sha256, "encoding": encoding, "source_format": dec.source_format,
+        "converter": dec.converter,
         **extract_metadata(text, level=doc.level),
         "n_actions": n_act, "n_safeguards": len(tables.actions) - n_act,
         "operative_chars": sum(a["n_chars"] for a in tables.actions),
@@ -160,6 +167,43 @@ def process_document(doc: Document, errata: list, codebook_path: Path | None = N
     bar.close()
     return {"text": text, "doc": doc_row, "qa": qa, "warnings": warnings, "actions": tables.actions,
             "sections": tables.sections, "coded": tables.coded, "gaps": context.gaps}
+
+
+#: Notes of a format reader that are also printed as warnings at the end of the build.
+WARN_NOTES = {"pdf_pages_without_text", "docx_embedded_not_read"}
+
+
+def _where(doc: Document, dec: Decoded, raw_lines: LineIndex):
+    """How messages point at an offset of the decoded raw text: the raw file and its line, or for a
+    converted format the line of the converted text (and the PDF page)."""
+    if not dec.converted:
+        return lambda raw_offset: f"{doc.path}, line {raw_lines.line(raw_offset)}"
+
+    def where(raw_offset: int) -> str:
+        page = dec.page_of(raw_offset)
+        on_page = f", page {page}" if page is not None else ""
+        return (f"{doc.path} (converted from {FORMAT_NAMES[dec.source_format]}{on_page}), line "
+                f"{raw_lines.line(raw_offset)} of the converted text")
+    return where
+
+
+def _format_rows(doc: Document, dec: Decoded, raw_lines: LineIndex) -> list[dict]:
+    """The QA rows saying how the raw file was read: its encoding, its format and converter, the reader's
+    notes."""
+    row = {"document": doc.jurisdiction, "line": "", "offset": "", "count": 1, "snippet": "", "text_start": "",
+           "text_end": ""}
+    rows = []
+    if dec.encoding:
+        rows.append({**row, "kind": "encoding", "action": f"decoded as {dec.encoding}"})
+    if dec.converted:
+        rows.append({**row, "kind": "format", "snippet": dec.source_format,
+                     "action": f"read as {FORMAT_NAMES[dec.source_format]} by {dec.converter}; lines and offsets of "
+                               "this plan's rows point into the converted text (one paragraph a line, the lines of "
+                               "the normalised text)"})
+    for n in dec.notes:
+        at = {} if n.offset is None else {"line": raw_lines.line(n.offset), "offset": n.offset}
+        rows.append({**row, **at, "kind": n.kind, "count": n.count, "snippet": n.snippet, "action": n.action})
+    return rows
 
 
 def gap_table(gaps: list[dict], plans: list[str]) -> pd.DataFrame:
