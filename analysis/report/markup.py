@@ -39,9 +39,11 @@ import re
 
 #: The ASCII punctuation CommonMark lets a backslash escape.
 ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-#: Characters :func:`md_text` backslash-escapes (Markdown syntax: emphasis, code, links, images, tables,
-#: headings, math, strike-through); ``<``, ``>`` and ``&`` become entities instead.
-MARKDOWN_SPECIAL = "\\`*_{}[]()#+!|~$"
+#: Characters :func:`md_text` backslash-escapes wherever they are (Markdown syntax inside a line: emphasis,
+#: code, links and images, table cells, strike-through, math; ``_`` only where it could start or end emphasis,
+#: i.e. not between two letters or digits); ``<``, ``>`` and ``&`` become entities instead.  A value is
+#: inline, so what is syntax only at the start of a line (``#``, ``+``, ``1.``) cannot take effect.
+MARKDOWN_SPECIAL = "\\`*_[]|~$"
 #: Link schemes a generated link may use.
 SAFE_SCHEMES = ("http", "https", "mailto")
 #: Leading characters a spreadsheet runs as a formula (as the manifest's check, :mod:`analysis.corpus.manifest`).
@@ -68,13 +70,20 @@ def md_text(value) -> str:
     str
         The text with ``<``, ``>`` and ``&`` as entities, the Markdown punctuation
         :data:`MARKDOWN_SPECIAL` backslash-escaped and line breaks turned into spaces
-        (a value is inline: it cannot start a heading, list or table row).  Rendered by any
-        CommonMark renderer it shows exactly the characters of *value*.
+        (a value is inline: it cannot start a heading, list or table row).  Rendered by a
+        CommonMark renderer (with GFM tables and strike-through, and TeX math) it shows exactly the
+        characters of *value*.
     """
     if value is None:
         return ""
     text = _SPACE.sub(" ", str(value))
-    return "".join(_MD_ESCAPE.get(c, c) for c in text)
+    out = []
+    for i, c in enumerate(text):
+        if c == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+            out.append(c)  # science_tech: inside a word, _ cannot open or close emphasis
+        else:
+            out.append(_MD_ESCAPE.get(c, c))
+    return "".join(out)
 
 
 def md_code(value) -> str:

@@ -32,7 +32,7 @@ code{font-size:.95em;background:#f4f4f4;padding:0 .2em}
 """
 
 
-def page(title: str, body: str, css: str = "", up: str = "") -> str:
+def page(title: str, body: str, css: str = "", up: str = "", nav: bool = True) -> str:
     """A complete HTML page: *title* (escaped here), *body* (HTML the caller escaped), extra *css*.
 
     Parameters
@@ -45,19 +45,21 @@ def page(title: str, body: str, css: str = "", up: str = "") -> str:
         Extra CSS after the house style.
     up : str
         Relative path from the page to the report's folder (``""`` or ``"../"``), for the navigation links.
+    nav : bool
+        Show the report's navigation links (not on pages outside a report).
 
     Returns
     -------
     str
         The page, ending in a newline, with the content-security policy :data:`CSP` in its head.
     """
-    nav = (f'<nav><a href="{up}index.html">Report</a><a href="{up}tables/index.html">Tables</a>'
-           f'<a href="{up}evidence/index.html">Evidence</a></nav>')
+    links = (f'<nav><a href="{up}index.html">Report</a><a href="{up}tables/index.html">Tables</a>'
+           f'<a href="{up}evidence/index.html">Evidence</a></nav>') if nav else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"{CSP_META}<meta name=\"generator\" content=\"{GENERATOR}\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<meta name=\"referrer\" content=\"no-referrer\"><title>{html_text(title)}</title>"
-            f"<style>{BASE_CSS}{css}</style></head>\n<body>{nav}\n{body}\n</body></html>\n")
+            f"<style>{BASE_CSS}{css}</style></head>\n<body>{links}\n{body}\n</body></html>\n")
 
 
 def table_html(header: list[str], rows: list[list[str]], numeric: set[int] | None = None, caption: str = "",
