@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.exchange.sample import allocate, stratified_sample, strata
+from analysis.exchange.sampling import allocate, stratified_sample, strata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 NS = "urn:QDA-XML:project:1.0"
@@ -478,13 +478,13 @@ def test_score_refuses_hostile_or_foreign_files(coded, tmp_path):
 
 def test_an_oversized_project_member_is_refused_before_it_is_read(coded, tmp_path, monkeypatch):
     from analysis.errors import BuildError
-    from analysis.exchange import score
+    from analysis.exchange import coder_files
     from analysis.exchange.sample import code_system
 
     big = tmp_path / "big.qdpx"
     with zipfile.ZipFile(big, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("project.qde", b"<Project>" + b" " * 3_000_000 + b"</Project>")
     assert big.stat().st_size < 100_000  # a small file that unpacks large
-    monkeypatch.setattr(score, "MAX_PROJECT_BYTES", 1_000_000)
+    monkeypatch.setattr(coder_files, "MAX_PROJECT_BYTES", 1_000_000)
     with pytest.raises(BuildError, match="limit"):
-        score.read_coding(big, code_system(coded["build"]), [])
+        coder_files.read_coding(big, code_system(coded["build"]), [])

@@ -37,19 +37,13 @@ when a coder used the code ``Sample > checked``, only the units that coder
 marked are scored.  Design weights (``N_h / n_h``) come from the build's strata
 and the units the files hold.
 
-**Reading untrusted files.** A ``.qdpx`` is a zip from someone else's computer:
-at most :data:`MAX_MEMBERS` entries, a project file of at most
-:data:`MAX_PROJECT_BYTES` and a source text of at most :data:`MAX_SOURCE_BYTES`
-(read in chunks, stopped at the limit, whatever the zip declares); the XML is
-parsed with DTDs and entities forbidden (``defusedxml``), and nested codes are
-walked without recursion.
+Reading the coders' files (with limits, as files from strangers) is
+:mod:`analysis.exchange.coder_files`; the measures are
+:mod:`analysis.exchange.agreement`.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -57,14 +51,11 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import BuildError
-from analysis.exchange.qdpx import NS, package_coding
+from analysis.exchange.agreement import alpha_binary, boot_weights, compare
+from analysis.exchange.coder_files import (MAX_MEMBERS, MAX_PROJECT_BYTES, MAX_SOURCE_BYTES, Coding, code_ancestors,
+                                           read_coding)
+from analysis.exchange.qdpx import package_coding
 
-#: At most this many entries in a ``.qdpx``.
-MAX_MEMBERS = 100_000
-#: At most this many bytes of uncompressed ``project.qde``.
-MAX_PROJECT_BYTES = 256 * 2**20
-#: At most this many bytes of one uncompressed source text.
-MAX_SOURCE_BYTES = 64 * 2**20
 #: Bootstrap draws for the intervals of alpha and F1.
 N_BOOT = 1000
 
@@ -75,229 +66,6 @@ CONFUSION_COLUMNS = ["reference", "dimension", "code", "leaf", "true", "predicte
 #: The tables whose rows are the package's coding of a unit, by top code.
 TOP_TABLES = {"groups": "group_mentions", "group_lines": "actions", "departments": "assignments",
               "commitments": "targets", "instruments": "instruments"}
-
-
-@dataclass
-class Coding:
-    """One coder's file: ``units`` (unit id -> set of code keys, parents included), the units marked checked
-    (None if the coder never used the code), and what could not be matched."""
-
-    path: Path
-    name: str
-    units: dict[str, set] = field(default_factory=dict)
-    checked: set | None = None
-    unmatched_codes: list[str] = field(default_factory=list)
-    unknown_sources: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-# ------------------------------------------------------------------------------------------------ reading
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _norm_guid(g) -> str:
-    return (g or "").strip().strip("{}").upper()
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name or "")).strip().casefold()
-
-
-def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, file: Path) -> bytes:
-    if info.file_size > limit:
-        raise BuildError(f"{file}: {info.filename} unpacks to {info.file_size:,} bytes, more than the limit of "
-                         f"{limit:,}; this is not a validation sample's project. Nothing was read.")
-    out, total = [], 0
-    with z.open(info) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > limit:
-                raise BuildError(f"{file}: {info.filename} unpacks to more than {limit:,} bytes (the zip understates "
-                                 "its size); this is not a validation sample's project. Nothing was read.")
-            out.append(chunk)
-    return b"".join(out)
-
-
-def _open(file: Path) -> tuple[bytes, zipfile.ZipFile | None]:
-    """The project XML and an open zip (or None for a bare ``.qde``)."""
-    try:
-        if zipfile.is_zipfile(file):
-            z = zipfile.ZipFile(file)
-            infos = z.infolist()
-            if len(infos) > MAX_MEMBERS:
-                z.close()
-                raise BuildError(f"{file}: {len(infos):,} entries in the zip, more than the limit of {MAX_MEMBERS:,}.")
-            qde = next((i for i in infos if i.filename == "project.qde"), None) or next(
-                (i for i in infos if i.filename.lower().endswith(".qde") and "/" not in i.filename.strip("/")), None)
-            if qde is None:
-                z.close()
-                raise BuildError(f"{file}: a zip without a project.qde; export the project from the QDA program as a "
-                                 "REFI-QDA project (.qdpx).")
-            try:
-                return _read_member(z, qde, MAX_PROJECT_BYTES, file), z
-            except BaseException:
-                z.close()
-                raise
-        size = file.stat().st_size
-        if size > MAX_PROJECT_BYTES:
-            raise BuildError(f"{file}: {size:,} bytes, more than the limit of {MAX_PROJECT_BYTES:,} for a project.")
-        return file.read_bytes(), None
-    except zipfile.BadZipFile as exc:
-        raise BuildError(f"{file}: a damaged zip ({exc}).") from exc
-    except OSError as exc:
-        raise BuildError(f"{file}: cannot read ({exc.strerror or exc}).") from exc
-
-
-def _parse(data: bytes, file: Path):
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
-    try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise BuildError(f"{file}: the project XML declares a DTD or entities ({type(exc).__name__}), which a "
-                         "REFI-QDA project does not need; refused.") from exc
-    except ParseError as exc:
-        raise BuildError(f"{file}: the project XML is not well-formed ({exc}).") from exc
-
-
-def _human_codes(root) -> dict[str, tuple[str, ...]]:
-    """GUID -> name path of every code of the project's code book (walked without recursion)."""
-    out: dict[str, tuple[str, ...]] = {}
-    stack = []
-    for book in root.iter(f"{{{NS}}}CodeBook"):
-        for codes in book:
-            if _local(codes.tag) == "Codes":
-                stack += [(c, ()) for c in reversed(list(codes))]
-    while stack:
-        el, prefix = stack.pop()
-        if _local(el.tag) != "Code":
-            continue
-        path = prefix + tuple(p for p in (x.strip() for x in (el.get("name") or "").split("::")) if p)
-        g = _norm_guid(el.get("guid"))
-        if g:
-            out.setdefault(g, path)
-        stack += [(c, path) for c in reversed(list(el))]
-    return out
-
-
-def _ancestors(key: tuple[str, ...]) -> list[tuple[str, ...]]:
-    return [key[:i] for i in range(2, len(key) + 1)]
-
-
-def read_coding(file: Path | str, codes: dict, units: list[str], name: str | None = None) -> Coding:
-    """One coder's coding of a validation sample.
-
-    Parameters
-    ----------
-    file : path
-        The coder's ``.qdpx`` (or bare ``project.qde``).
-    codes : dict
-        The sample's code system (:func:`analysis.exchange.sample.code_system`).
-    units : list of str
-        The build's unit ids (``actions.csv``), to match sources by name.
-    name : str, optional
-        The coder's name in the output (default: the file's stem).
-
-    Returns
-    -------
-    Coding
-        Units with their code keys (parents included; below the top codes), checked units, notes.
-
-    Raises
-    ------
-    BuildError
-        The file cannot be read, is over a limit, or is not a REFI-QDA project.
-    """
-    from analysis.exchange.sample import CHECKED_KEY, header_length, source_guid
-
-    file = Path(file)
-    data, z = _open(file)
-    out = Coding(file, name or file.stem)
-    try:
-        root = _parse(data, file)
-        if _local(root.tag) != "Project":
-            raise BuildError(f"{file}: not a REFI-QDA project (its root element is {_local(root.tag)!r}).")
-        by_guid = {c.guid: k for k, c in codes.items()}
-        by_path = {}
-        for k in codes:
-            by_path[tuple(_norm(codes[k[:i]].name) for i in range(1, len(k) + 1))] = k
-        leaf_names: dict[str, list] = {}
-        for k, c in codes.items():
-            leaf_names.setdefault(_norm(c.name), []).append(k)
-        match: dict[str, tuple[str, ...]] = {}
-        for g, path in _human_codes(root).items():
-            if g in by_guid:
-                match[g] = by_guid[g]
-            elif tuple(_norm(x) for x in path) in by_path:
-                match[g] = by_path[tuple(_norm(x) for x in path)]
-            elif path and len(leaf_names.get(_norm(path[-1]), [])) == 1:
-                match[g] = leaf_names[_norm(path[-1])][0]
-            else:
-                out.unmatched_codes.append(" > ".join(path))
-        unit_by_guid = {source_guid(u): u for u in units}
-        unit_by_name = {_norm(u): u for u in units}
-        names = {i.filename.lower().lstrip("/"): i for i in z.infolist()} if z is not None else {}
-        for src in root.iter(f"{{{NS}}}TextSource"):
-            label = src.get("name") or ""
-            u = unit_by_guid.get(_norm_guid(src.get("guid"))) or unit_by_name.get(_norm(label)) \
-                or unit_by_name.get(_norm(re.sub(r"\.txt$", "", label, flags=re.I)))
-            if u is None:
-                out.unknown_sources.append(label or _norm_guid(src.get("guid")))
-                continue
-            if u in out.units:
-                out.notes.append(f"a second document for unit {u} ({label!r}); its codes are added to the first's")
-            have = out.units.setdefault(u, set())
-            stored = None
-            content = src.find(f"{{{NS}}}PlainTextContent")
-            if content is not None:
-                stored = content.text or ""
-            elif z is not None and (src.get("plainTextPath") or "").lower().startswith("internal://"):
-                ref = src.get("plainTextPath")[len("internal://"):].lstrip("/").lower()
-                info = names.get(f"sources/{ref}") or names.get(ref)
-                if info is not None:
-                    stored = _read_member(z, info, MAX_SOURCE_BYTES, file).decode("utf-8-sig", errors="replace")
-            head = header_length(stored.replace("\r\n", "\n")) if stored else 0
-
-            def add(keys, header_only: bool) -> None:
-                for g in keys:
-                    k = match.get(g)
-                    if k is None:
-                        continue
-                    if k == CHECKED_KEY:
-                        if out.checked is None:
-                            out.checked = set()
-                        out.checked.add(u)
-                        continue
-                    if k[0] == CHECKED_KEY[0] or len(k) < 2:
-                        continue
-                    if header_only and k[0] != "group_lines":
-                        continue
-                    have.update(_ancestors(k))
-
-            for c in src:
-                if _local(c.tag) == "Coding":
-                    add([_norm_guid(r.get("targetGUID")) for r in c if _local(r.tag) == "CodeRef"], False)
-            for sel in src.iter():
-                if _local(sel.tag) != "PlainTextSelection":
-                    continue
-                try:
-                    s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
-                except (TypeError, ValueError):
-                    out.notes.append(f"unit {u}: a selection without positions (counted)")
-                    s = e = None
-                header_only = s is not None and max(s, e) <= head
-                refs = [_norm_guid(r.get("targetGUID")) for c in sel if _local(c.tag) == "Coding"
-                        for r in c if _local(r.tag) == "CodeRef"]
-                add(refs, header_only)
-    finally:
-        if z is not None:
-            z.close()
-    return out
 
 
 # ------------------------------------------------------------------------------------------------ the package
@@ -368,100 +136,8 @@ def package_units(processed: Path | str | None, units: list[str]) -> dict[str, s
                 own = _row_key(top, r, cb)
                 keys = {own} if own in keys else keys
             for k in keys:
-                out[str(r["action_id"])].update(_ancestors(k))
+                out[str(r["action_id"])].update(code_ancestors(k))
     return out
-
-
-# ------------------------------------------------------------------------------------------------ measures
-def alpha_binary(a11, a10, a01, n_units):
-    """Krippendorff's alpha (nominal) of two coders over *n_units* units, value present/absent.
-
-    Parameters
-    ----------
-    a11, a10, a01 : array-like
-        Units both coders mark present, only the first, only the second.
-    n_units : array-like
-        Units (each coded by both).
-
-    Returns
-    -------
-    numpy.ndarray or float
-        ``1 - (2N - 1) d / (n0 n1)`` with ``d = a10 + a01`` and ``n1``/``n0`` the values present/absent;
-        NaN where there is no variation (``n0 n1 = 0``).  The same number ``krippendorff.alpha(...,
-        level_of_measurement="nominal")`` gives.
-    """
-    a11, a10, a01, n = (np.asarray(x, dtype=float) for x in (a11, a10, a01, n_units))
-    d = a10 + a01
-    n1 = 2 * a11 + d
-    n0 = 2 * (n - a11 - d) + d
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where((n0 > 0) & (n1 > 0), 1.0 - (2 * n - 1) * d / (n0 * n1), np.nan)
-    return out if out.ndim else float(out)
-
-
-def _boot_weights(strata: list[str], n_boot: int, seed: int) -> np.ndarray:
-    """(n_boot × units) counts: each draw resamples the units of every stratum with replacement."""
-    rng = np.random.default_rng(seed)
-    w = np.zeros((n_boot, len(strata)))
-    groups: dict[str, list[int]] = {}
-    for i, s in enumerate(strata):
-        groups.setdefault(s, []).append(i)
-    rows = np.arange(n_boot)
-    for idx in groups.values():
-        idx = np.asarray(idx)
-        draws = idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))]
-        np.add.at(w, (np.repeat(rows, len(idx)), draws.ravel()), 1)
-    return w
-
-
-def _interval(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2.5th and 97.5th percentiles of each column over finite draws (NaN where half the draws are undefined)."""
-    lo, hi = np.full(draws.shape[1], np.nan), np.full(draws.shape[1], np.nan)
-    for c in range(draws.shape[1]):
-        x = draws[:, c]
-        x = x[np.isfinite(x)]
-        if len(x) >= draws.shape[0] / 2:
-            lo[c], hi[c] = np.percentile(x, [2.5, 97.5])
-    return lo, hi
-
-
-def _wilson(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from analysis.compare.intervals import wilson
-
-    pairs = [wilson(float(a), float(b)) for a, b in zip(k, n)]
-    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-
-
-def _compare(ref: np.ndarray, other: np.ndarray, groups: list[tuple[str, str, str, bool, list[int]]], w: np.ndarray,
-             accuracy: bool) -> dict[str, np.ndarray]:
-    """Measures of *other* against *ref* (units × codes, bool) for every group of code columns."""
-    x, y = ref.astype(float), other.astype(float)
-    both, only_ref, only_other = x * y, x * (1 - y), (1 - x) * y
-    agg = np.stack([both, only_ref, only_other], axis=0)  # 3 × units × codes
-    cols = [g[4] for g in groups]
-    n_units = ref.shape[0]
-
-    def pooled(m):  # units × codes -> units × groups (sum over each group's columns)
-        return np.stack([m[:, c].sum(axis=1) for c in cols], axis=1) if cols else np.zeros((m.shape[0], 0))
-
-    tp, fn, fp = (pooled(agg[i]) for i in range(3))  # units × groups
-    sizes = np.array([len(c) for c in cols], dtype=float)
-    TP, FN, FP = tp.sum(0), fn.sum(0), fp.sum(0)
-    N = n_units * sizes
-    res = {"n_units": np.full(len(cols), n_units), "n_reference": TP + FN, "n_compared": TP + FP, "n_both": TP,
-           "alpha": alpha_binary(TP, FN, FP, N)}
-    bTP, bFN, bFP = w @ tp, w @ fn, w @ fp
-    res["alpha_lo"], res["alpha_hi"] = _interval(alpha_binary(bTP, bFN, bFP, w.sum(1, keepdims=True) * sizes))
-    if accuracy:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res["precision"] = np.where(TP + FP > 0, TP / (TP + FP), np.nan)
-            res["recall"] = np.where(TP + FN > 0, TP / (TP + FN), np.nan)
-            res["f1"] = np.where(2 * TP + FP + FN > 0, 2 * TP / (2 * TP + FP + FN), np.nan)
-            bf1 = np.where(2 * bTP + bFP + bFN > 0, 2 * bTP / (2 * bTP + bFP + bFN), np.nan)
-        res["precision_lo"], res["precision_hi"] = _wilson(TP, TP + FP)
-        res["recall_lo"], res["recall_hi"] = _wilson(TP, TP + FN)
-        res["f1_lo"], res["f1_hi"] = _interval(bf1)
-    return res
 
 
 def score_codings(first: Path | str, second: Path | str, adjudicated: Path | str | None = None,
@@ -544,7 +220,7 @@ def score_codings(first: Path | str, second: Path | str, adjudicated: Path | str
     n_h = pd.Series(st).value_counts()
     N_h = st_all.value_counts()
     weights = np.array([N_h[s] / n_h[s] for s in st])
-    w = _boot_weights(st, n_boot, seed)
+    w = boot_weights(st, n_boot, seed)
     tops = list(dict.fromkeys(k[0] for k in keys))
     groups = [(t, "", codes[(t,)].name, False, [col[k] for k in keys if k[0] == t and leaf[k]]) for t in tops]
     groups += [(k[0], "/".join(k[1:]), " > ".join(codes[k[:i]].name for i in range(1, len(k) + 1)), leaf[k], [col[k]])
@@ -558,11 +234,11 @@ def score_codings(first: Path | str, second: Path | str, adjudicated: Path | str
             row.update({k: (v[gi] if isinstance(v, np.ndarray) else v) for k, v in res.items()})
             rows.append(row)
 
-    emit("coders", names[0], names[1], _compare(mats[0], mats[1], groups, w, accuracy=False))
+    emit("coders", names[0], names[1], compare(mats[0], mats[1], groups, w, accuracy=False))
     refs = [(names[2], mats[2])] if adjudicated is not None else [(names[0], mats[0]), (names[1], mats[1])]
     confusion = []
     for ref_name, ref in refs:
-        emit("package", ref_name, "package", _compare(ref, mp, groups, w, accuracy=True))
+        emit("package", ref_name, "package", compare(ref, mp, groups, w, accuracy=True))
         for k in keys:
             c = col[k]
             for t in (True, False):

@@ -34,7 +34,6 @@ the cell does nothing -- the per-plan content still renders.
 """
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -173,18 +172,6 @@ def export_html(notebook: Path, out: Path, reader: bool = False) -> Path:
     return out
 
 
-def index_page(title: str, pages: list[tuple[str, str]], figures: list[str], summary: str) -> str:
-    """A plain list of the notebooks and figures (kept for callers of earlier versions; the report writes
-    :func:`analysis.report.front.front_page`)."""
-    items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(name)}</a></li>' for name, href in pages)
-    figs = "\n".join(f'<li><a href="figures/{html.escape(f)}">{html.escape(f)}</a></li>' for f in figures)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head>"
-            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p><h2>Notebooks</h2><ol>{items}</ol>"
-            f"<h2>Figures</h2><ul>{figs}</ul><p>Tables: <a href=\"processed/\">processed/</a> (data dictionary: "
-            "docs/data-dictionary.md of the package).</p></body></html>\n")
-
-
 def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebooks: list[Path], lang: str = "en",
                 progress: bool = False) -> list[Path]:
     """The report's own pages, in the folder *stage* that will become *out*: evidence, tables, front page.
@@ -296,4 +283,4 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
     return out
 
 
-__all__ = ["make_report", "parameterise", "export_html", "index_page", "write_pages", "skip_reason", "PARTS"]
+__all__ = ["make_report", "parameterise", "export_html", "write_pages", "skip_reason", "PARTS"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from analysis.report.markup import html_text
 
-#: What a report page may load: its own files (figures) and inline styles; no script, frame, object or form.
+#: What a report page may load: its own files (figures), embedded images and inline styles; no script, frame,
+#: object or form, nothing from another site.
 CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
        "script-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'")
 #: The ``<meta>`` element that sets :data:`CSP`.
