@@ -120,6 +120,8 @@ def parameterise(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNo
     src = "# Parameters of this report (inserted by python -m analysis report)\n" + "\n".join(
         f"{k} = {json.dumps(str(v), ensure_ascii=False) if v is not None else 'None'}" for k, v in values.items())
     cell = nbformat.v4.new_code_cell(src)
+    if "id" in cell:  # nbformat draws a random id; the report's bytes must not depend on it
+        cell["id"] = "injected-parameters"
     cell.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(idx + 1, cell)
     return nb
