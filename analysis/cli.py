@@ -144,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     dc.add_argument("--site", type=Path, default=paths.ROOT / "site", help="site folder (default: site/)")
     dc.add_argument("--no-site", action="store_true", help="regenerate the pages without building the site")
 
+    _validation_parsers(sub, common)
+
     sy = sub.add_parser("synth", parents=[common], help="write a synthetic corpus of N plans with its truth (repository tooling)")
     sy.add_argument("--plans", type=int, required=True, help="number of plans")
     sy.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -157,6 +159,63 @@ def parser() -> argparse.ArgumentParser:
                     help="comma-separated lengths of the one-long-plan linearity check; empty skips it "
                          "(default: 10000000,20000000)")
     return p
+
+
+def _validation_parsers(sub, common: argparse.ArgumentParser) -> None:
+    """The validation kit's commands: ``validation-sample`` and ``validation-score``."""
+    vs = sub.add_parser("validation-sample", parents=[common],
+                        help="a stratified sample of units as an empty REFI-QDA project, with its coding manual",
+                        description="Draw a stratified random sample of the build's units (actions and safeguards; "
+                                    "strata: plan × target-group line, safeguards apart) and write it as a REFI-QDA "
+                                    "project with the codebook as an empty code system, for coders in NVivo, MAXQDA, "
+                                    "ATLAS.ti or QualCoder, and the coding manual beside it (OUT-manual.md, "
+                                    "OUT-manual.html). See docs/validation.md.")
+    vs.add_argument("--size", type=int, required=True, help="units to sample (all units if more)")
+    vs.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    vs.add_argument("--out", type=Path, required=True, help="the .qdpx file to write")
+    vs.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
+    vs.add_argument("--force", action="store_true", help="replace existing files the package did not write")
+
+    sc = sub.add_parser("validation-score", parents=[common],
+                        help="agreement of two codings of a sample, and the package's accuracy against them",
+                        description="Read two codings of a validation sample (the .qdpx files the coders' QDA "
+                                    "programs exported) and optionally an adjudicated one; report Krippendorff's "
+                                    "alpha between the coders and the package's precision, recall and F1 against "
+                                    "the adjudicated coding (or each coder), per dimension and code, with 95% "
+                                    "intervals; write the scores and the confusion counts as CSV.")
+    sc.add_argument("first", type=Path, help="the first coder's .qdpx")
+    sc.add_argument("second", type=Path, help="the second coder's .qdpx")
+    sc.add_argument("--adjudicated", type=Path, help="the adjudicated coding's .qdpx")
+    sc.add_argument("--processed", type=Path, default=paths.PROCESSED,
+                    help="the build the sample was drawn from (default: data/processed)")
+    sc.add_argument("--scores", type=Path, help="CSV of the scores (default: validation_scores.csv beside FIRST)")
+    sc.add_argument("--confusion", type=Path,
+                    help="CSV of the confusion counts (default: validation_confusion.csv beside FIRST)")
+    sc.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals (default: 0)")
+    sc.add_argument("--all-codes", action="store_true", help="list every code, not only those someone used")
+    sc.add_argument("--force", action="store_true", help="replace existing files the package did not write")
+
+
+def _validation(args: argparse.Namespace) -> int:
+    """Carry out ``validation-sample`` or ``validation-score``."""
+    if args.command == "validation-sample":
+        from analysis.exchange.sample import write_validation_sample
+
+        written = write_validation_sample(args.out, args.size, args.seed, args.processed, force=args.force)
+        console.info("wrote " + ", ".join(str(p) for p in written))
+        return 0
+    from analysis.exchange.score import format_scores, score_codings, write_scores
+
+    for f in [args.first, args.second] + ([args.adjudicated] if args.adjudicated else []):
+        if not Path(f).is_file():
+            raise BuildError(f"{f}: no such file (a coder's .qdpx).")
+    scores, confusion = score_codings(args.first, args.second, args.adjudicated, args.processed, seed=args.seed)
+    folder = Path(args.first).parent
+    written = write_scores(scores, confusion, args.scores or folder / "validation_scores.csv",
+                           args.confusion or folder / "validation_confusion.csv", force=args.force)
+    print(format_scores(scores, all_codes=args.all_codes), end="")
+    console.info("wrote " + ", ".join(str(p) for p in written))
+    return 0
 
 
 def _params(items: list[str]):
@@ -184,6 +243,8 @@ def _positive_ints(text: str, option: str) -> list[int]:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; raises on failure (see :func:`main`)."""
+    if args.command in ("validation-sample", "validation-score"):
+        return _validation(args)
     if args.command == "build":
         from analysis.pipeline.run import build
 

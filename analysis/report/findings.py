@@ -77,10 +77,16 @@ def bullets(lines: Iterable[str]) -> str:
 
 
 def show(markdown: str):
-    """Display *markdown* in a notebook (returns an IPython Markdown object)."""
+    """Display *markdown* in a notebook (returns an IPython Markdown object).
+
+    The Markdown passes :func:`analysis.report.markup.sanitize_markdown` first: whatever a sentence
+    interpolated from a manifest or a plan, no raw HTML, script, link or image reaches the page.
+    """
     from IPython.display import Markdown
 
-    return Markdown(markdown)
+    from analysis.report.markup import sanitize_markdown
+
+    return Markdown(sanitize_markdown(markdown))
 
 
 # ------------------------------------------------------------------ corpus design

@@ -2,10 +2,23 @@
 
 Builds the tables of *raw* into ``OUT/processed``, executes every report
 notebook against that build (their parameters cell pointed at it), saves the
-figures into ``OUT/figures`` and writes a browsable HTML export
-(``OUT/index.html`` and one page per notebook in ``OUT/html/``).  Nothing of
-the repository's own ``data/processed``, ``notebooks`` or ``figures`` is
-touched: the notebooks are copied.
+figures into ``OUT/figures`` and writes a browsable HTML report:
+
+- ``OUT/index.html``, the front page (:mod:`analysis.report.front`): the
+  corpus, the generated findings, the build's warnings, every figure as a
+  thumbnail, links to everything else;
+- ``OUT/html/<notebook>.html`` (with code) and ``<notebook>-reader.html``
+  (outputs only) for every notebook (:func:`export_html`);
+- ``OUT/evidence/<plan>.html``, each plan's text with every coded span
+  highlighted and labelled (:mod:`analysis.report.evidence`);
+- ``OUT/tables/<table>.html``, the main tables with each row linked to its
+  span (:mod:`analysis.report.table_pages`).
+
+Every page is static (no script runs: a content-security policy says so) and
+every value from the manifest, the codebook or a plan's text is escaped for
+where it lands (:mod:`analysis.report.markup`).  Nothing of the repository's
+own ``data/processed``, ``notebooks`` or ``figures`` is touched: the notebooks
+are copied.
 
 The output folder follows the build's rules (:mod:`analysis.pipeline.output`):
 everything is staged and installed at the end, a folder holding files the
@@ -21,11 +34,11 @@ the cell does nothing -- the per-plan content still renders.
 """
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from analysis import console, paths
 from analysis.errors import BuildError
@@ -107,29 +120,126 @@ def parameterise(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNo
     src = "# Parameters of this report (inserted by python -m analysis report)\n" + "\n".join(
         f"{k} = {json.dumps(str(v), ensure_ascii=False) if v is not None else 'None'}" for k, v in values.items())
     cell = nbformat.v4.new_code_cell(src)
+    if "id" in cell:  # nbformat draws a random id; the report's bytes must not depend on it
+        cell["id"] = "injected-parameters"
     cell.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(idx + 1, cell)
     return nb
 
 
-def export_html(notebook: Path, out: Path) -> Path:
-    """The executed *notebook* as a standalone HTML page (images embedded) at *out*."""
+#: The exported notebook pages: nbconvert's ``lab`` template with the report's content-security policy in
+#: place of its scripts (require.js and MathJax from a CDN, Mermaid): the pages are static, load nothing from
+#: another site and run no script, whatever a cell printed.
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}
+__CSP__
+<meta name="generator" content="python -m analysis report">
+<meta name="referrer" content="no-referrer">
+{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
+def export_html(notebook: Path, out: Path, reader: bool = False) -> Path:
+    """The executed *notebook* as a standalone HTML page (images embedded) at *out*.
+
+    Parameters
+    ----------
+    notebook : Path
+        An executed notebook.
+    out : Path
+        The page to write (only if a byte changed).
+    reader : bool
+        The page for readers: outputs only, no code cells and no prompts (nbconvert's ``--no-input``).
+
+    Returns
+    -------
+    Path
+        *out*.  The page carries the content-security policy of :mod:`analysis.report.pages` (no script
+        runs) and no script of its own.
+    """
+    import jinja2
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.read(notebook, as_version=4))
+    from analysis.report.pages import CSP_META
+
+    loader = jinja2.DictLoader({"report_page.html.j2": _TEMPLATE.replace("__CSP__", CSP_META)})
+    options = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True} if reader else {}
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[loader], template_file="report_page.html.j2",
+                            **options)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
     write_if_changed(out, body.encode("utf-8"))
     return out
 
 
-def index_page(title: str, pages: list[tuple[str, str]], figures: list[str], summary: str) -> str:
-    """The report's front page: what was built, the notebooks and the figures."""
-    items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(name)}</a></li>' for name, href in pages)
-    figs = "\n".join(f'<li><a href="figures/{html.escape(f)}">{html.escape(f)}</a></li>' for f in figures)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head>"
-            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p><h2>Notebooks</h2><ol>{items}</ol>"
-            f"<h2>Figures</h2><ul>{figs}</ul><p>Tables: <a href=\"processed/\">processed/</a> (data dictionary: "
-            "docs/data-dictionary.md of the package).</p></body></html>\n")
+def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebooks: list[Path], lang: str = "en",
+                progress: bool = False) -> list[Path]:
+    """The report's own pages, in the folder *stage* that will become *out*: evidence, tables, front page.
+
+    Parameters
+    ----------
+    stage : Path
+        The report folder being written (``processed/``, ``notebooks/``, ``html/`` and ``figures/`` in it).
+    out : Path
+        Where it will be installed (paths in warnings are named by it).
+    raw : Path
+        The raw folder the build read (its name is on the front page).
+    warnings : list of str
+        The build's warnings.
+    notebooks : list of Path
+        The executed notebooks (in *stage*), in report order.
+    lang : str
+        The report's language (for the plans' labels in the findings).
+    progress : bool
+        Say what is written.
+
+    Returns
+    -------
+    list of Path
+        The pages written.
+    """
+    from analysis.compare.tables import read_table
+    from analysis.report.evidence import uncovered, write_evidence
+    from analysis.report.front import front_page, notebook_title
+    from analysis.report.table_pages import write_table_pages
+
+    processed = stage / "processed"
+    if progress:
+        console.info("writing the evidence pages, the table pages and the front page")
+    written = write_evidence(processed, stage / "evidence") + write_table_pages(processed, stage / "tables")
+    docs = read_table("documents", processed)
+
+    def optional(name):
+        try:
+            return read_table(name, processed)
+        except FileNotFoundError:
+            return None
+
+    findings_md, error = None, None
+    try:
+        from analysis.report import findings
+        from analysis.report.context import load
+
+        r = load(processed, stage / "figures", lang)
+        findings_md = findings.headlines(r) + "\n" + findings.corpus_design(r["documents"], r.labels) + "\n"
+    except Exception as exc:  # the front page still shows everything else; the notebooks show the detail
+        error = f"{type(exc).__name__}: {exc}"
+        console.warn(f"the front page has no findings ({error}); the notebooks show them.")
+    n_plans = int((docs["role"].fillna("plan") != "reference").sum()) if "role" in docs else len(docs)
+    n_with = int((pd.to_numeric(docs["n_actions"], errors="coerce").fillna(0) > 0).sum()) if "n_actions" in docs else 0
+    summary = (f"{n_plans} plan{'s' if n_plans != 1 else ''} ({n_with} with actions) built from "
+               f"{Path(raw).resolve().name}/ by the analysis package: the tables (processed/), every report "
+               "notebook executed against them, their figures, and pages that show each coded fact in its text.")
+    nbs = [{"stem": p.stem, "title": notebook_title(p), "reader": f"html/{p.stem}-reader.html",
+            "full": f"html/{p.stem}.html", "ipynb": f"notebooks/{p.name}"} for p in notebooks]
+    figures = sorted(p.name for p in (stage / "figures").iterdir() if p.suffix in (".png", ".svg"))
+    text = front_page("Science-literacy plans compared: report", summary, docs, findings_md, error,
+                      [w.replace(str(stage), str(out)) for w in warnings],
+                      uncovered(processed), optional("qa_report"), optional("codebook_gaps"), figures, nbs)
+    write_if_changed(stage / "index.html", text.encode("utf-8"))
+    return written + [stage / "index.html"]
 
 
 def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = "en", keep_other_files: bool = False,
@@ -168,15 +278,11 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
             execute(target)
             fixed = target.read_text(encoding="utf-8").replace(str(stage), str(out))
             target.write_text(fixed, encoding="utf-8")
-            pages.append((nb_path.stem, f"html/{nb_path.stem}.html"))
+            pages.append(target)
             export_html(target, htmldir / f"{nb_path.stem}.html")
-        figures = sorted(p.name for p in figdir.iterdir() if p.suffix in (".png", ".svg"))
-        summary = (f"{len(ds.plans)} plans ({len(ds.plans_with_actions)} with actions), {len(ds.actions)} actions "
-                   f"and safeguards, built from {Path(raw).resolve().name}/. Warnings of the build: "
-                   f"{len(ds.warnings)} (see processed/qa_report.csv and processed/codebook_gaps.csv).")
-        write_if_changed(stage / "index.html", index_page("Science-literacy plans compared: report", pages, figures,
-                                                          summary).encode("utf-8"))
+            export_html(target, htmldir / f"{nb_path.stem}-reader.html", reader=True)
+        write_pages(stage, out, raw, list(ds.warnings), pages, lang, progress)
     return out
 
 
-__all__ = ["make_report", "parameterise", "export_html", "index_page", "skip_reason", "PARTS"]
+__all__ = ["make_report", "parameterise", "export_html", "write_pages", "skip_reason", "PARTS"]
