@@ -240,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(format_kwic(df))
     elif args.command == "export-qdpx":
-        from analysis.exchange.qdpx import export_qdpx, validate_qdpx
+        from analysis.exchange import export_qdpx, validate_qdpx
 
         out = export_qdpx(args.out, args.processed)
         if not args.no_validate:
@@ -250,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
                                  + "\n  - ".join(problems[:20]))
         console.info(f"wrote {out}")
     elif args.command == "import-qdpx":
-        from analysis.exchange.qdpx import format_agreement, import_qdpx
+        from analysis.exchange import format_agreement, import_qdpx
 
         df = import_qdpx(args.file, args.processed)
         if args.csv:
