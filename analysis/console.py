@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import sys
 
-_quiet = False
+_quiet = 0
 
 
-def set_quiet(quiet: bool) -> None:
-    """In quiet mode only errors are printed."""
+def set_quiet(quiet: bool | int) -> None:
+    """How much to hide: 0 nothing; 1 (``--quiet``) progress notes, not warnings; 2 (``-qq``, ``--silent``) warnings
+    too -- errors are always printed.
+
+    Parameters
+    ----------
+    quiet : bool or int
+        The level (``True`` is 1).
+    """
     global _quiet
-    _quiet = bool(quiet)
+    _quiet = int(quiet)
 
 
 def _write(text: str) -> None:
@@ -27,14 +34,14 @@ def _write(text: str) -> None:
 
 
 def info(message: str) -> None:
-    """A progress note (suppressed in quiet mode)."""
+    """A progress note (hidden from ``--quiet`` on)."""
     if not _quiet:
         _write(message)
 
 
 def warn(message: str) -> None:
-    """A warning: ``warning: …`` (suppressed in quiet mode)."""
-    if not _quiet:
+    """A warning: ``warning: …`` (hidden only by ``--silent`` / ``-qq``: a warning is not progress chatter)."""
+    if _quiet < 2:
         _write(f"warning: {message}")
 
 

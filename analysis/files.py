@@ -28,7 +28,7 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -146,12 +146,33 @@ def is_owned(path: Path | str) -> bool:
     return sha is not None and sha == _sha(path)
 
 
-def check_writable(path: Path | str, *, suffixes: Iterable[str], force: bool = False, option: str = "--out") -> Path:
+def check_writable(path: Path | str, *, suffixes: Iterable[str], force: bool = False, option: str = "--out",
+                   embedded: Callable[[Path], bool] | None = None) -> Path:
     """Refuse (``BuildError``) a path :func:`write_owned` may not write; returns it as a Path.
 
     Call it before a long computation, so a refusal comes first.  Refused: a name without one of
     *suffixes* (compared without regard to case); a folder or any other non-file at the path; an
-    existing file (or symbolic link) without proof that the package wrote it, unless *force*.
+    existing file (or symbolic link) without proof that the package wrote it, unless *force*.  The proof is
+    the sidecar (:func:`is_owned`) or, for a format that can carry one, *embedded*: a test of the file's
+    content (the ``reproduce`` line of a benchmark's JSON).
+
+    Parameters
+    ----------
+    path : path
+        The file to write.
+    suffixes : iterable of str
+        Extensions it may have.
+    force : bool
+        Replace an existing file the package did not write.
+    option : str
+        The option that named it, for messages.
+    embedded : callable, optional
+        ``embedded(path)`` is True when the file's content shows that the package wrote it.
+
+    Returns
+    -------
+    Path
+        *path*.
     """
     path = Path(path)
     suffixes = tuple(suffixes)
@@ -163,7 +184,8 @@ def check_writable(path: Path | str, *, suffixes: Iterable[str], force: bool = F
     if path.exists() and not path.is_symlink() and not path.is_file():
         raise BuildError(f"{path}: {option} names something that is not a regular file (a device or pipe?); "
                          "give the path of a file (nothing was changed).")
-    if (path.exists() or path.is_symlink()) and not force and not is_owned(path):
+    if (path.exists() or path.is_symlink()) and not force and not is_owned(path) and not (
+            embedded is not None and path.is_file() and not path.is_symlink() and _safe(embedded, path)):
         why = ("is a symbolic link" if path.is_symlink() else
                "has changed since the package wrote it" if _recorded_sha(path) is not None else
                f"was not written by this package (it has no {sidecar(path).name} beside it)")
@@ -172,8 +194,15 @@ def check_writable(path: Path | str, *, suffixes: Iterable[str], force: bool = F
     return path
 
 
+def _safe(test: Callable[[Path], bool], path: Path) -> bool:
+    try:
+        return bool(test(path))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+
+
 def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Iterable[str], force: bool = False,
-                option: str = "--out") -> bool:
+                option: str = "--out", embedded: Callable[[Path], bool] | None = None) -> bool:
     """Write *data* to *path* atomically, and record in its sidecar that the package wrote it.
 
     Parameters
@@ -190,6 +219,8 @@ def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Ite
         Replace an existing file the package did not write (never a folder).
     option : str
         The command-line option that named the path, for messages.
+    embedded : callable, optional
+        A test of an existing file's content that proves the package wrote it (see :func:`check_writable`).
 
     Returns
     -------
@@ -203,7 +234,7 @@ def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Ite
     OSError
         The write failed (no space, no permission); nothing was changed and nothing is left behind.
     """
-    path = check_writable(path, suffixes=suffixes, force=force, option=option)
+    path = check_writable(path, suffixes=suffixes, force=force, option=option, embedded=embedded)
     if path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False  # nothing would change
     created = _missing_parents(path.parent)

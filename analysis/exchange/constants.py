@@ -1,12 +1,16 @@
 """Constants of the REFI-QDA exchange: namespace, names, columns, colours, GUIDs, and the limits of an import.
 
-The limits bound what :func:`analysis.exchange.import_qdpx` and :func:`analysis.exchange.validate_qdpx`
-unpack from a project file (see :class:`analysis.exchange.archive.ImportLimits` and docs/safety.md).
+The limits that bound what :func:`analysis.exchange.import_qdpx` and :func:`analysis.exchange.validate_qdpx`
+unpack from a project file are those of :mod:`analysis.limits` (see
+:class:`analysis.exchange.archive.ImportLimits` and docs/safety.md).
 """
 from __future__ import annotations
 
 import re
 import uuid
+
+from analysis.limits import (MAX_DEPTH, MAX_DIRECTORY_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_RATIO,  # noqa: F401
+                             MAX_TOTAL_BYTES, RATIO_FLOOR)
 
 #: The REFI-QDA project namespace.
 NS = "urn:QDA-XML:project:1.0"
@@ -54,20 +58,3 @@ def stable_guid(*key: object) -> str:
 
 #: The package as a REFI-QDA user.
 USER_GUID = stable_guid("user", "analysis")
-
-# ------------------------------------------------------------------------------------------------ import limits
-#: At most this many entries in a ``.qdpx`` (counted from the zip's end record, before its directory is read).
-MAX_MEMBERS = 10_000
-#: At most this many bytes in the zip's central directory (a directory is about 100 bytes per entry).
-MAX_DIRECTORY_BYTES = 32 * 2**20
-#: At most this many uncompressed bytes in one member that is read (``project.qde``, a text source), and in a
-#: bare ``.qde`` file.
-MAX_MEMBER_BYTES = 256 * 2**20
-#: At most this many uncompressed bytes in all the members an import reads, together.
-MAX_TOTAL_BYTES = 1024 * 2**20
-#: At most this ratio of uncompressed to compressed size, for a member of more than :data:`RATIO_FLOOR` bytes.
-MAX_RATIO = 100.0
-#: Members up to this size are not held to :data:`MAX_RATIO` (a small file of blanks compresses very well).
-RATIO_FLOOR = 2**20
-#: At most this depth of nested XML elements (the code tree is the deepest part of a project).
-MAX_DEPTH = 256
