@@ -254,6 +254,14 @@ def _kwic(args: argparse.Namespace) -> None:
         print(format_kwic(df))
 
 
+def _digest(path: Path) -> str | None:
+    """SHA-256 of a regular file, None for anything else (to tell whether a command changed it)."""
+    import hashlib
+
+    p = Path(path)
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else None
+
+
 def _import_limits(args: argparse.Namespace):
     from analysis.exchange import ImportLimits
 
@@ -308,13 +316,14 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "export-qdpx":
         from analysis.exchange import export_qdpx, validate_qdpx
 
+        before = _digest(args.out)
         out = export_qdpx(args.out, args.processed, force=args.force)
         if not args.no_validate:
             problems = validate_qdpx(out)
             if problems:
                 raise BuildError(f"{out}: the project does not validate against the REFI-QDA schema:\n  - "
                                  + "\n  - ".join(problems[:20]))
-        console.info(f"wrote {out}")
+        console.info(f"wrote {out}" if _digest(out) != before else f"{out} unchanged (it already held this export)")
     elif args.command == "import-qdpx":
         from analysis.exchange import format_agreement, import_qdpx
         from analysis.files import check_writable, csv_bytes, write_owned
@@ -467,9 +476,9 @@ def _os_message(exc: OSError, command: str = "") -> str:
     if isinstance(exc, TimeoutError) and not where:
         return f"timed out ({exc})."
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        what = f"no space left on the disk; free some space ({_outcome(command)})"
+        what = f"no space left on the disk; free some space; {_outcome(command)}"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = f"not allowed to write here (read-only or no permission); choose another --out ({_outcome(command)})"
+        what = f"not allowed to write here (read-only or no permission); choose another --out; {_outcome(command)}"
     elif exc.errno == errno.ENOTDIR:
         what = "a path component is a file, not a folder"
     elif exc.errno == errno.EISDIR:

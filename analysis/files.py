@@ -244,7 +244,9 @@ def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Ite
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_replace(path, data)
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, OSError):
+            exc.filename = str(path)  # the file the user named, not the temporary file beside it
         for folder in reversed(created):
             try:
                 folder.rmdir()

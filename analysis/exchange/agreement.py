@@ -81,7 +81,8 @@ def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=
         package lacks), ``n_human`` / ``n_package`` (selections), ``overlap_chars``, ``precision``
         (overlap / package characters), ``recall`` (overlap / human characters), ``f1``, ``alpha``
         (Krippendorff, nominal, on the characters of every compared source), ``human_chars``,
-        ``package_chars``, ``match`` (``guid``, ``path``, ``name``, ``package only``, ``project only``),
+        ``package_chars``, ``n_excluded`` (the human's selections of the code left out for impossible
+        offsets), ``match`` (``guid``, ``path``, ``name``, ``package only``, ``project only``),
         ``human_code`` (the project's name path where it differs), ``guid``.  Undefined ratios are NaN.
         ``df.attrs`` holds ``file``, ``sources`` (plans compared), ``unmatched_sources``, ``positions``
         (plans read other than as code points), ``text_changed`` (plans whose text differs and was
@@ -132,6 +133,12 @@ def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=
         elif len(leaf.get(norm_name(hc.path[-1]), [])) == 1:
             match[g] = (leaf[norm_name(hc.path[-1])][0], "name")
     unknown = {g for s in selections for g in s.codes} - set(human_codes)
+    excluded: dict[object, int] = {}  # package key, or ("project", guid): the human's excluded selections
+    for guids in reader.excluded_codes:
+        for g in dict.fromkeys(guids):
+            if g in human_codes:
+                target = match[g][0] if g in match else ("project", g)
+                excluded[target] = excluded.get(target, 0) + 1
     if unknown:
         notes["problems"].append(f"{len(unknown)} coding(s) refer to codes the project does not define (ignored)")
 
@@ -185,12 +192,14 @@ def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=
         gs = by_target.get(k, [])
         how = match[gs[0]][1] if gs else "package only"
         human_path = " > ".join(human_codes[gs[0]].path) if gs else ""
-        rows.append({"code": cod.path(k), **measure(gather(hum, k), gather(pkg, k)), "match": how,
+        rows.append({"code": cod.path(k), **measure(gather(hum, k), gather(pkg, k)), "n_excluded": excluded.get(k, 0),
+                     "match": how,
                      "human_code": human_path if human_path != cod.path(k) else "", "guid": code.guid})
     for g, hc in human_codes.items():
         if g in match:
             continue
         rows.append({"code": " > ".join(hc.path), **measure(hum.get(("project", g), {}), {}),
+                     "n_excluded": excluded.get(("project", g), 0),
                      "match": "project only", "human_code": " > ".join(hc.path), "guid": g})
     df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
     df.attrs.update({"file": str(file), "sources": compared, "rollup": rollup, **notes})

@@ -30,7 +30,7 @@ NAME_CHARS = 60
 POSITION_MODES = ("codepoints", "codepoints_lf", "utf16", "utf16_lf")
 #: Columns of :func:`import_qdpx`'s result.
 AGREEMENT_COLUMNS = ["code", "n_human", "n_package", "overlap_chars", "precision", "recall", "f1", "alpha",
-                     "human_chars", "package_chars", "match", "human_code", "guid"]
+                     "human_chars", "package_chars", "n_excluded", "match", "human_code", "guid"]
 #: Columns of :func:`coded_selections`.
 SELECTION_COLUMNS = ["code", "code_guid", "jurisdiction", "start", "end", "text", "note"]
 

@@ -174,6 +174,7 @@ class ProjectReader:
         self.by_name = {norm_name(j): j for j in cod.texts}
         self.by_text = {t: j for j, t in cod.texts.items()}
         self.selections: list[HumanSelection] = []
+        self.excluded_codes: list[list[str]] = []  # the code GUIDs of each excluded selection
         self.compared: list[str] = []
         self.notes: dict = {"unmatched_sources": [], "positions": {}, "text_changed": [], "problems": [],
                             "excluded": {k: 0 for k in EXCLUDED_KINDS}, "excluded_examples": []}
@@ -188,8 +189,9 @@ class ProjectReader:
                 return self.archive.read(entry).decode("utf-8-sig", errors="replace")
         return None
 
-    def _exclude(self, kind: str, name: str, s: int, e: int, n: int) -> None:
+    def _exclude(self, kind: str, name: str, s: int, e: int, n: int, codes: list[str]) -> None:
         self.notes["excluded"][kind] += 1
+        self.excluded_codes.append(codes)
         if len(self.notes["excluded_examples"]) < _SHOWN:
             self.notes["excluded_examples"].append(f"source {name!r}: [{s}, {e}) {kind} (0..{n})")
 
@@ -250,15 +252,15 @@ class ProjectReader:
             if not codes:
                 continue
             if not (0 <= s <= n_pos and 0 <= e <= n_pos):
-                self._exclude("outside", name, s, e, n_pos)
+                self._exclude("outside", name, s, e, n_pos, codes)
                 continue
             if s > e:
-                self._exclude("reversed", name, s, e, n_pos)
+                self._exclude("reversed", name, s, e, n_pos, codes)
                 continue
             try:
                 cs, ce = conv(s), conv(e)
             except ValueError:
-                self._exclude("splits a character", name, s, e, n_pos)
+                self._exclude("splits a character", name, s, e, n_pos, codes)
                 continue
             ps, pe = align(cs), align(ce, end=True)
             if pe > ps:
