@@ -324,8 +324,9 @@ def _checked_file(raw_dir: Path, root: Path, name: str, line: int, problems: Pro
             return None
     if not path.exists():
         like = _case_variants(raw_dir, name)
-        hint = (f" (the folder has {', '.join(repr(x) for x in like)}, which differs only in letter case: names that "
-                "differ only in case collide on Windows and macOS; make the row and the file name agree)") if like else ""
+        hint = (f" (the folder has {', '.join(repr(x) for x in like)}, which differs only in letter case: names "
+                "that differ only in case collide on Windows and macOS; make the row and the file name agree)"
+                if like else "")
         problems.add(line, f"{name}: listed but missing from {raw_dir}; restore the file or remove its row{hint}")
         return None
     if not path.is_file():

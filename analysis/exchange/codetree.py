@@ -229,7 +229,8 @@ def _family_departments(ctx: _Context, cod: Coding) -> None:
         return top + ((cat, r["role"]) if not is_blank(r.get("role")) else (cat,))
 
     _add_facts(cod, df, "assignments.csv", key,
-               lambda r: f"{cell_text(r.get('action_id'))} · {cell_text(r.get('department'))} ({cell_text(r.get('role')) or 'no role'})")
+               lambda r: f"{cell_text(r.get('action_id'))} · {cell_text(r.get('department'))} "
+                         f"({cell_text(r.get('role')) or 'no role'})")
 
 
 def _family_commitments(ctx: _Context, cod: Coding) -> None:
@@ -250,7 +251,8 @@ def _family_commitments(ctx: _Context, cod: Coding) -> None:
         value = value[:-2] if value.endswith(".0") else value
         return f"{cell_text(r.get('action_id'))} · {value}{cell_text(r.get('unit'))} " + " ".join(b for b in bits if b)
 
-    _add_facts(cod, df, "targets.csv", lambda r: top + (cb.unit_class(cell_text(r.get("unit"))),), lambda r: note(r).strip())
+    _add_facts(cod, df, "targets.csv", lambda r: top + (cb.unit_class(cell_text(r.get("unit"))),),
+               lambda r: note(r).strip())
 
 
 def _instrument_kinds(raw: dict) -> dict[str, tuple[str, str]]:
@@ -318,7 +320,8 @@ def _family_instruments(ctx: _Context, cod: Coding) -> None:
 
     def note(r):
         extra = cell_text(r.get("term")) or cell_text(r.get("evidence")) or cell_text(r.get("keyword"))
-        return f"{cell_text(r.get('action_id'))} · {cell_text(r.get('code')) or cell_text(r.get('kind'))}" + (f": {extra}" if extra else "")
+        what = cell_text(r.get("code")) or cell_text(r.get("kind"))
+        return f"{cell_text(r.get('action_id'))} · {what}" + (f": {extra}" if extra else "")
 
     _add_facts(cod, df, "instruments.csv", key, note)
 
@@ -381,7 +384,8 @@ def _family_generic(ctx: _Context, cod: Coding, dim) -> None:
     if col is not None:
         for v in sorted({cell_text(v) for v in df[col]} - {""}):
             cod.add_code(top + (v,), v, f"{col} = {v}")
-    _add_facts(cod, df, dim.table.file, lambda r: top + ((cell_text(r.get(col)),) if col and cell_text(r.get(col)) else ()),
+    _add_facts(cod, df, dim.table.file,
+               lambda r: top + ((cell_text(r.get(col)),) if col and cell_text(r.get(col)) else ()),
                lambda r: cell_text(r.get("action_id")))
 
 
