@@ -319,10 +319,14 @@ def run(args: argparse.Namespace) -> int:
         before = _digest(args.out)
         out = export_qdpx(args.out, args.processed, force=args.force)
         if not args.no_validate:
-            problems = validate_qdpx(out)
+            from analysis.exchange import ImportLimits
+
+            big = 2**62  # our own file, just written: no limit on what it may unpack
+            problems = validate_qdpx(out, limits=ImportLimits(members=big, member_bytes=big, total_bytes=big,
+                                                              ratio=big, directory_bytes=big))
             if problems:
-                raise BuildError(f"{out}: the project does not validate against the REFI-QDA schema:\n  - "
-                                 + "\n  - ".join(problems[:20]))
+                raise BuildError(f"{out}: the project was written but does not validate against the REFI-QDA "
+                                 "schema:\n  - " + "\n  - ".join(problems[:20]))
         console.info(f"wrote {out}" if _digest(out) != before else f"{out} unchanged (it already held this export)")
     elif args.command == "import-qdpx":
         from analysis.exchange import format_agreement, import_qdpx
@@ -355,13 +359,13 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring)."""
     global _MAIN_PID
-    _tolerant_output()
+    console.tolerant_streams()
     args = parser().parse_args(argv)
     console.set_quiet(getattr(args, "quiet", 0))
     _MAIN_PID = os.getpid()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
-        _decode_text_args(args)
+        console.decode_arguments(args)
         return run(args)
     except BuildError as exc:
         _debug(args)
@@ -399,49 +403,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-
-
-def _tolerant_output() -> None:
-    """Let stdout and stderr print what their encoding cannot hold (a GBK or ASCII console and ``⏎``) as a
-    replacement character instead of failing."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-        if encoding in ("utf-8", "utf8", "utf-16", "utf-32") or not hasattr(stream, "reconfigure"):
-            continue
-        try:
-            stream.reconfigure(errors="replace" if stream is sys.stdout else "backslashreplace")
-        except (ValueError, OSError, AttributeError):  # pragma: no cover - a detached or closed stream
-            pass
-
-
-def _locale_name() -> str:
-    import locale
-
-    env = next((f"{k}={os.environ[k]}" for k in ("LC_ALL", "LC_CTYPE", "LANG") if os.environ.get(k)), "no LC_ALL, "
-               "LC_CTYPE or LANG set")
-    return f"{env}, encoding {locale.getpreferredencoding(False)}"
-
-
-def _decode_text_args(args: argparse.Namespace) -> None:
-    """Text arguments (patterns, plan ids, codes) that the locale could not decode (an ASCII locale without
-    UTF-8 mode gives surrogates for every other byte): decoded as UTF-8 if their bytes are UTF-8, else an error
-    naming the locale.  Paths are left as they are: the same surrogates give back the same bytes on disk."""
-    for name, value in vars(args).items():
-        values = value if isinstance(value, list) else [value]
-        fixed = []
-        for v in values:
-            if not isinstance(v, str) or not any("\udc80" <= c <= "\udcff" for c in v):
-                fixed.append(v)
-                continue
-            raw = os.fsencode(v)
-            try:
-                fixed.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                option = "PATTERN" if name == "pattern" else "--" + name.replace("_", "-")
-                raise BuildError(f"{option}: the argument's bytes ({raw[:24]!r}) are not UTF-8, and the locale "
-                                 f"({_locale_name()}) cannot decode them; run the command in a UTF-8 locale "
-                                 "(e.g. LC_ALL=C.UTF-8) or with PYTHONUTF8=1.") from None
-        setattr(args, name, fixed if isinstance(value, list) else fixed[0])
 
 
 def _main_thread() -> bool:
