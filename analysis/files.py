@@ -46,7 +46,20 @@ def write_csv(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> None:
 
 
 def csv_bytes(df: pd.DataFrame, float_format: str = "%.6g") -> bytes:
-    """*df* as the bytes :func:`write_csv` writes."""
+    """*df* as the bytes :func:`write_csv` writes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    float_format : str
+        How floats are printed.
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV with ``\\n`` line endings and no index.
+    """
     return df.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
 
 
@@ -121,7 +134,18 @@ def write_text(text: str, path: Path) -> None:
 
 # ------------------------------------------------------------------------------------------------ owned files
 def sidecar(path: Path | str) -> Path:
-    """The sidecar of *path* (``.<name>.analysis.json`` beside it) that records what the package wrote there."""
+    """The sidecar of *path* (``.<name>.analysis.json`` beside it) that records what the package wrote there.
+
+    Parameters
+    ----------
+    path : path
+        A file the package writes.
+
+    Returns
+    -------
+    Path
+        Its sidecar (which may not exist).
+    """
     path = Path(path)
     return path.with_name(f".{path.name}{SIDECAR_SUFFIX}")
 
@@ -138,7 +162,18 @@ def _recorded_sha(path: Path) -> str | None:
 
 
 def is_owned(path: Path | str) -> bool:
-    """True if the package wrote *path* and its bytes are still those it wrote (its sidecar says so)."""
+    """True if the package wrote *path* and its bytes are still those it wrote (its sidecar says so).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+
+    Returns
+    -------
+    bool
+        False for a missing file, a symbolic link, a file without a readable sidecar or with other bytes.
+    """
     path = Path(path)
     if path.is_symlink() or not path.is_file():
         return False
@@ -265,6 +300,18 @@ def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Ite
 
 
 def os_reason(exc: OSError) -> str:
+    """What an error of the machine means, in words (``no space left on the disk``).
+
+    Parameters
+    ----------
+    exc : OSError
+        The error.
+
+    Returns
+    -------
+    str
+        The phrase for an ``error:`` message.
+    """
     if exc.errno == errno.ENOSPC:
         return "no space left on the disk"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

@@ -887,3 +887,15 @@ def test_the_same_name_in_two_normalisations_is_refused(tmp_path, capsys):
     check(o, 2, r"^error: .*manifest\.csv: 1 problem:", seconds=20)
     assert "have the same name in different Unicode normalisations (NFC and NFD)" in o.err
     unchanged(before, snapshot(tmp_path))
+
+
+def test_the_environment_check_knows_every_dependency():
+    """analysis/environment.py lists the import names of pyproject.toml's dependencies (none forgotten)."""
+    import tomllib
+
+    from analysis.environment import DEPENDENCIES
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower() for d in deps}
+    imports = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-docx": "docx"}
+    assert {imports.get(n, n.replace("-", "_")) for n in names} == set(DEPENDENCIES)

@@ -26,6 +26,8 @@ def surrogate_lows(text: str) -> list[int]:
 
 
 def refi_offset(lows: list[int], n: int, offset: int) -> int:
+    """REFI-QDA position of Python *offset* into a text of *n* code units whose surrogate pairs' low halves
+    are at *lows* (:func:`surrogate_lows`); ValueError outside the text or inside a pair."""
     if not 0 <= offset <= n:
         raise ValueError(f"offset {offset} is outside the text (0..{n})")
     if not lows:
