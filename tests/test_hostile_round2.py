@@ -899,3 +899,31 @@ def test_the_environment_check_knows_every_dependency():
     names = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower() for d in deps}
     imports = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-docx": "docx"}
     assert {imports.get(n, n.replace("-", "_")) for n in names} == set(DEPENDENCIES)
+
+
+def test_aligning_a_scrambled_text_is_bounded():
+    """A source text shuffled on purpose (characters, or lines) against a long plan: the alignment the import
+    makes for a changed text takes seconds at most, not the quadratic time of a character-level diff."""
+    import random
+
+    from analysis.exchange.project import ALIGN_SECONDS, AlignmentTooCostly, _Aligner
+
+    rng = random.Random(0)
+    words = ["科学", "素质", "行动", "加强", "推进", "青少年", "农民", "科普", "活动", "建设", "，", "。"]
+    lines = ["".join(rng.choice(words) for _ in range(rng.randint(5, 40))) for _ in range(8000)]
+    text = "\n".join(lines) + "\n"
+    assert len(text) > 200_000
+    chars = list(text)
+    rng.shuffle(chars)
+    shuffled_lines = lines[:]
+    rng.shuffle(shuffled_lines)
+    edited = text[:1000] + "新增的一句。" + text[1000:]
+    for other in ("".join(chars), "\n".join(shuffled_lines) + "\n", edited, text.replace("\n", "\r\n")):
+        t0 = time.process_time()
+        try:
+            align = _Aligner(other, text)
+        except AlignmentTooCostly:
+            align = None
+        assert time.process_time() - t0 < ALIGN_SECONDS + 2
+        if other is edited:
+            assert align(1006 + 50) == 1050 and align(500) == 500

@@ -4,8 +4,10 @@ The positions of a source are read the way the standard says (code points of the
 byte-order mark not counted), unless the selections' names -- ATLAS.ti, QualCoder and others name a
 selection by its text -- fit another reading better: UTF-16 code units, or a ``\\r\\n`` line break counted
 as one character (tools that re-write the text with Windows line breaks but count positions in the text as
-they show it).  A text that was changed is aligned with the package's text character by character
-(:mod:`difflib`), so the comparison is always in the package's offsets.
+they show it).  A text that was changed is aligned with the package's text (:mod:`difflib`: line by line,
+then character by character inside changed lines), so the comparison is always in the package's offsets;
+a text less than half or more than twice as long as the package's, or whose alignment would take more
+than :data:`ALIGN_SECONDS` of CPU, is not compared (a note says so).
 
 **Offsets that cannot be right.**  A coded selection whose start or end lies outside ``[0, n]`` (``n`` the
 number of positions of the source's text under the chosen reading: a negative offset, or one past the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -35,6 +38,11 @@ from analysis.exchange.positions import PositionMap, join_pairs
 EXCLUDED_KINDS = ("outside", "reversed", "splits a character")
 #: A changed text is aligned only if its length is within this factor of the package's (else not compared).
 ALIGN_FACTOR = 2.0
+#: CPU seconds aligning one changed text may take (else the source is not compared, with a note).
+ALIGN_SECONDS = 10.0
+#: Runs of changed lines are aligned character by character up to this many character pairs (their lengths'
+#: product); longer runs are left unmatched (their positions snap to the nearest matched text).
+ALIGN_CELLS = 4_000_000
 _SHOWN = 5
 
 
@@ -83,15 +91,38 @@ def read_codes(root: ET.Element) -> dict[str, HumanCode]:
     return out
 
 
+class AlignmentTooCostly(Exception):
+    """Aligning two texts would take longer than :data:`ALIGN_SECONDS` of CPU."""
+
+
+class _BudgetedMatcher(difflib.SequenceMatcher):
+    """A SequenceMatcher that stops (:class:`AlignmentTooCostly`) once it has used its CPU budget."""
+
+    def __init__(self, a, b, deadline: float):
+        super().__init__(None, a, b, autojunk=False)
+        self.deadline = deadline
+
+    def find_longest_match(self, *args, **kwargs):
+        if time.process_time() > self.deadline:
+            raise AlignmentTooCostly
+        return super().find_longest_match(*args, **kwargs)
+
+
 class _Aligner:
-    """Maps offsets of a text as a project holds it onto the package's text (identity when equal)."""
+    """Maps offsets of a text as a project holds it onto the package's text (identity when equal).
+
+    The texts are matched line by line first (lines compared without their line breaks, so a ``\\r\\n``
+    text aligns with its ``\\n`` original), then character by character inside each run of changed lines
+    of at most :data:`ALIGN_CELLS` character pairs; the whole alignment may take :data:`ALIGN_SECONDS` of
+    CPU, past which :class:`AlignmentTooCostly` is raised (a text shuffled on purpose would otherwise take
+    quadratic time).
+    """
 
     def __init__(self, a: str, b: str):
         self.same = a == b
         self.n_a, self.n_b = len(a), len(b)
         if not self.same:
-            sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-            self.blocks = [(i, j, n) for i, j, n in sm.get_matching_blocks() if n]
+            self.blocks = _blocks(a, b, time.process_time() + ALIGN_SECONDS)
             self.starts = [i for i, _, _ in self.blocks]
 
     def __call__(self, p: int, end: bool = False) -> int:
@@ -104,6 +135,51 @@ class _Aligner:
                 return j + (p - i)
             return j + n  # in a stretch the package's text does not have: snap to the block's end
         return 0 if not self.blocks else (self.blocks[0][1] if end else 0)
+
+
+def _lines(text: str) -> tuple[list[str], list[int], list[str]]:
+    """Lines without their breaks, the offset of each line, and each line's break (``""`` for none)."""
+    keys, starts, breaks, pos = [], [], [], 0
+    for line in text.splitlines(keepends=True):
+        key = line.rstrip("\r\n")
+        keys.append(key)
+        starts.append(pos)
+        breaks.append(line[len(key):])
+        pos += len(line)
+    return keys, starts, breaks
+
+
+def _line_blocks(ka: list[str], sa: list[int], ba: list[str], sb: list[int], bb: list[str],
+                 pairs) -> list[tuple[int, int, int]]:
+    """Blocks of equal lines: the content, and the final ``\\n`` of both breaks (``\\r\\n`` against ``\\n``)."""
+    out = []
+    for i, j in pairs:
+        n = len(ka[i])
+        if ba[i] == bb[j]:
+            out.append((sa[i], sb[j], n + len(ba[i])))
+        else:
+            if n:
+                out.append((sa[i], sb[j], n))
+            if ba[i].endswith("\n") and bb[j].endswith("\n"):
+                out.append((sa[i] + n + len(ba[i]) - 1, sb[j] + n + len(bb[j]) - 1, 1))
+    return [b for b in out if b[2]]
+
+
+def _blocks(a: str, b: str, deadline: float) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, n)`` of *a* and *b*, in order (see :class:`_Aligner`)."""
+    ka, sa, ba = _lines(a)
+    kb, sb, bb = _lines(b)
+    out: list[tuple[int, int, int]] = []
+    for tag, i1, i2, j1, j2 in _BudgetedMatcher(ka, kb, deadline).get_opcodes():
+        if tag == "equal":
+            out += _line_blocks(ka, sa, ba, sb, bb, zip(range(i1, i2), range(j1, j2)))
+        elif tag == "replace":
+            a0, a1 = sa[i1], (sa[i2] if i2 < len(sa) else len(a))
+            b0, b1 = sb[j1], (sb[j2] if j2 < len(sb) else len(b))
+            if (a1 - a0) * (b1 - b0) <= ALIGN_CELLS:
+                sub = _BudgetedMatcher(a[a0:a1], b[b0:b1], deadline)
+                out += [(a0 + x, b0 + y, n) for x, y, n in sub.get_matching_blocks() if n]
+    return out
 
 
 def _score(text: str, sels: list[tuple[int, int, str]], conv: Callable[[int], int]) -> int:
@@ -243,7 +319,14 @@ class ProjectReader:
         self.compared.append(j)
         if mode != "codepoints":
             notes["positions"][j] = mode
-        align = _Aligner(text, package_text)
+        try:
+            align = _Aligner(text, package_text)
+        except AlignmentTooCostly:
+            self.compared.remove(j)
+            notes["positions"].pop(j, None)
+            notes["problems"].append(f"source {name!r}: its text differs from the package's text of {j} too much "
+                                     f"to align within {ALIGN_SECONDS:g} s; not compared")
+            return
         if not align.same:
             notes["text_changed"].append(j)
         if whole:
