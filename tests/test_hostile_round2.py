@@ -927,3 +927,26 @@ def test_aligning_a_scrambled_text_is_bounded():
         assert time.process_time() - t0 < ALIGN_SECONDS + 2
         if other is edited:
             assert align(1006 + 50) == 1050 and align(500) == 500
+
+
+@pytest.mark.slow
+def test_many_long_selections_are_scored_in_time(exported, processed, tmp_path, capsys, guard):
+    """20,000 overlapping selections of almost a whole text, all coded: agreement is computed on intervals,
+    so the cost grows with the selections, not with selections x text length."""
+    def edit(root):
+        src = next(root.iter(f"{{{NS}}}TextSource"))
+        sel = next(src.iter(f"{{{NS}}}PlainTextSelection"))
+        n = max(int(s.get("endPosition")) for s in src.iter(f"{{{NS}}}PlainTextSelection"))
+        for k in range(20_000):
+            copy = ET.SubElement(src, f"{{{NS}}}PlainTextSelection", dict(sel.attrib))
+            copy.set("guid", f"00000000-0000-4000-8000-{k:012d}")
+            copy.set("startPosition", str(k % 7))
+            copy.set("endPosition", str(n - k % 11))
+            for coding in sel:
+                copy.append(coding)
+
+    project = _edited_export(exported, tmp_path / "many.qdpx", edit)
+    guard.start()
+    o = run(capsys, "import-qdpx", project, "--processed", processed)
+    check(o, 0, seconds=60, mb=400)
+    guard()

@@ -41,11 +41,35 @@ def _alpha(a11: int, a10: int, a01: int, n_units: int) -> float:
     return 1.0 - (2 * n_units - 1) * d / (n0 * n1)
 
 
-def _mask(n: int, spans: Iterable[tuple[int, int]]) -> np.ndarray:
-    m = np.zeros(n, dtype=bool)
-    for s, e in spans:
-        m[s:e] = True
-    return m
+def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans merged into disjoint, sorted intervals (the characters they cover)."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _covered(a: list[tuple[int, int]]) -> int:
+    return sum(e - s for s, e in a)
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Characters two disjoint sorted interval lists cover both (linear in their lengths)."""
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if e > s:
+            total += e - s
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
 
 
 def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=None, *,
@@ -173,10 +197,10 @@ def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=
             hs, ps = h.get(j, set()), p.get(j, set())
             if not hs and not ps:
                 continue
-            hm, pm = _mask(len(text), hs), _mask(len(text), ps)
-            a11 += int((hm & pm).sum())
-            hc += int(hm.sum())
-            pc += int(pm.sum())
+            hu, pu = _union(hs), _union(ps)  # intervals, not masks: cost grows with the spans, not the text
+            a11 += _overlap(hu, pu)
+            hc += _covered(hu)
+            pc += _covered(pu)
         nan = float("nan")
         return {"n_human": sum(len(v) for v in h.values()), "n_package": sum(len(v) for v in p.values()),
                 "overlap_chars": a11, "human_chars": hc, "package_chars": pc,

@@ -38,6 +38,8 @@ from analysis.exchange.positions import PositionMap, join_pairs
 EXCLUDED_KINDS = ("outside", "reversed", "splits a character")
 #: A changed text is aligned only if its length is within this factor of the package's (else not compared).
 ALIGN_FACTOR = 2.0
+#: How many named selections of a source decide how its positions are read, and how much of each name.
+SCORED_SELECTIONS, NAME_WINDOW = 500, 200
 #: CPU seconds aligning one changed text may take (else the source is not compared, with a note).
 ALIGN_SECONDS = 10.0
 #: Runs of changed lines are aligned character by character up to this many character pairs (their lengths'
@@ -183,17 +185,19 @@ def _blocks(a: str, b: str, deadline: float) -> list[tuple[int, int, int]]:
 
 
 def _score(text: str, sels: list[tuple[int, int, str]], conv: Callable[[int], int]) -> int:
-    """How many selections' names (their excerpts) match *text* at their positions read with *conv*."""
+    """How many selections' names (their excerpts) match *text* at their positions read with *conv* (the first
+    :data:`SCORED_SELECTIONS` named selections, each compared over a window of its name's length)."""
     hits = 0
-    for s, e, name in sels:
-        want = re.sub(r"\s+", "", name.rstrip().removesuffix("…").removesuffix("...")).strip()
+    for s, e, name in sels[:SCORED_SELECTIONS]:
+        want = re.sub(r"\s+", "", name.rstrip().removesuffix("…").removesuffix("...")).strip()[:NAME_WINDOW]
         if not want:
             continue
         try:
             cs, ce = conv(s), conv(e)
         except ValueError:
             continue
-        if 0 <= cs <= ce <= len(text) and re.sub(r"\s+", "", text[cs:ce]).startswith(want):
+        if 0 <= cs <= ce <= len(text) and re.sub(r"\s+", "", text[cs:min(ce, cs + 4 * len(want) + 64)]
+                                                 ).startswith(want):
             hits += 1
     return hits
 
