@@ -950,3 +950,14 @@ def test_many_long_selections_are_scored_in_time(exported, processed, tmp_path, 
     o = run(capsys, "import-qdpx", project, "--processed", processed)
     check(o, 0, seconds=60, mb=400)
     guard()
+
+
+@pytest.mark.skipif(not POSIX, reason="named pipes")
+def test_a_pipe_is_not_read(processed, tmp_path, capsys, guard):
+    """A FIFO named as the project would block the reader for ever: refused at once."""
+    fifo = tmp_path / "project.qdpx"
+    os.mkfifo(fifo)
+    guard.start()
+    o = run(capsys, "import-qdpx", fifo, "--processed", processed)
+    check(o, 2, r"^error: .*project\.qdpx: not a regular file \(a folder, pipe or device\)", seconds=5, mb=50)
+    guard()

@@ -155,6 +155,8 @@ def codebook_data(path: Path | str) -> tuple[object, bool]:
     BuildError
         The file cannot be read, is not UTF-8 (the message names the encoding it reads as), or is not YAML.
     """
+    if Path(path).exists() and not Path(path).is_file():
+        raise BuildError(f"{path}: the codebook is not a regular file (a folder, pipe or device); give a YAML file.")
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:

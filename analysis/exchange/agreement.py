@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import BuildError
-from analysis.exchange.archive import Archive, ImportLimits, file_chunks, parse_xml
+from analysis.exchange.archive import Archive, ImportLimits, file_chunks, parse_xml, regular_file
 from analysis.exchange.codetree import package_coding
 from analysis.exchange.constants import AGREEMENT_COLUMNS, POSITION_MODES
 from analysis.exchange.project import ProjectReader, norm_name, read_codes
@@ -121,7 +121,7 @@ def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=
     """
     if positions != "auto" and positions not in POSITION_MODES:
         raise ValueError(f"positions must be 'auto' or one of {POSITION_MODES}, not {positions!r}")
-    file = Path(file)
+    file = regular_file(file)
     lim = limits or ImportLimits()
     archive = Archive(file, lim) if zipfile.is_zipfile(file) else None
     try:

@@ -233,6 +233,17 @@ class Archive:
         return b"".join(self.stream(name))
 
 
+def regular_file(path: Path | str) -> Path:
+    """*path* if it is a regular file; else (missing, a folder, a pipe or device that would block the reader) a
+    ``BuildError`` naming it."""
+    path = Path(path)
+    if not path.exists():
+        raise BuildError(f"{path}: no such file.")
+    if not path.is_file():
+        raise BuildError(f"{path}: not a regular file (a folder, pipe or device); give a .qdpx or .qde file.")
+    return path
+
+
 def file_chunks(path: Path | str, limits: ImportLimits | None = None) -> Iterator[bytes]:
     """The bytes of a bare file (a ``.qde`` outside a zip), in chunks; refused (at once) above
     ``limits.member_bytes``."""
@@ -358,4 +369,4 @@ def norm_guid(g: str | None) -> str:
     return (g or "").strip().strip("{}").upper()
 
 
-__all__ = ["ImportLimits", "Archive", "MalformedXML", "file_chunks", "parse_xml", "local_name", "norm_guid"]
+__all__ = ["ImportLimits", "Archive", "MalformedXML", "regular_file", "file_chunks", "parse_xml", "local_name", "norm_guid"]

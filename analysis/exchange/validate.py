@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from analysis import paths
 from analysis.errors import BuildError
-from analysis.exchange.archive import Archive, ImportLimits, MalformedXML, local_name, norm_guid, parse_xml
+from analysis.exchange.archive import (Archive, ImportLimits, MalformedXML, local_name, norm_guid, parse_xml,
+                                       regular_file)
 from analysis.exchange.constants import NS, SOURCES_DIR, XSD_NAME
 from analysis.exchange.positions import join_pairs
 
@@ -70,6 +71,7 @@ def validate_qdpx(path: Path | str, xsd: Path | str | None = None, limits: Impor
         raise BuildError(f"the REFI-QDA schema {XSD_NAME} was not found (looked in {paths.RESOURCES} and "
                          f"{paths.ROOT.parent / 'shared' / 'refi-qda'}); pass xsd=.")
     problems: list[str] = []
+    path = regular_file(path)
     if not zipfile.is_zipfile(path):
         return [f"{path}: not a zip file"]
     with Archive(path, limits) as z:
