@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import re
 import signal
 import sys
 import traceback
@@ -332,10 +331,10 @@ def run(args: argparse.Namespace) -> int:
         from analysis.exchange import format_agreement, import_qdpx
         from analysis.files import check_writable, csv_bytes, write_owned
 
-        limits = _import_limits(args)
+        lim = _import_limits(args)
         if args.csv:
             check_writable(args.csv, suffixes=(".csv",), force=args.force, option="--csv")
-        df = import_qdpx(args.file, args.processed, limits=limits)
+        df = import_qdpx(args.file, args.processed, limits=lim)
         if args.csv:
             write_owned(args.csv, csv_bytes(df), written_by="python -m analysis import-qdpx", suffixes=(".csv",),
                         force=args.force, option="--csv")
