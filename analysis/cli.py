@@ -15,14 +15,14 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import re
 import signal
 import sys
 import traceback
 from pathlib import Path
 
-from analysis import console, paths
+from analysis import console, limits, paths
 from analysis.errors import BuildError
+from analysis.limits import KWIC_TIMEOUT
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -86,12 +86,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                    help="change a parameter of the cross-plan stage (repeatable; e.g. --set n_clusters=12); "
                         "the build records every parameter in parameters.json")
-    b.add_argument("--quiet", action="store_true", help="no progress bars and no warnings; errors only")
+    _quiet_options(b)
 
     nb = sub.add_parser("notebooks", parents=[common], help="execute the report notebooks in place (writes figures/)",
                         description="Execute every NN_*.ipynb notebook of the folder in place, in name order.")
     nb.add_argument("--dir", type=Path, default=paths.NOTEBOOKS, help="notebooks folder (default: notebooks)")
-    nb.add_argument("--quiet", action="store_true", help="print nothing on success")
+    _quiet_options(nb)
 
     rp = sub.add_parser("report", parents=[common], help="one's own corpus: build, run every notebook, export HTML",
                         description="Build the plans of --raw into OUT/processed, execute every report notebook "
@@ -106,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
                     help="write into a folder holding files the report did not write, leaving them untouched")
     rp.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                     help="change a parameter of the cross-plan stage (repeatable), as for build")
-    rp.add_argument("--quiet", action="store_true", help="no progress and no warnings; errors only")
+    _quiet_options(rp)
 
     kw = sub.add_parser("kwic", parents=[common], help="concordance: every hit of a pattern or a code in context",
                         description="Keyword in context over the normalised texts of a build: a regular "
@@ -116,17 +116,25 @@ def parser() -> argparse.ArgumentParser:
     kw.add_argument("--code", help="a whole code instead of a pattern")
     kw.add_argument("--literal", action="store_true", help="the pattern is plain text, not a regular expression")
     kw.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
-    kw.add_argument("--window", type=int, default=20, help="characters of context on each side (default: 20)")
+    kw.add_argument("--window", type=int, default=20, help="characters of context on each side, 0 or more "
+                                                           "(default: 20)")
     kw.add_argument("--plans", help="comma-separated plan ids (default: all)")
     kw.add_argument("--sort", choices=["plan", "left", "right", "match"], default="plan", help="row order")
-    kw.add_argument("--out", type=Path, help="write the concordance as CSV here instead of printing it")
+    kw.add_argument("--out", type=Path, help="write the concordance as CSV here instead of printing it (a .csv file; "
+                                             "an existing file only if this package wrote it, or with --force)")
+    kw.add_argument("--timeout", type=float, default=KWIC_TIMEOUT, metavar="SECONDS",
+                    help=f"CPU seconds the search may take on one plan (default: {KWIC_TIMEOUT:g}); a pattern that "
+                         "takes longer is stopped with an error")
+    _force_option(kw, "--out")
 
     ex = sub.add_parser("export-qdpx", parents=[common], help="write the coding as a REFI-QDA project (.qdpx)",
                         description="Export the normalised texts, the plans' metadata, the codebook and every coded "
                                     "fact as a REFI-QDA 1.5 project that NVivo, MAXQDA, ATLAS.ti and QualCoder open.")
-    ex.add_argument("--out", type=Path, required=True, help="the .qdpx file to write")
+    ex.add_argument("--out", type=Path, required=True, help="the .qdpx file to write (an existing file only if this "
+                                                            "package wrote it, or with --force)")
     ex.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
     ex.add_argument("--no-validate", action="store_true", help="skip the check against the REFI-QDA schema")
+    _force_option(ex, "--out")
 
     im = sub.add_parser("import-qdpx", parents=[common], help="compare a reviewed .qdpx with the package's coding",
                         description="Read a REFI-QDA project a coder reviewed or extended and report, code by code, "
@@ -134,8 +142,20 @@ def parser() -> argparse.ArgumentParser:
                                     "Krippendorff's alpha).")
     im.add_argument("file", type=Path, help="the .qdpx file")
     im.add_argument("--processed", type=Path, default=paths.PROCESSED, help="build folder (default: data/processed)")
-    im.add_argument("--csv", type=Path, help="also write the agreement table as CSV here")
+    im.add_argument("--csv", type=Path, help="also write the agreement table as CSV here (a .csv file; an existing "
+                                             "file only if this package wrote it, or with --force)")
     im.add_argument("--all-codes", action="store_true", help="list every code, not only those with selections")
+    _force_option(im, "--csv")
+    im.add_argument("--max-members", type=int, default=limits.MAX_MEMBERS, metavar="N",
+                    help=f"refuse a zip of more entries (default: {limits.MAX_MEMBERS:,})")
+    im.add_argument("--max-member-mb", type=float, default=limits.MAX_MEMBER_BYTES / 2**20, metavar="MB",
+                    help="refuse to unpack a member larger than this "
+                         f"(default: {limits.MAX_MEMBER_BYTES / 2**20:g})")
+    im.add_argument("--max-total-mb", type=float, default=limits.MAX_TOTAL_BYTES / 2**20, metavar="MB",
+                    help=f"refuse to unpack more than this in all (default: {limits.MAX_TOTAL_BYTES / 2**20:g})")
+    im.add_argument("--max-ratio", type=float, default=limits.MAX_RATIO, metavar="R",
+                    help="refuse a member of over 1 MB that unpacks more than R times its stored size "
+                         f"(default: {limits.MAX_RATIO:g})")
 
     dc = sub.add_parser("docs", parents=[common], help="regenerate the generated docs pages and build the site",
                         description="Rewrite docs/data-dictionary.md and docs/parameters.md from the code, then "
@@ -153,7 +173,9 @@ def parser() -> argparse.ArgumentParser:
 
     be = sub.add_parser("bench", parents=[common], help="benchmark the build on synthetic corpora (repository tooling)")
     be.add_argument("--sizes", default="100,1000,2000", help="comma-separated numbers of plans")
-    be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json", help="JSON file to write")
+    be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json",
+                    help="JSON file to write (an existing file only if an earlier bench wrote it, or with --force)")
+    _force_option(be, "--out")
     be.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     be.add_argument("--long-plan", default="10000000,20000000", metavar="CHARS",
                     help="comma-separated lengths of the one-long-plan linearity check; empty skips it "
@@ -218,6 +240,19 @@ def _validation(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quiet_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-q", "--quiet", action="count", default=0,
+                   help="no progress bars or progress notes (warnings and errors are still printed); twice "
+                        "(-qq) is --silent")
+    p.add_argument("--silent", action="store_const", const=2, dest="quiet",
+                   help="errors only: no progress and no warnings")
+
+
+def _force_option(p: argparse.ArgumentParser, option: str) -> None:
+    p.add_argument("--force", action="store_true",
+                   help=f"replace a file at {option} that this package did not write (never a folder)")
+
+
 def _params(items: list[str]):
     """The cross-plan parameters of ``--set`` items (None without any)."""
     if not items:
@@ -241,6 +276,63 @@ def _positive_ints(text: str, option: str) -> list[int]:
     return values
 
 
+def _kwic(args: argparse.Namespace) -> None:
+    from analysis.compare.kwic import format_kwic, kwic
+    from analysis.files import check_writable, csv_bytes, write_owned
+
+    if (args.pattern is None) == (args.code is None):
+        raise BuildError("kwic: give a pattern or --code (not both).")
+    if args.pattern is not None and not args.pattern:
+        raise BuildError("kwic: the pattern is empty; give the text or regular expression to look for.")
+    if args.code is not None and not args.code.strip():
+        raise BuildError("kwic: --code is empty; give a code such as group:youth or department:cast.")
+    if args.window < 0:
+        raise BuildError(f"kwic: --window {args.window}: the context is a number of characters, 0 or more.")
+    if not args.timeout > 0:
+        raise BuildError(f"kwic: --timeout {args.timeout:g}: give a number of seconds above 0.")
+    plans = None
+    if args.plans is not None:
+        plans = [p.strip() for p in args.plans.split(",") if p.strip()]
+        if not plans:
+            raise BuildError(f"kwic: --plans {args.plans!r} names no plan; give comma-separated plan ids.")
+    if args.out:
+        check_writable(args.out, suffixes=(".csv",), force=args.force)
+    try:
+        df = kwic(args.pattern, args.processed, code=args.code, regex=not args.literal, window=args.window,
+                  plans=plans, sort=args.sort, timeout=args.timeout)
+    except FileNotFoundError as exc:
+        raise BuildError(str(exc)) from None
+    except (ValueError, KeyError) as exc:
+        raise BuildError(f"kwic: {exc}") from None
+    if args.out:
+        written = write_owned(args.out, csv_bytes(df), written_by="python -m analysis kwic", suffixes=(".csv",),
+                              force=args.force)
+        console.info(f"{len(df)} hits -> {args.out}" + ("" if written else " (unchanged)"))
+    else:
+        print(format_kwic(df))
+
+
+def _digest(path: Path) -> str | None:
+    """SHA-256 of a regular file, None for anything else (to tell whether a command changed it)."""
+    import hashlib
+
+    p = Path(path)
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else None
+
+
+def _import_limits(args: argparse.Namespace):
+    from analysis.exchange import ImportLimits
+
+    values = {"--max-members": args.max_members, "--max-member-mb": args.max_member_mb,
+              "--max-total-mb": args.max_total_mb, "--max-ratio": args.max_ratio}
+    bad = [f"{k} {v:g}" for k, v in values.items() if not v > 0]
+    if bad:
+        raise BuildError(f"import-qdpx: {', '.join(bad)}: every limit must be above 0.")
+    mb = 2**20
+    return ImportLimits(members=args.max_members, member_bytes=int(args.max_member_mb * mb),
+                        total_bytes=int(args.max_total_mb * mb), ratio=args.max_ratio)
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; raises on failure (see :func:`main`)."""
     if args.command in ("validation-sample", "validation-score"):
@@ -249,21 +341,22 @@ def run(args: argparse.Namespace) -> int:
         from analysis.pipeline.run import build
 
         console.set_quiet(args.quiet)
-        c = build(args.raw, args.out, args.codebook, progress=not args.quiet, similarity=not args.no_similarity,
-                  keep_other_files=args.keep_other_files, strict=args.strict, verbose=not args.quiet,
+        c = build(args.raw, args.out, args.codebook, progress=args.quiet == 0, similarity=not args.no_similarity,
+                  keep_other_files=args.keep_other_files, strict=args.strict, verbose=args.quiet < 2,
                   params=_params(args.params))
         console.info(f"built {len(c.plans)} plans ({len(c.plans_with_actions)} with actions), "
                      f"{len(c.actions)} actions -> {args.out}")
     elif args.command == "notebooks":
         from analysis.report.notebooks import execute_all
 
-        execute_all(args.dir, quiet=args.quiet)
+        console.set_quiet(args.quiet)
+        execute_all(args.dir, quiet=args.quiet > 0)
     elif args.command == "report":
         from analysis.report.own_corpus import make_report
 
         console.set_quiet(args.quiet)
         out = make_report(args.raw, args.out, args.codebook, args.lang, args.keep_other_files,
-                          progress=not args.quiet, params=_params(args.params))
+                          progress=args.quiet == 0, params=_params(args.params))
         console.info(f"report -> {out / 'index.html'}")
     elif args.command == "docs":
         from analysis import docgen
@@ -279,45 +372,33 @@ def run(args: argparse.Namespace) -> int:
             if not args.no_site:
                 console.info(f"site -> {docgen.build_site(args.site)}")
     elif args.command == "kwic":
-        from analysis.compare.kwic import format_kwic, kwic
-
-        if (args.pattern is None) == (args.code is None):
-            raise BuildError("kwic: give a pattern or --code (not both).")
-        try:
-            df = kwic(args.pattern, args.processed, code=args.code, regex=not args.literal, window=args.window,
-                      plans=args.plans.split(",") if args.plans else None, sort=args.sort)
-        except FileNotFoundError as exc:
-            raise BuildError(str(exc)) from None
-        except (ValueError, KeyError) as exc:
-            raise BuildError(f"kwic: {exc}") from None
-        except re.error as exc:
-            raise BuildError(f"kwic: {args.pattern!r} is not a valid regular expression ({exc}); use --literal "
-                             "for plain text.") from None
-        if args.out:
-            from analysis.files import write_csv
-
-            write_csv(df, args.out)
-            console.info(f"{len(df)} hits -> {args.out}")
-        else:
-            print(format_kwic(df))
+        _kwic(args)
     elif args.command == "export-qdpx":
-        from analysis.exchange.qdpx import export_qdpx, validate_qdpx
+        from analysis.exchange import export_qdpx, validate_qdpx
 
-        out = export_qdpx(args.out, args.processed)
+        before = _digest(args.out)
+        out = export_qdpx(args.out, args.processed, force=args.force)
         if not args.no_validate:
-            problems = validate_qdpx(out)
+            from analysis.exchange import ImportLimits
+
+            big = 2**62  # our own file, just written: no limit on what it may unpack
+            problems = validate_qdpx(out, limits=ImportLimits(members=big, member_bytes=big, total_bytes=big,
+                                                              ratio=big, directory_bytes=big))
             if problems:
-                raise BuildError(f"{out}: the project does not validate against the REFI-QDA schema:\n  - "
-                                 + "\n  - ".join(problems[:20]))
-        console.info(f"wrote {out}")
+                raise BuildError(f"{out}: the project was written but does not validate against the REFI-QDA "
+                                 "schema:\n  - " + "\n  - ".join(problems[:20]))
+        console.info(f"wrote {out}" if _digest(out) != before else f"{out} unchanged (it already held this export)")
     elif args.command == "import-qdpx":
-        from analysis.exchange.qdpx import format_agreement, import_qdpx
+        from analysis.exchange import format_agreement, import_qdpx
+        from analysis.files import check_writable, csv_bytes, write_owned
 
-        df = import_qdpx(args.file, args.processed)
+        lim = _import_limits(args)
         if args.csv:
-            from analysis.files import write_csv
-
-            write_csv(df, args.csv)
+            check_writable(args.csv, suffixes=(".csv",), force=args.force, option="--csv")
+        df = import_qdpx(args.file, args.processed, limits=lim)
+        if args.csv:
+            write_owned(args.csv, csv_bytes(df), written_by="python -m analysis import-qdpx", suffixes=(".csv",),
+                        force=args.force, option="--csv")
         print(format_agreement(df, all_codes=args.all_codes))
     elif args.command == "synth":
         try:
@@ -326,8 +407,10 @@ def run(args: argparse.Namespace) -> int:
             raise BuildError(f"synth: {exc}") from None
     elif args.command == "bench":
         sizes, longp = _positive_ints(args.sizes, "--sizes"), _positive_ints(args.long_plan, "--long-plan")
+        bench = _benchmarks("bench")
+        bench.check_out(args.out, force=args.force)
         try:
-            _benchmarks("bench").run_bench(sizes, args.out, seed=args.seed, long_plan=tuple(longp))
+            bench.run_bench(sizes, args.out, seed=args.seed, long_plan=tuple(longp), force=args.force)
         except ValueError as exc:
             raise BuildError(f"bench: {exc}") from None
     return 0
@@ -336,31 +419,42 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring)."""
     global _MAIN_PID
+    console.tolerant_streams()
     args = parser().parse_args(argv)
+    console.set_quiet(getattr(args, "quiet", 0))
     _MAIN_PID = os.getpid()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
+        console.decode_arguments(args)
         return run(args)
     except BuildError as exc:
         _debug(args)
+        if getattr(args, "debug", False) and getattr(exc, "detail", None):
+            print(exc.detail, file=sys.stderr)
         console.error(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         _debug(args)
-        console.error("interrupted; nothing was changed (the unfinished output was removed).")
+        console.error(f"interrupted; {_outcome(args.command)}.")
         return EXIT_INTERRUPTED
     except Terminated:
         _debug(args)
-        console.error("terminated; nothing was changed (the unfinished output was removed).")
+        console.error(f"terminated; {_outcome(args.command)}.")
         return EXIT_TERMINATED
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
         _debug(args)
-        console.error(_os_message(exc))
+        console.error(_os_message(exc, args.command))
         return EXIT_ERROR
     except Exception as exc:  # a bug: say so, in one line unless --debug
+        from analysis.environment import is_dependency, missing_message
+
+        if isinstance(exc, ModuleNotFoundError) and is_dependency(exc.name):  # the environment, not a bug
+            _debug(args)
+            console.error(missing_message([exc.name]))
+            return EXIT_ERROR
         if args.debug:
             raise
         console.error(f"unexpected {type(exc).__name__}: {exc}. This is a bug in the package; run the command "
@@ -382,12 +476,30 @@ def _debug(args: argparse.Namespace) -> None:
         traceback.print_exc()
 
 
-def _os_message(exc: OSError) -> str:
+#: Commands whose output is written all or nothing (staged, or one file written aside and renamed).
+ALL_OR_NOTHING = ("build", "report", "kwic", "export-qdpx", "import-qdpx", "bench")
+
+
+def _outcome(command: str) -> str:
+    """What a command that stopped half-way leaves behind, truthfully."""
+    if command in ALL_OR_NOTHING:
+        return "nothing was changed (the unfinished output was removed)"
+    if command == "notebooks":
+        return ("a notebook is rewritten only when it ran in full: the one running was left unchanged, those "
+                "before it were updated")
+    if command == "docs":
+        return "each page is replaced whole: pages rewritten before this point stay rewritten"
+    return "files written before this point stay as written"
+
+
+def _os_message(exc: OSError, command: str = "") -> str:
     where = exc.filename or ""
-    if exc.errno == errno.ENOSPC:
-        what = "no space left on the disk; free some space (nothing was changed)"
+    if isinstance(exc, TimeoutError) and not where:
+        return f"timed out ({exc})."
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = f"no space left on the disk; free some space; {_outcome(command)}"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = "not allowed to write here (read-only or no permission); choose another --out"
+        what = f"not allowed to write here (read-only or no permission); choose another --out; {_outcome(command)}"
     elif exc.errno == errno.ENOTDIR:
         what = "a path component is a file, not a folder"
     elif exc.errno == errno.EISDIR:

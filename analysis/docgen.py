@@ -235,22 +235,49 @@ def write_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
 SITE_MARKER = ".analysis-docs-site"
 
 
+def _site_files(site: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file of *site* but its marker."""
+    import hashlib
+
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if (p.is_file() or p.is_symlink()) and p.name != SITE_MARKER}
+
+
 def build_site(site: Path, config: Path = MKDOCS_YML) -> Path:
     """Build the HTML site with MkDocs (``--strict``: a broken link or reference fails) into *site*.
 
-    *site* must be new, empty, or a site built here before (it holds :data:`SITE_MARKER`): MkDocs
-    empties the folder first, so any other folder is refused.
+    *site* must be new, empty, or a site built here before whose files are all as the build left them: its
+    marker :data:`SITE_MARKER` lists every file it wrote with its SHA-256.  MkDocs empties the folder
+    first, so a folder holding any other file (or a file changed since) is refused.
     """
+    import json
+
     site = Path(site)
-    if site.exists() and (not site.is_dir() or (any(site.iterdir()) and not (site / SITE_MARKER).is_file())):
-        raise BuildError(f"{site}: holds files the documentation build did not write; give a new or empty "
-                         "folder with --site (nothing was changed)")
+    if site.exists() and not site.is_dir():
+        raise BuildError(f"{site}: --site names a file; give a new or empty folder (nothing was changed).")
+    if site.is_dir() and any(site.iterdir()):
+        marker = site / SITE_MARKER
+        try:
+            text = marker.read_text(encoding="utf-8")
+            legacy = text.startswith("built by python -m analysis docs")  # the marker of earlier versions
+            listed = None if legacy else json.loads(text)["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            legacy, listed = False, None
+        present = {} if legacy else _site_files(site)
+        other = sorted(f for f in present if listed is None or listed.get(f) != present[f])
+        if not legacy and (listed is None or other):
+            shown = ", ".join(other[:8]) + (" …" if len(other) > 8 else "")
+            raise BuildError(f"{site}: holds files the documentation build did not write or that changed since "
+                             f"({shown or 'no readable ' + SITE_MARKER}); MkDocs would delete them. Give a new or "
+                             "empty folder with --site, or move those files away (nothing was changed).")
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
         raise BuildError(f"mkdocs build failed ({config}):\n{tail}")
-    (site / SITE_MARKER).write_text("built by python -m analysis docs\n", encoding="utf-8")
+    text = json.dumps({"written_by": "python -m analysis docs", "files": _site_files(site)}, indent=1,
+                      sort_keys=True) + "\n"
+    (site / SITE_MARKER).write_text(text, encoding="utf-8")
     return site
 
 

@@ -7,4 +7,15 @@ class BuildError(Exception):
 
     The command line prints the message without a traceback and exits with 2;
     nothing in the output directory is replaced when it is raised.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what to do (the ``error:`` line).
+    detail : str, optional
+        More for whoever debugs it (a notebook's traceback): printed only with ``--debug``.
     """
+
+    def __init__(self, message: str = "", detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail

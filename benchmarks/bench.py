@@ -58,6 +58,7 @@ import time
 from pathlib import Path
 
 from analysis import paths
+from analysis.files import check_writable, write_owned
 
 STAGES = ("normalise", "actions", "vectors", "clusters", "alignment", "reuse")
 #: Module -> detail stage; detail stages roll up into STAGES (or ``other``).
@@ -663,14 +664,27 @@ def bench_long_plan(target_chars: tuple[int, ...] = (10_000_000, 20_000_000), n_
                     "do wall time; the wall-time ratio is given beside it."}
 
 
+def _written_by_bench(path: Path) -> bool:
+    """An existing results file that an earlier ``bench`` wrote (its ``reproduce`` line says so)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return isinstance(doc, dict) and str(doc.get("reproduce", "")).startswith("python -m analysis bench")
+
+
+def check_out(out, force: bool = False) -> Path:
+    """Refuse an *out* that ``run_bench`` may not replace (see :func:`analysis.files.check_writable`), at once."""
+    return check_writable(out, suffixes=(".json",), force=force, embedded=_written_by_bench)
+
+
 def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: bool = False,
-              quiet: bool = False, long_plan: tuple[int, ...] = (10_000_000, 20_000_000)) -> dict:
+              quiet: bool = False, long_plan: tuple[int, ...] = (10_000_000, 20_000_000), force: bool = False) -> dict:
     """Benchmark the build for every N in *sizes*; write *out* (JSON) and return its content.
 
     *work_dir* (default ``<out's folder>/work``) holds the synthetic corpora
-    while they are measured; they are deleted afterwards unless *keep*.
+    while they are measured; they are deleted afterwards unless *keep*.  *out* is
+    replaced only if an earlier ``bench`` wrote it, or with *force* (checked
+    before anything is measured).
     """
-    out = Path(out)
+    out = check_out(out, force)
     work = Path(work_dir) if work_dir else out.parent / "work"
     sizes = [int(s) for s in sizes]
     if not sizes or any(s < 1 for s in sizes):
@@ -688,10 +702,8 @@ def run_bench(sizes, out, seed: int = 0, *, work_dir: Path | None = None, keep: 
         "targets": evaluate_targets(runs),
         "reproduce": f"python -m analysis bench --sizes {','.join(map(str, sizes))} --seed {seed}",
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    write_owned(out, (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"),
+                written_by="python -m analysis bench", suffixes=(".json",), force=force, embedded=_written_by_bench)
     if not keep:
         try:
             work.rmdir()  # only if empty

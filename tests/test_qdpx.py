@@ -24,7 +24,7 @@ from analysis.errors import BuildError
 from analysis.exchange import (codepoints_to_utf16, coded_selections, export_qdpx, format_agreement,
                                from_refi_position, import_qdpx, schema_path, to_refi_position,
                                utf16_to_codepoints, validate_qdpx)
-from analysis.exchange import qdpx as Q
+from analysis.exchange import constants as Q
 
 NS = {"q": Q.NS}
 PROCESSED = paths.PROCESSED

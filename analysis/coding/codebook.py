@@ -15,6 +15,7 @@ whole.  See ``docs/codebook.md``.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,7 @@ import yaml
 
 from analysis.paths import CODEBOOK
 from analysis.errors import BuildError
+from analysis.patterns import PATTERN_ERRORS, compile_user
 
 
 _CATEGORY_CACHE: dict[tuple[str, str], list] = {}
@@ -150,27 +152,88 @@ def _package_sections() -> dict:
     return {k: data[k] for k in STRUCTURAL_SECTIONS if k in data}
 
 
+@lru_cache(maxsize=1)
+def _package_sha() -> bytes:
+    return hashlib.sha256(Path(CODEBOOK).read_bytes()).digest()
+
+
+def codebook_data(path: Path | str) -> tuple[object, bool]:
+    """The parsed YAML of codebook *path*, and whether it is the package's own codebook (byte for byte).
+
+    Parameters
+    ----------
+    path : path
+        The codebook file.
+
+    Returns
+    -------
+    tuple
+        ``(data, trusted)``: the YAML document, and True when the file has exactly the bytes of the
+        package's ``codebook.yaml`` (its patterns are then compiled with :mod:`re`; any other codebook's
+        patterns run with a time limit, see :mod:`analysis.patterns`).
+
+    Raises
+    ------
+    BuildError
+        The file cannot be read, is not UTF-8 (the message names the encoding it reads as), or is not YAML.
+    """
+    if Path(path).exists() and not Path(path).is_file():
+        raise BuildError(f"{path}: the codebook is not a regular file (a folder, pipe or device); give a YAML file.")
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BuildError(f"{path}: cannot read the codebook ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from analysis.corpus.decode import decode_bytes
+
+        try:
+            what = f"it reads as {decode_bytes(raw, path)[1].upper()}"
+        except BuildError:
+            what = "no other encoding the package knows reads it either"
+        raise BuildError(f"{path}: the codebook is not UTF-8 (byte {exc.start}, 0x{raw[exc.start]:02x}); {what}. "
+                         "Re-save it as UTF-8: codebooks are read as UTF-8 only.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{path}: cannot read the codebook ({exc}).") from None
+    return data, hashlib.sha256(raw).digest() == _package_sha()
+
+
+def _patterns(items, where: str, trusted: bool) -> tuple:
+    """Compiled patterns of a codebook list (bounded unless *trusted*), each error naming its entry."""
+    if not isinstance(items, (list, tuple)):
+        raise BuildError(f"{where}: must be a list of regular expressions.")
+    out = []
+    for j, p in enumerate(items):
+        try:
+            out.append(compile_user(p, f"{where}[{j}]", trusted=trusted))
+        except PATTERN_ERRORS as exc:
+            raise BuildError(f"{where}[{j}]: {p!r} is not a valid regular expression ({exc}).") from None
+        except TypeError:
+            raise BuildError(f"{where}[{j}]: {p!r} is not a string; give a regular expression.") from None
+    return tuple(out)
+
+
 @lru_cache(maxsize=8)
 def _load(path: str) -> Codebook:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read the codebook ({exc}).") from exc
+    data, trusted = codebook_data(path)
     if not isinstance(data, dict):
         raise BuildError(f"{path}: a codebook is a YAML mapping of sections (compare with the package's "
                          "codebook.yaml).")
-    if Path(path) != Path(CODEBOOK).resolve():
+    if not trusted:
         data = {**_package_sections(), **data}
     if data.get("groups") and not data.get("group_heading_keywords"):
         raise BuildError(f"{path}: the codebook lists groups but no `group_heading_keywords` (the words with "
                          "which a heading announces a group's line of actions, e.g. 行动, 工程); add them.")
     try:
         cats = []
-        for c in data["categories"]:
-            pats = tuple(re.compile(p) for p in c["patterns"])
+        for i, c in enumerate(data["categories"]):
+            where = f"{path}: categories[{i}] ({c.get('id')})"
+            pats = _patterns(c["patterns"], f"{where}.patterns", trusted)
             cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False)),
-                                 str(c.get("short_en", "")), tuple(re.compile(h) for h in c.get("hints", []))))
+                                 str(c.get("short_en", "")), _patterns(c.get("hints", []), f"{where}.hints", trusted)))
         groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"]), tuple(g.get("more_terms") or ()))
                        for g in data.get("groups") or ())
         labels = {label: role for role, ls in (data.get("role_labels") or {}).items() for label in ls}
@@ -185,11 +248,12 @@ def _load(path: str) -> Codebook:
                         tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
                         dict(t["after_qualifiers"]), dict(t["periods"]), path,
                         tuple(data.get("not_mentions", [])),
-                        tuple((re.compile(a), b) for a, b in data.get("canonical_names", [])),
+                        tuple((_patterns([a], f"{path}: canonical_names[{k}]", trusted)[0], b)
+                              for k, (a, b) in enumerate(data.get("canonical_names", []))),
                         tuple(UnitClass(u["id"], u["zh"], u["en"], tuple(u["units"]))
                               for u in t.get("unit_classes", [])),
                         labels, dict(data.get("role_suffixes") or {}),
                         tuple((str(j["word"]), bool(j.get("strict", False))) for j in data.get("joiners") or []),
                         tuple(data.get("not_groups") or ()), label_re)
-    except (KeyError, TypeError, re.error) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError, *PATTERN_ERRORS) as exc:
         raise BuildError(f"{path}: malformed codebook ({exc!r}); compare with the package's codebook.yaml.") from exc

@@ -56,10 +56,12 @@ class InstrumentCode:
 
 
 @lru_cache(maxsize=256)
-def _alternation(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+def _alternation(patterns: tuple) -> re.Pattern | None:
+    """One pattern for all of *patterns*; bounded in time if they are (a codebook not the package's)."""
+    from analysis.patterns import alternation
+
+    where = getattr(patterns[0], "where", "codebook instruments").rsplit("[", 1)[0] if patterns else ""
+    return alternation(patterns, where)
 
 
 def instrument_codes(codebook: Codebook) -> tuple[InstrumentCode, ...]:
@@ -74,14 +76,11 @@ def _section(path: str) -> tuple[dict, tuple[InstrumentCode, ...]]:
     A malformed section raises :class:`BuildError` naming the file and the
     entry (``instruments.codes[3]``) and what is wrong with it.
     """
-    import yaml
+    from analysis.coding.codebook import codebook_data
+    from analysis.patterns import PATTERN_ERRORS, compile_user
 
     where = f"{path}: instruments"
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read the codebook ({exc}).") from exc
+    data, trusted = codebook_data(path)
     section = (data.get("instruments") if isinstance(data, dict) else None) or {}
     if not isinstance(section, dict):
         raise BuildError(f"{where}: must be a mapping with `kinds` and `codes` (compare with the package's "
@@ -114,8 +113,8 @@ def _section(path: str) -> tuple[dict, tuple[InstrumentCode, ...]]:
             compiled = []
             for j, p in enumerate(items):
                 try:
-                    rx = re.compile(p)
-                except re.error as exc:
+                    rx = compile_user(p, f"{at}.{key}[{j}]", trusted=trusted)
+                except PATTERN_ERRORS as exc:
                     raise BuildError(f"{at}.{key}[{j}]: {p!r} is not a valid regular expression ({exc}).") from exc
                 if rx.search("") is not None:
                     raise BuildError(f"{at}.{key}[{j}]: {p!r} matches the empty string, so every clause; "

@@ -22,8 +22,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import regex as _regex
 
 from analysis import paths
+from analysis.limits import KWIC_TIMEOUT
+from analysis.patterns import PATTERN_ERRORS, BoundedPattern, PatternTimeout
 from analysis.compare.tables import plan_order, processed_dir, read_table
 
 KWIC_COLUMNS = ["jurisdiction", "action_id", "start", "end", "left", "match", "right"]
@@ -32,6 +35,12 @@ SORTS = ("plan", "left", "right", "match")
 
 def _texts(folder: Path, plans: list[str] | None) -> dict[str, str]:
     docs = read_table("documents", folder)
+    if plans is not None:
+        known = [str(j) for j in docs["jurisdiction"]]
+        unknown = [p for p in plans if p not in known]
+        if unknown:
+            raise ValueError(f"no plan {', '.join(repr(p) for p in unknown)} in {folder}; its plans are "
+                             f"{', '.join(known) or 'none'}")
     ids = [j for j in docs["jurisdiction"] if plans is None or j in plans]
     return {j: (paths.text_dir(folder) / f"{j}.txt").read_text(encoding="utf-8") for j in ids}
 
@@ -95,13 +104,14 @@ def _group_pattern(group: str, folder: Path) -> str:
 
 def kwic(pattern: str | None = None, processed: Path | str | None = None, *, code: str | None = None,
          regex: bool = True, window: int = 20, plans: list[str] | None = None, sort: str = "plan",
-         terms: bool = False) -> pd.DataFrame:
+         terms: bool = False, timeout: float = KWIC_TIMEOUT) -> pd.DataFrame:
     """Concordance of *pattern* (or of a whole *code*) over the normalised texts of *processed*.
 
     Parameters
     ----------
     pattern : str, optional
-        A regular expression (a literal string with ``regex=False``).
+        A regular expression (a literal string with ``regex=False``), not empty.  It is matched by the
+        ``regex`` package (the syntax of :mod:`re`, plus ``\\p{Han}``-style classes) with a time limit.
     processed : path, optional
         The processed folder (default ``data/processed``).
     code : str, optional
@@ -109,34 +119,48 @@ def kwic(pattern: str | None = None, processed: Path | str | None = None, *, cod
         with ``code="group:<id>"`` searches the group's terms in the whole
         text instead of reading the coded mentions.
     window : int
-        Characters of context on each side (default 20).
+        Characters of context on each side (default 20), 0 or more.
     plans : list of str, optional
-        Only these plans.
+        Only these plans (each must be a plan of the build).
     sort : {"plan", "left", "right", "match"}
         Row order: corpus order and offset (default), or alphabetical by the
         reversed left context, the right context or the match.
+    terms : bool
+        With ``code="group:<id>"``: search the group's terms instead of reading the coded mentions.
+    timeout : float
+        CPU seconds the search may take on one plan's text (:data:`analysis.limits.KWIC_TIMEOUT`).
 
     Returns
     -------
     pandas.DataFrame
         One row per hit, columns :data:`KWIC_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        An empty pattern, a negative window, an unknown plan, sort or code.
+    analysis.patterns.PatternTimeout
+        The search took longer than *timeout* on a plan (the message names the pattern and the plan).
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {SORTS}")
     if (pattern is None) == (code is None):
         raise ValueError("give a pattern or a code (not both)")
+    if pattern is not None and not pattern:
+        raise ValueError("the pattern is empty")
+    if int(window) < 0:
+        raise ValueError(f"window {window}: the context is a number of characters, 0 or more")
+    rx = _compile(pattern, regex, timeout) if pattern is not None else None
     folder = processed_dir(processed)
     texts = _texts(folder, plans)
     actions = read_table("actions", folder)
     if code is not None and code.startswith("group:") and terms:
-        pattern, code, regex = _group_pattern(code.split(":", 1)[1], folder), None, True
+        rx, code = re.compile(_group_pattern(code.split(":", 1)[1], folder)), None
     rows = []
     if code is not None:
         hits = _spans_from_code(code, folder, plans)
     else:
-        rx = re.compile(pattern if regex else re.escape(pattern))
-        hits = {j: [(m.start(), m.end(), "") for m in rx.finditer(t) if m.end() > m.start()]
-                for j, t in texts.items()}
+        hits = {j: _finditer(rx, t, j) for j, t in texts.items()}
     for j in plan_order(list(texts)):
         text = texts[j]
         a = actions[actions["jurisdiction"] == j].sort_values("start")
@@ -155,6 +179,27 @@ def kwic(pattern: str | None = None, processed: Path | str | None = None, *, cod
     elif sort in ("right", "match"):
         out = out.sort_values([sort, "jurisdiction", "start"], kind="mergesort")
     return out.reset_index(drop=True)
+
+
+def _compile(pattern: str, regex: bool, timeout: float) -> BoundedPattern:
+    if not timeout > 0:
+        raise ValueError(f"timeout {timeout}: give a number of seconds above 0")
+    try:
+        return BoundedPattern(pattern if regex else _regex.escape(pattern), "kwic", timeout)
+    except PATTERN_ERRORS as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc}); use --literal (regex=False) "
+                         "for plain text") from None
+
+
+def _finditer(rx, text: str, plan: str) -> list[tuple[int, int, str]]:
+    """Non-empty matches of *rx* in one plan's *text*; a time-out names the plan."""
+    try:
+        return [(m.start(), m.end(), "") for m in rx.finditer(text) if m.end() > m.start()]
+    except PatternTimeout:
+        raise PatternTimeout(f"kwic: the regular expression {rx.pattern!r} took more than {rx.timeout:g} s of CPU "
+                             f"on plan {plan} ({len(text):,} characters) and was stopped: nested repetition such "
+                             "as (a+)+ or (.+)+ makes a search try exponentially many ways. Rewrite the pattern "
+                             "(or raise --timeout).") from None
 
 
 def format_kwic(df: pd.DataFrame, width: int | None = None) -> str:

@@ -198,8 +198,11 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
     same plan or file listed twice (names compared after Unicode NFC
     normalisation, files by their resolved path and by inode, so a hard link
     is the same file); two rows with the same text (sha256); missing files; wrong
-    checksums; files in the folder that no row lists.  Nothing outside the raw
-    folder is ever opened or hashed.
+    checksums; files in the folder that no row lists; file names that differ only in
+    letter case or only in Unicode normalisation (they collide on Windows and
+    macOS).  A row finds its file in either normalisation (macOS writes names in
+    NFD, a manifest typed elsewhere holds NFC).  Nothing outside the raw folder is
+    ever opened or hashed.
     """
     raw_dir = Path(raw_dir)
     manifest = raw_dir / MANIFEST_NAME
@@ -288,6 +291,7 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
         if path is not None and j and lv is not None and not empty and role in ROLES:
             docs.append(Document(j, f, sha, row["name_zh"], row["name_en"], lv.id, row.get("province", ""), path,
                                  url, retrieved, row.get("genre", ""), row.get("framework", ""), role))
+    _portable_names(raw_dir, problems)
     listed = {unicodedata.normalize("NFC", name) for name in seen_f}
     for p in sorted(raw_dir.iterdir()):
         name = unicodedata.normalize("NFC", p.name)
@@ -310,6 +314,8 @@ def _checked_file(raw_dir: Path, root: Path, name: str, line: int, problems: Pro
                            "absolute paths or hidden names)")
         return None
     path = raw_dir / name
+    if not path.exists() and not path.is_symlink():
+        path = _same_name_on_disk(raw_dir, name) or path
     if path.is_symlink():
         target = path.resolve()
         if not _inside(target, root) or target.parent != root:
@@ -317,12 +323,60 @@ def _checked_file(raw_dir: Path, root: Path, name: str, line: int, problems: Pro
                                "into the folder instead")
             return None
     if not path.exists():
-        problems.add(line, f"{name}: listed but missing from {raw_dir}; restore the file or remove its row")
+        like = _case_variants(raw_dir, name)
+        hint = (f" (the folder has {', '.join(repr(x) for x in like)}, which differs only in letter case: names "
+                "that differ only in case collide on Windows and macOS; make the row and the file name agree)"
+                if like else "")
+        problems.add(line, f"{name}: listed but missing from {raw_dir}; restore the file or remove its row{hint}")
         return None
     if not path.is_file():
         problems.add(line, f"{name}: not a regular file")
         return None
     return path
+
+
+def _same_name_on_disk(raw_dir: Path, name: str) -> Path | None:
+    """The one entry of *raw_dir* whose name is *name* in another Unicode normalisation (macOS writes NFD)."""
+    want = unicodedata.normalize("NFC", name)
+    try:
+        found = [p for p in raw_dir.iterdir() if p.name != name and unicodedata.normalize("NFC", p.name) == want]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
+
+
+def _case_variants(raw_dir: Path, name: str) -> list[str]:
+    """Names in *raw_dir* equal to *name* but for letter case (and Unicode normalisation)."""
+    want = unicodedata.normalize("NFC", name).casefold()
+    try:
+        return sorted(p.name for p in raw_dir.iterdir()
+                      if p.name != name and unicodedata.normalize("NFC", p.name).casefold() == want)
+    except OSError:
+        return []
+
+
+def _portable_names(raw_dir: Path, problems: Problems) -> None:
+    """Report plan files whose names collide where names are compared without regard to case (Windows,
+    macOS) or to Unicode normalisation (macOS): the corpus could not be copied there intact."""
+    by_form: dict[str, list[str]] = {}
+    by_case: dict[str, list[str]] = {}
+    for p in sorted(raw_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        nfc = unicodedata.normalize("NFC", p.name)
+        by_form.setdefault(nfc, []).append(p.name)
+        by_case.setdefault(nfc.casefold(), []).append(nfc)
+    for names in by_form.values():
+        if len(names) > 1:
+            problems.add(None, f"the files {' and '.join(repr(n) for n in names)} have the same name in different "
+                               "Unicode normalisations (NFC and NFD); macOS treats them as one file. Keep one "
+                               "(its row names it either way)")
+    for names in by_case.values():
+        distinct = sorted(set(names))
+        if len(distinct) > 1:
+            problems.add(None, f"the files {' and '.join(repr(n) for n in distinct)} differ only in letter case; "
+                               "they collide on Windows and macOS, so the corpus cannot be copied there intact. "
+                               "Rename one of them (and its row)")
 
 
 def load_errata(raw_dir: Path, documents: list[Document]) -> dict[str, list[Erratum]]:

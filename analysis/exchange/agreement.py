@@ -1,141 +1,320 @@
-"""The measures of the validation kit: Krippendorff's alpha for binary decisions, and their intervals.
+"""Agreement of a reviewed REFI-QDA project with the package's coding, code by code, and its report.
 
-:func:`alpha_binary` is Krippendorff's alpha (nominal) of two coders from the
-2×2 counts; :func:`compare` computes, for groups of code columns of two
-presence matrices (units × codes), the counts, alpha and -- for the package
-against a reference -- precision, recall and F1, with Wilson intervals for
-precision and recall and percentile intervals of a stratified bootstrap over
-units (:func:`boot_weights`) for alpha and F1.
+For each code, on each source both projects hold: the characters the human's selections of the code cover
+and those the package's cover.  ``precision`` = overlap / package characters, ``recall`` = overlap / human
+characters (the human is the reference), ``f1`` their harmonic mean, and ``alpha`` Krippendorff's alpha for
+nominal data with the characters of all compared sources as units, two coders (human, package), value
+present/absent -- computed in closed form from the 2×2 counts (the same number
+``krippendorff.alpha(..., level_of_measurement="nominal")`` gives, in O(1)).  Codes are matched by GUID
+first, then by their name path (``Departments > cast 科协 > lead``; ATLAS.ti's ``a::b`` names are read as
+paths), then by a leaf name only one package code has.  Selections with impossible offsets are excluded and
+counted (:mod:`analysis.exchange.project`).
 """
 from __future__ import annotations
 
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
 import numpy as np
+import pandas as pd
 
-def alpha_binary(a11, a10, a01, n_units):
-    """Krippendorff's alpha (nominal) of two coders over *n_units* units, value present/absent.
+from analysis.errors import BuildError
+from analysis.exchange.archive import Archive, ImportLimits, file_chunks, parse_xml, regular_file
+from analysis.exchange.codetree import package_coding
+from analysis.exchange.constants import AGREEMENT_COLUMNS, POSITION_MODES
+from analysis.exchange.project import ProjectReader, norm_name, read_codes
 
-    Parameters
-    ----------
-    a11, a10, a01 : array-like
-        Units both coders mark present, only the first, only the second.
-    n_units : array-like
-        Units (each coded by both).
 
-    Returns
-    -------
-    numpy.ndarray or float
-        ``1 - (2N - 1) d / (n0 n1)`` with ``d = a10 + a01`` and ``n1``/``n0`` the values present/absent;
-        NaN where there is no variation (``n0 n1 = 0``).  The same number ``krippendorff.alpha(...,
-        level_of_measurement="nominal")`` gives.
+def _alpha(a11: int, a10: int, a01: int, n_units: int) -> float:
+    """Krippendorff's alpha, nominal, two coders, every unit coded by both, values present/absent.
+
+    With ``d`` disagreeing units among ``N``, pairable values ``n = 2N`` and ``n1``/``n0`` the values
+    present/absent: ``alpha = 1 - (n - 1) d / (n0 n1)``; NaN when there is no variation (``n0 n1 = 0``).
     """
-    a11, a10, a01, n = (np.asarray(x, dtype=float) for x in (a11, a10, a01, n_units))
     d = a10 + a01
     n1 = 2 * a11 + d
-    n0 = 2 * (n - a11 - d) + d
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where((n0 > 0) & (n1 > 0), 1.0 - (2 * n - 1) * d / (n0 * n1), np.nan)
-    return out if out.ndim else float(out)
+    n0 = 2 * (n_units - a11 - d) + d
+    if n0 <= 0 or n1 <= 0:
+        return float("nan")
+    return 1.0 - (2 * n_units - 1) * d / (n0 * n1)
 
 
-def boot_weights(strata: list[str], n_boot: int, seed: int) -> np.ndarray:
-    """Bootstrap draws over units, resampled within their strata.
-
-    Parameters
-    ----------
-    strata : list of str
-        The stratum of each unit.
-    n_boot : int
-        Draws.
-    seed : int
-        Seed of the generator.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(n_boot, units)``: how often each unit is drawn in each draw; every stratum keeps its number of
-        units in every draw.
-    """
-    rng = np.random.default_rng(seed)
-    w = np.zeros((n_boot, len(strata)))
-    groups: dict[str, list[int]] = {}
-    for i, s in enumerate(strata):
-        groups.setdefault(s, []).append(i)
-    rows = np.arange(n_boot)
-    for idx in groups.values():
-        idx = np.asarray(idx)
-        draws = idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))]
-        np.add.at(w, (np.repeat(rows, len(idx)), draws.ravel()), 1)
-    return w
+def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans merged into disjoint, sorted intervals (the characters they cover)."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
 
 
-def _interval(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2.5th and 97.5th percentiles of each column over finite draws (NaN where half the draws are undefined)."""
-    lo, hi = np.full(draws.shape[1], np.nan), np.full(draws.shape[1], np.nan)
-    for c in range(draws.shape[1]):
-        x = draws[:, c]
-        x = x[np.isfinite(x)]
-        if len(x) >= draws.shape[0] / 2:
-            lo[c], hi[c] = np.percentile(x, [2.5, 97.5])
-    return lo, hi
+def _covered(a: list[tuple[int, int]]) -> int:
+    return sum(e - s for s, e in a)
 
 
-def _wilson(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from analysis.compare.intervals import wilson
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Characters two disjoint sorted interval lists cover both (linear in their lengths)."""
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if e > s:
+            total += e - s
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
 
-    pairs = [wilson(float(a), float(b)) for a, b in zip(k, n)]
-    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
-
-def compare(ref: np.ndarray, other: np.ndarray, groups: list[tuple[str, str, str, bool, list[int]]], w: np.ndarray,
-            accuracy: bool) -> dict[str, np.ndarray]:
-    """Measures of *other* against *ref* for every group of code columns.
+def import_qdpx(file: Path | str, processed: Path | str | None = None, codebook=None, *,
+                positions: str = "auto", rollup: bool = False, limits: ImportLimits | None = None) -> pd.DataFrame:
+    """Compare the coding in a REFI-QDA project (reviewed by a human) with the package's coding, code by code.
 
     Parameters
     ----------
-    ref, other : numpy.ndarray
-        Presence matrices (units × codes, bool): the reference and the compared coding.
-    groups : list of tuple
-        ``(dimension, code, name, leaf, columns)``: the decisions of *columns* are pooled (one column for a
-        code, the leaf codes' columns for a dimension).
-    w : numpy.ndarray
-        Bootstrap draws (:func:`boot_weights`).
-    accuracy : bool
-        Also precision, recall and F1 of *other* against *ref*.
+    file : path
+        A ``.qdpx`` (or a bare ``project.qde``) -- an export of :func:`export_qdpx` as a coder left it in
+        NVivo, MAXQDA, ATLAS.ti, QualCoder …: codes may be renamed, moved, added or removed, selections
+        added, removed or moved, sources added (they are ignored) or removed (they are not compared).
+    processed : path, optional
+        The processed folder whose coding is the package's side (default ``data/processed``).
+    codebook : path or Codebook, optional
+        Its codebook (default: the package's).
+    positions : {"auto", "codepoints", "codepoints_lf", "utf16", "utf16_lf"}
+        How the file's positions count: REFI-QDA code points of the stored text (the standard),
+        UTF-16 code units, and either with a ``\\r\\n`` counted as one character (``_lf``).  ``auto``
+        takes the standard's reading unless the selections' names fit another one better, per source.
+    rollup : bool
+        Count a code's descendants' selections as its own (a category with its roles; a top code with
+        everything below it), on both sides.
+    limits : ImportLimits, optional
+        What the file may unpack (default: the limits of docs/safety.md; see
+        :mod:`analysis.exchange.archive`).
 
     Returns
     -------
-    dict of numpy.ndarray
-        Per group: ``n_units``, ``n_reference``, ``n_compared``, ``n_both`` (decisions marked present),
-        ``alpha`` with ``alpha_lo``/``alpha_hi`` (bootstrap percentiles), and with *accuracy*
-        ``precision``/``recall`` with Wilson intervals and ``f1`` with bootstrap percentiles.
+    pandas.DataFrame
+        One row per code (the package's codes in tree order, then codes only the project has), columns
+        :data:`AGREEMENT_COLUMNS`: ``code`` (name path in the package, or in the project for codes the
+        package lacks), ``n_human`` / ``n_package`` (selections), ``overlap_chars``, ``precision``
+        (overlap / package characters), ``recall`` (overlap / human characters), ``f1``, ``alpha``
+        (Krippendorff, nominal, on the characters of every compared source), ``human_chars``,
+        ``package_chars``, ``n_excluded`` (the human's selections of the code left out for impossible
+        offsets), ``match`` (``guid``, ``path``, ``name``, ``package only``, ``project only``),
+        ``human_code`` (the project's name path where it differs), ``guid``.  Undefined ratios are NaN.
+        ``df.attrs`` holds ``file``, ``sources`` (plans compared), ``unmatched_sources``, ``positions``
+        (plans read other than as code points), ``text_changed`` (plans whose text differs and was
+        aligned), ``problems``, ``excluded`` (coded selections left out of the scores, by kind: ``outside``
+        the text, ``reversed``, ``splits a character``; see :mod:`analysis.exchange.project`) and
+        ``excluded_examples`` (the first of them).
+
+    Raises
+    ------
+    BuildError
+        The file cannot be read, holds no project, exceeds a limit of *limits* or is not safe XML.
     """
-    x, y = ref.astype(float), other.astype(float)
-    both, only_ref, only_other = x * y, x * (1 - y), (1 - x) * y
-    agg = np.stack([both, only_ref, only_other], axis=0)  # 3 × units × codes
-    cols = [g[4] for g in groups]
-    n_units = ref.shape[0]
+    if positions != "auto" and positions not in POSITION_MODES:
+        raise ValueError(f"positions must be 'auto' or one of {POSITION_MODES}, not {positions!r}")
+    file = regular_file(file)
+    lim = limits or ImportLimits()
+    archive = Archive(file, lim) if zipfile.is_zipfile(file) else None
+    try:
+        if archive is not None:
+            qde = archive.qde_name()
+            if qde is None:
+                raise BuildError(f"{file}: a zip without a .qde project file; is it a REFI-QDA .qdpx?")
+            archive.check(qde)  # refuse a bomb before the package's coding is loaded
+            chunks, where = archive.stream(qde), f"{file}: {qde}"
+        else:
+            chunks, where = file_chunks(file, lim), str(file)
+        cod = package_coding(processed, codebook)
+        reader = ProjectReader(cod, archive, positions)
+        root = parse_xml(chunks, where, lim, watch=(ProjectReader.TAG,), on_element=reader.source)
+        human_codes = read_codes(root)
+    finally:
+        if archive is not None:
+            archive.close()
+    selections, compared, notes = reader.selections, reader.compared, reader.notes
 
-    def pooled(m):  # units × codes -> units × groups (sum over each group's columns)
-        return np.stack([m[:, c].sum(axis=1) for c in cols], axis=1) if cols else np.zeros((m.shape[0], 0))
+    # --- match the project's codes with the package's
+    pkg_by_guid = {c.guid: k for k, c in cod.codes.items()}
+    pkg_by_path = {tuple(norm_name(cod.codes[k[:i]].name) for i in range(1, len(k) + 1)): k for k in cod.codes}
+    leaf: dict[str, list[tuple[str, ...]]] = {}
+    for k, c in cod.codes.items():
+        leaf.setdefault(norm_name(c.name), []).append(k)
+    match: dict[str, tuple[tuple[str, ...], str]] = {}
+    for g, hc in human_codes.items():
+        if g in pkg_by_guid:
+            match[g] = (pkg_by_guid[g], "guid")
+        elif tuple(norm_name(x) for x in hc.path) in pkg_by_path:
+            match[g] = (pkg_by_path[tuple(norm_name(x) for x in hc.path)], "path")
+        elif len(leaf.get(norm_name(hc.path[-1]), [])) == 1:
+            match[g] = (leaf[norm_name(hc.path[-1])][0], "name")
+    unknown = {g for s in selections for g in s.codes} - set(human_codes)
+    excluded: dict[object, int] = {}  # package key, or ("project", guid): the human's excluded selections
+    for guids in reader.excluded_codes:
+        for g in dict.fromkeys(guids):
+            if g in human_codes:
+                target = match[g][0] if g in match else ("project", g)
+                excluded[target] = excluded.get(target, 0) + 1
+    if unknown:
+        notes["problems"].append(f"{len(unknown)} coding(s) refer to codes the project does not define (ignored)")
 
-    tp, fn, fp = (pooled(agg[i]) for i in range(3))  # units × groups
-    sizes = np.array([len(c) for c in cols], dtype=float)
-    TP, FN, FP = tp.sum(0), fn.sum(0), fp.sum(0)
-    N = n_units * sizes
-    res = {"n_units": np.full(len(cols), n_units), "n_reference": TP + FN, "n_compared": TP + FP, "n_both": TP,
-           "alpha": alpha_binary(TP, FN, FP, N)}
-    bTP, bFN, bFP = w @ tp, w @ fn, w @ fp
-    res["alpha_lo"], res["alpha_hi"] = _interval(alpha_binary(bTP, bFN, bFP, w.sum(1, keepdims=True) * sizes))
-    if accuracy:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res["precision"] = np.where(TP + FP > 0, TP / (TP + FP), np.nan)
-            res["recall"] = np.where(TP + FN > 0, TP / (TP + FN), np.nan)
-            res["f1"] = np.where(2 * TP + FP + FN > 0, 2 * TP / (2 * TP + FP + FN), np.nan)
-            bf1 = np.where(2 * bTP + bFP + bFN > 0, 2 * bTP / (2 * bTP + bFP + bFN), np.nan)
-        res["precision_lo"], res["precision_hi"] = _wilson(TP, TP + FP)
-        res["recall_lo"], res["recall_hi"] = _wilson(TP, TP + FN)
-        res["f1_lo"], res["f1_hi"] = _interval(bf1)
-    return res
+    # --- spans per code and plan, both sides
+    texts = {j: cod.texts[j] for j in compared}
+    n_units = sum(len(t) for t in texts.values())
+    pkg: dict[tuple[str, ...], dict[str, set]] = {}
+    for f in cod.facts:
+        if f.jurisdiction in texts:
+            pkg.setdefault(f.code, {}).setdefault(f.jurisdiction, set()).add((f.start, f.end))
+    hum: dict[object, dict[str, set]] = {}  # package key, or ("project", guid) for unmatched codes
+    for s in selections:
+        for g in dict.fromkeys(s.codes):
+            if g not in human_codes:
+                continue
+            target = match[g][0] if g in match else ("project", g)
+            hum.setdefault(target, {}).setdefault(s.source, set()).add((s.start, s.end))
+
+    def gather(side: dict, key: tuple[str, ...]) -> dict[str, set]:
+        if not rollup:
+            return side.get(key, {})
+        out: dict[str, set] = {}
+        for k, per in side.items():
+            if isinstance(k, tuple) and k[:1] != ("project",) and k[:len(key)] == key:
+                for j, spans in per.items():
+                    out.setdefault(j, set()).update(spans)
+        return out
+
+    def measure(h: dict[str, set], p: dict[str, set]) -> dict:
+        a11 = hc = pc = 0
+        for j, text in texts.items():
+            hs, ps = h.get(j, set()), p.get(j, set())
+            if not hs and not ps:
+                continue
+            hu, pu = _union(hs), _union(ps)  # intervals, not masks: cost grows with the spans, not the text
+            a11 += _overlap(hu, pu)
+            hc += _covered(hu)
+            pc += _covered(pu)
+        nan = float("nan")
+        return {"n_human": sum(len(v) for v in h.values()), "n_package": sum(len(v) for v in p.values()),
+                "overlap_chars": a11, "human_chars": hc, "package_chars": pc,
+                "precision": a11 / pc if pc else nan, "recall": a11 / hc if hc else nan,
+                "f1": 2 * a11 / (hc + pc) if hc + pc else nan,
+                "alpha": _alpha(a11, hc - a11, pc - a11, n_units) if n_units else nan}
+
+    by_target: dict[tuple[str, ...], list[str]] = {}
+    for g, (k, _) in match.items():
+        by_target.setdefault(k, []).append(g)
+    rows = []
+    for k, code in cod.codes.items():
+        gs = by_target.get(k, [])
+        how = match[gs[0]][1] if gs else "package only"
+        human_path = " > ".join(human_codes[gs[0]].path) if gs else ""
+        rows.append({"code": cod.path(k), **measure(gather(hum, k), gather(pkg, k)), "n_excluded": excluded.get(k, 0),
+                     "match": how,
+                     "human_code": human_path if human_path != cod.path(k) else "", "guid": code.guid})
+    for g, hc in human_codes.items():
+        if g in match:
+            continue
+        rows.append({"code": " > ".join(hc.path), **measure(hum.get(("project", g), {}), {}),
+                     "n_excluded": excluded.get(("project", g), 0),
+                     "match": "project only", "human_code": " > ".join(hc.path), "guid": g})
+    df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    df.attrs.update({"file": str(file), "sources": compared, "rollup": rollup, **notes})
+    return df
 
 
-__all__ = ["alpha_binary", "boot_weights", "compare"]
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _fit(s: str, width: int) -> str:
+    """*s* cut to *width* terminal columns (CJK characters take two) and padded to it."""
+    if _width(s) > width:
+        while _width(s) > width - 1:
+            s = s[:-1]
+        s += "…"
+    return s + " " * (width - _width(s))
+
+
+def format_agreement(df: pd.DataFrame, all_codes: bool = False) -> str:
+    """A short plain-text report of :func:`import_qdpx`'s result.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        What :func:`import_qdpx` returned.
+    all_codes : bool
+        List every code; by default codes neither side used are left out (the order is the code tree's).
+
+    Returns
+    -------
+    str
+        The plans compared, how codes were matched, the overall (character-pooled) precision, recall
+        and F1, the median alpha, one line per top code, then one line per code: selections on each
+        side, overlap, precision, recall, F1 and alpha (``*`` marks codes below perfect agreement).
+    """
+    a = df.attrs
+    used = df[(df["n_human"] > 0) | (df["n_package"] > 0)]
+    lines = [f"REFI-QDA agreement: the coding in {a.get('file', '?')} (human) vs the package's"]
+    lines.append(f"plans compared: {', '.join(a.get('sources', [])) or 'none'}")
+    if a.get("unmatched_sources"):
+        lines.append(f"sources the package does not have (not compared): {', '.join(a['unmatched_sources'])}")
+    if a.get("positions"):
+        lines.append("positions read as: " + ", ".join(f"{j} {m}" for j, m in a["positions"].items()))
+    if a.get("text_changed"):
+        lines.append(f"texts that differ from the package's (aligned): {', '.join(a['text_changed'])}")
+    counts = df["match"].value_counts()
+    lines.append("codes: " + ", ".join(f"{counts.get(m, 0)} {label}" for m, label in (
+        ("guid", "matched by GUID"), ("path", "by name path"), ("name", "by name"),
+        ("package only", "only in the package"), ("project only", "only in the project"))))
+    renamed = df[(df["match"].isin(["guid", "name"])) & (df["human_code"] != "")]
+    if len(renamed):
+        lines.append(f"codes named differently in the project: {len(renamed)} (column human_code)")
+    for p in a.get("problems", []):
+        lines.append(f"note: {p}")
+    excluded = {k: n for k, n in (a.get("excluded") or {}).items() if n}
+    if excluded:
+        lines.append(f"excluded from the scores: {sum(excluded.values())} coded selection(s) with impossible offsets ("
+                     + ", ".join(f"{n} {k}" for k, n in excluded.items()) + "): "
+                     + "; ".join(a.get("excluded_examples", [])) + (" …" if sum(excluded.values()) > len(
+                         a.get("excluded_examples", [])) else ""))
+
+    def pooled(d: pd.DataFrame) -> str:
+        o, h, p = d["overlap_chars"].sum(), d["human_chars"].sum(), d["package_chars"].sum()
+        f = lambda x: "  -  " if np.isnan(x) else f"{x:.3f}"
+        prec, rec = (o / p if p else np.nan), (o / h if h else np.nan)
+        f1 = 2 * o / (h + p) if h + p else np.nan
+        alpha = d["alpha"].median() if d["alpha"].notna().any() else np.nan
+        return f"precision {f(prec)}  recall {f(rec)}  F1 {f(f1)}  median alpha {f(alpha)}"
+
+    below = used[~(used["alpha"] >= 1 - 1e-12)]
+    lines.append(f"codes used: {len(used)}; below perfect agreement: {len(below)}"
+                 + (f" ({', '.join(below['code'].head(5))}{' …' if len(below) > 5 else ''})" if len(below) else ""))
+    lines.append(f"overall (characters pooled over codes): {pooled(used)}")
+    tops: dict[str, list[int]] = {}
+    for i, code in zip(used.index, used["code"]):
+        tops.setdefault(code.split(" > ")[0], []).append(i)
+    for top, idx in tops.items():
+        lines.append(f"  {top}: {pooled(used.loc[idx])}")
+    shown = df if all_codes else used
+    if len(shown):
+        width = min(64, max(_width(c) for c in shown["code"]))
+        lines.append("")
+        lines.append(f"{'code':<{width}}  {'human':>5} {'pkg':>5} {'overlap':>7} {'P':>5} {'R':>5} {'F1':>5} "
+                     f"{'alpha':>6}")
+        for r in shown.itertuples():
+            f = lambda x, w=5: f"{'-':>{w}}" if np.isnan(x) else f"{x:>{w}.3f}"
+            flag = "*" if (np.isnan(r.alpha) and (r.n_human or r.n_package)) or (r.alpha < 1 - 1e-12) else " "
+            lines.append(f"{_fit(r.code, width)}  {r.n_human:>5} {r.n_package:>5} {r.overlap_chars:>7} {f(r.precision)} "
+                         f"{f(r.recall)} {f(r.f1)} {f(r.alpha, 6)}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["import_qdpx", "format_agreement"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.errors import BuildError
-from analysis.exchange.qdpx import NS
+from analysis.exchange.constants import NS
 
 #: At most this many entries in a ``.qdpx``.
 MAX_MEMBERS = 100_000

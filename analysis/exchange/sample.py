@@ -45,8 +45,9 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import BuildError
-from analysis.exchange.qdpx import (GUID_NAMESPACE, NS, ROLES, SCHEMA_LOCATION, SOURCES_DIR, ZIP_DATE, Code,
-                                    package_coding, validate_qdpx)
+from analysis.exchange.codetree import Code, package_coding
+from analysis.exchange.constants import GUID_NAMESPACE, NS, ROLES, SCHEMA_LOCATION, SOURCES_DIR, ZIP_DATE
+from analysis.exchange.validate import validate_qdpx
 from analysis.exchange.sampling import SAMPLE_COLUMNS, allocate, strata, stratified_sample
 
 #: Top codes of the package's code tree that are not in the sample's code system: the units themselves

@@ -39,7 +39,7 @@ and the units the files hold.
 
 Reading the coders' files (with limits, as files from strangers) is
 :mod:`analysis.exchange.coder_files`; the measures are
-:mod:`analysis.exchange.agreement`.
+:mod:`analysis.exchange.kit_measures`.
 """
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import BuildError
-from analysis.exchange.agreement import alpha_binary, boot_weights, compare
+from analysis.exchange.kit_measures import alpha_binary, boot_weights, compare
 from analysis.exchange.coder_files import (MAX_MEMBERS, MAX_PROJECT_BYTES, MAX_SOURCE_BYTES, Coding, code_ancestors,
                                            read_coding)
-from analysis.exchange.qdpx import package_coding
+from analysis.exchange.codetree import package_coding
 
 #: Bootstrap draws for the intervals of alpha and F1.
 N_BOOT = 1000
@@ -74,7 +74,7 @@ def _s(v) -> str:
 
 
 def _row_key(top: str, r: dict, cb) -> tuple[str, ...] | None:
-    """The package export's code of a row (as :mod:`analysis.exchange.qdpx` names it)."""
+    """The package export's code of a row (as :mod:`analysis.exchange.codetree` names it)."""
     if top in ("groups", "group_lines"):
         return (top, _s(r.get("group"))) if _s(r.get("group")) else None
     if top == "departments":

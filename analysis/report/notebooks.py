@@ -14,13 +14,17 @@ and (b) never leave a half-executed notebook behind.  Hence:
   written with nbformat (indent 1, UTF-8 kept as is, final newline);
 - a notebook is written only on success, and atomically (temporary file +
   rename); a failing notebook stops the run with a message that first names
-  it, its failing cell (position, id, first line) and the exception (type and
-  message), then the end of the traceback; its file is left exactly as it was;
+  the cause when it lies in the machine (no space left, a read-only folder, no
+  permission, out of memory; Ctrl-C is an interruption), else the notebook, its
+  failing cell (position, id, first line) and the exception (type and message);
+  the end of the traceback is shown only with ``--debug``; its file is left
+  exactly as it was;
 - after the project's notebooks all ran, ``figures/README.md`` is rewritten
   from the figure registry (:mod:`analysis.report.figures`), again only if a byte changed.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -121,12 +125,51 @@ def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KE
         client.execute(env=env, cwd=str(path.parent))
     except CellExecutionError as exc:
         error = _ANSI.sub("", f"{exc.ename}: {exc.evalue}").strip()
-        raise BuildError(f"notebook {path.name} failed at {_where(nb, running.get('index'))}:\n  {error}\n"
-                         f"The notebook was left unchanged. The end of the traceback:\n{_short(exc)}") from exc
-    except (CellTimeoutError, DeadKernelError) as exc:
+        where = _where(nb, running.get("index"))
+        if exc.ename == "KeyboardInterrupt":  # Ctrl-C reached the kernel first: the run was interrupted
+            raise KeyboardInterrupt from None
+        cause = environment_cause(exc.ename, exc.evalue)
+        if cause:
+            raise BuildError(f"{cause}: notebook {path.name} stopped at {where} ({error}); the notebook was left "
+                             "unchanged.", detail=_short(exc)) from None
+        raise BuildError(f"notebook {path.name} failed at {where}:\n  {error}\n"
+                         "The notebook was left unchanged (--debug shows the end of its traceback).",
+                         detail=_short(exc)) from None
+    except DeadKernelError as exc:
+        raise BuildError(f"the notebook's kernel died (out of memory, or killed): notebook {path.name} stopped at "
+                         f"{_where(nb, running.get('index'))}; it was left unchanged.", detail=str(exc)) from None
+    except CellTimeoutError as exc:
         raise BuildError(f"notebook {path.name} did not finish at {_where(nb, running.get('index'))} "
-                         f"({type(exc).__name__}: {exc}); it was left unchanged.") from exc
+                         f"({type(exc).__name__}: {exc}); it was left unchanged.") from None
     return write_if_changed(path, serialize(clean(nb, path)).encode("utf-8"))
+
+
+#: ``[Errno N]`` of an error in a notebook cell -> the cause in the environment it names.
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "the disk quota is exhausted",
+                       errno.EROFS: "the output folder is on a read-only file system",
+                       errno.EACCES: "no permission to write there", errno.EPERM: "no permission to write there"}
+
+
+def environment_cause(ename: str, evalue: str) -> str | None:
+    """The cause in the machine of a cell's error (disk full, read-only, no permission, out of memory), or None.
+
+    Parameters
+    ----------
+    ename, evalue : str
+        The exception's type name and message, as the kernel reports them.
+
+    Returns
+    -------
+    str or None
+        A phrase that starts the ``error:`` message (``no space left on the disk``); None for an error of the
+        notebook's own code.
+    """
+    if ename == "MemoryError":
+        return "the machine ran out of memory"
+    m = re.search(r"\[Errno (\d+)\]", evalue or "")
+    if m and ename.endswith(("Error", "OSError")):
+        return _ENVIRONMENT_ERRNOS.get(int(m.group(1)))
+    return None
 
 
 def _where(nb: nbformat.NotebookNode, index: int | None) -> str:

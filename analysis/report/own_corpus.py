@@ -254,7 +254,8 @@ def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = 
                          "repository (they are its notebooks/ folder).")
     out = Path(out).resolve()
     with staged_output(out, raw, keep_other_files) as stage:
-        ds = build(raw, stage / "processed", codebook, progress=progress, verbose=progress, params=params)
+        # warnings are printed unless the console is silenced (console.set_quiet(2)): they are not progress
+        ds = build(raw, stage / "processed", codebook, progress=progress, verbose=True, params=params)
         if not ds.plans_with_actions:
             raise BuildError(f"{raw}: no plan yields a single action ({', '.join(ds.plans)}), so there is nothing "
                              "to compare or draw; nothing was written. The layouts the parser reads are in "
