@@ -222,8 +222,11 @@ def _load(path: str) -> Codebook:
     if not isinstance(data, dict):
         raise BuildError(f"{path}: a codebook is a YAML mapping of sections (compare with the package's "
                          "codebook.yaml).")
+    own = set(data)
     if not trusted:
         data = {**_package_sections(), **data}
+    # the package's own sections are trusted (plain `re`); a researcher's run with a time limit
+    trust = {k: trusted or k not in own for k in ("categories", "canonical_names")}
     if data.get("groups") and not data.get("group_heading_keywords"):
         raise BuildError(f"{path}: the codebook lists groups but no `group_heading_keywords` (the words with "
                          "which a heading announces a group's line of actions, e.g. 行动, 工程); add them.")
@@ -231,9 +234,10 @@ def _load(path: str) -> Codebook:
         cats = []
         for i, c in enumerate(data["categories"]):
             where = f"{path}: categories[{i}] ({c.get('id')})"
-            pats = _patterns(c["patterns"], f"{where}.patterns", trusted)
+            pats = _patterns(c["patterns"], f"{where}.patterns", trust["categories"])
             cats.append(Category(c["id"], c["zh"], c["en"], pats, bool(c.get("collective", False)),
-                                 str(c.get("short_en", "")), _patterns(c.get("hints", []), f"{where}.hints", trusted)))
+                                 str(c.get("short_en", "")),
+                                 _patterns(c.get("hints", []), f"{where}.hints", trust["categories"])))
         groups = tuple(Group(g["id"], g["zh"], g["en"], tuple(g["terms"]), tuple(g.get("more_terms") or ()))
                        for g in data.get("groups") or ())
         labels = {label: role for role, ls in (data.get("role_labels") or {}).items() for label in ls}
@@ -248,7 +252,7 @@ def _load(path: str) -> Codebook:
                         tuple(sorted(t["units"], key=len, reverse=True)), dict(t["before_qualifiers"]),
                         dict(t["after_qualifiers"]), dict(t["periods"]), path,
                         tuple(data.get("not_mentions", [])),
-                        tuple((_patterns([a], f"{path}: canonical_names[{k}]", trusted)[0], b)
+                        tuple((_patterns([a], f"{path}: canonical_names[{k}]", trust["canonical_names"])[0], b)
                               for k, (a, b) in enumerate(data.get("canonical_names", []))),
                         tuple(UnitClass(u["id"], u["zh"], u["en"], tuple(u["units"]))
                               for u in t.get("unit_classes", [])),
