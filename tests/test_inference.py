@@ -300,3 +300,84 @@ def test_measurability_counts_tasks_as_units():
     lo, hi, _ = intervals.wilson_clustered(np.r_[np.ones(4), np.zeros(8)], np.repeat([0, 1, 2], 4))
     assert (m["share_lo"], m["share_hi"]) == pytest.approx((lo, hi))
     assert m["share_hi"] - m["share_lo"] > np.subtract(*intervals.wilson(4, 12)[::-1])  # wider than over actions
+
+
+# ------------------------------------------------------------------ misclassification
+from analysis.compare import misclassification as mc  # noqa: E402
+from analysis.compare.instruments import leading_kind_tests  # noqa: E402
+
+
+def test_rogan_gladen_by_hand():
+    # Se 0.8, Sp 0.9: p_obs = 0.8 p + 0.1 (1 - p); p = 0.5 gives 0.45, and back
+    assert mc.rogan_gladen(0.45, 0.8, 0.9) == pytest.approx(0.5)
+    assert mc.rogan_gladen(0.05, 0.8, 0.9) == 0.0  # below the false-positive floor: clipped
+    assert mc.rogan_gladen(0.99, 0.8, 0.9) == 1.0
+    assert math.isnan(mc.rogan_gladen(0.5, 0.5, 0.5))  # Se + Sp = 1: the coder tells nothing
+    assert np.allclose(mc.rogan_gladen(np.array([0.45, 0.8]), 0.8, 0.9), [0.5, 1.0])
+
+
+def _validation(n_pos, tp, n_neg, fp, item="x"):
+    return mc.decisions_from_confusion(pd.DataFrame([{"item": item, "tp": tp, "fp": fp, "fn": n_pos - tp,
+                                                      "tn": n_neg - fp}]))
+
+
+def test_confusion_from_decisions_and_back():
+    d = mc.decisions({"u1": {"a"}, "u2": {"a", "b"}, "u3": set()}, {"u1": {"a"}, "u2": {"b"}, "u3": {"a"}},
+                     ["u1", "u2", "u3"], ["a", "b"])
+    c = mc.confusion(d).set_index("item")
+    assert (c.loc["a", ["tp", "fp", "fn", "tn"]] == [1, 1, 1, 0]).all()
+    assert c.loc["a", "sensitivity"] == 0.5 and math.isnan(c.loc["a", "specificity"]) is False
+    assert c.loc["b", "sensitivity"] == 1.0 and c.loc["b", "specificity"] == 1.0
+    again = mc.confusion(mc.decisions_from_confusion(c.reset_index())).set_index("item")
+    assert (again[["tp", "fp", "fn", "tn"]] == c[["tp", "fp", "fn", "tn"]]).all().all()
+
+
+def _coded(plan, n, k, item="x"):
+    return pd.DataFrame({"jurisdiction": plan, "unit": [f"{plan}-{i}" for i in range(n)],
+                         "cluster": [f"{plan}-{i}" for i in range(n)], "item": item,
+                         "coded": [i < k for i in range(n)]})
+
+
+def test_corrected_share_and_its_interval_carry_the_validation_error():
+    coded = _coded("p", 200, 90)  # p_obs = 0.45
+    small = mc.corrected_shares(coded, _validation(50, 40, 50, 5)).iloc[0]   # Se 0.8, Sp 0.9 on 100 units
+    big = mc.corrected_shares(coded, _validation(5000, 4000, 5000, 500)).iloc[0]  # the same rates on 10,000
+    for x in (small, big):
+        assert x["sensitivity"] == pytest.approx(0.8) and x["specificity"] == pytest.approx(0.9)
+        assert x["share_raw"] == pytest.approx(0.45) and x["share_corrected"] == pytest.approx(0.5)
+        assert x["share_corrected_lo"] < 0.5 < x["share_corrected_hi"]
+    width = lambda x: x["share_corrected_hi"] - x["share_corrected_lo"]  # noqa: E731
+    assert width(small) > width(big) > x["share_raw_hi"] - x["share_raw_lo"]  # the validation's own error counts
+    assert small["n_validation"] == 100 and math.isnan(small["share_adjudicated"])
+
+
+def test_adjudicated_share_only_for_a_plan_coded_whole():
+    coded = pd.concat([_coded("p", 10, 4), _coded("q", 10, 2)])
+    adj = pd.DataFrame({"unit": [f"p-{i}" for i in range(10)] + ["q-0"], "item": "x",
+                        "gold": [i < 3 for i in range(10)] + [True]})
+    out = mc.corrected_shares(coded, _validation(50, 45, 50, 2), adj).set_index("jurisdiction")
+    assert out.loc["p", "share_adjudicated"] == pytest.approx(0.3) and out.loc["p", "n_adjudicated"] == 10
+    assert math.isnan(out.loc["q", "share_adjudicated"]) and out.loc["q", "n_adjudicated"] == 1
+
+
+def test_leading_kind_needs_a_significant_difference_and_reports_ties():
+    acts = _actions([(f"p-{i:03d}", "p", "action", "numbered_item", f"一 > {i}", None, 50, None, None)
+                     for i in range(30)] +
+                    [(f"q-{i:03d}", "q", "action", "numbered_item", f"一 > {i}", None, 50, None, None)
+                     for i in range(10)])
+    rows = [(f"p-{i:03d}", "p", "supply") for i in range(30)] + [(f"p-{i:03d}", "p", "demand") for i in range(3)]
+    rows += [(f"q-{i:03d}", "q", k) for i in range(10) for k in ("supply", "demand")]
+    ins = pd.DataFrame(rows, columns=["action_id", "jurisdiction", "kind"])
+    t = leading_kind_tests(acts, ins).set_index("jurisdiction")
+    assert t.loc["p", "kind"] == "supply" and bool(t.loc["p", "leads"])
+    assert t.loc["p", "difference"] == pytest.approx((30 - 3) / 33)
+    assert t.loc["q", "tied"] == "supply;demand" and not bool(t.loc["q", "leads"])
+
+
+def test_paired_difference_resamples_both_ratios_together():
+    num1, num2, den = np.ones(20), np.zeros(20), np.ones(20)
+    res = inference.paired_difference(num1, num2, den, n_boot=499)
+    assert res["difference"] == 1.0 and res["difference_lo"] == res["difference_hi"] == 1.0
+    assert res["p_value"] == pytest.approx(2 / 500)
+    same = inference.paired_difference(np.arange(20) % 2, np.arange(20) % 2, den)
+    assert same["difference"] == 0 and same["p_value"] == 1.0

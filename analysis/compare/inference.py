@@ -112,6 +112,39 @@ def bootstrap_difference(a: pd.DataFrame, b: pd.DataFrame, n_boot: int = DEFAULT
             "p_value": min(1.0, 2 * (tail + 1) / (n + 1))}
 
 
+def paired_difference(num1, num2, den, clusters=None, strata=None, n_boot: int = DEFAULT_BOOT, seed: int = 0,
+                      conf: float = 0.95, min_units: int = MIN_UNITS) -> dict:
+    """Difference of two ratios over the *same* units, ``sum(num1)/sum(den) - sum(num2)/sum(den)``, with a
+    paired cluster-bootstrap interval and p-value (every draw resamples the units once, for both ratios).
+
+    Parameters
+    ----------
+    num1, num2, den : sequence of float
+        One value per row (action).
+    clusters, strata : sequence, optional
+        As :func:`analysis.compare.intervals.ratio_draws`.
+    n_boot, seed, min_units : int
+        Draws, seed, fewest clusters.
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``difference, difference_lo, difference_hi, p_value`` (NaN intervals and p with too few units).
+    """
+    num1, num2, den = (np.asarray(x, dtype=float) for x in (num1, num2, den))
+    tot = den.sum()
+    est = (num1.sum() - num2.sum()) / tot if tot > 0 else float("nan")
+    d = ratio_draws(num1 - num2, den, clusters, strata, n_boot, seed, min_units)
+    if d is None or not len(d):
+        return {"difference": est, "difference_lo": np.nan, "difference_hi": np.nan, "p_value": np.nan}
+    q = (1 - conf) / 2
+    tail = min(int((d <= 0).sum()), int((d >= 0).sum()))
+    return {"difference": est, "difference_lo": float(np.quantile(d, q)), "difference_hi": float(np.quantile(d, 1 - q)),
+            "p_value": min(1.0, 2 * (tail + 1) / (len(d) + 1))}
+
+
 def _ratio(u: pd.DataFrame) -> float:
     den = float(u["den"].sum())
     return float(u["num"].sum()) / den if den > 0 else float("nan")
@@ -238,5 +271,6 @@ def tied_top(values: dict, tol: float = 1e-9) -> list:
     return [k for k, v in vals.items() if v >= top - tol]
 
 
-__all__ = ["ALPHA", "PAIR_COLUMNS", "holm", "fisher_difference", "bootstrap_difference", "pairwise_differences",
+__all__ = ["ALPHA", "PAIR_COLUMNS", "holm", "fisher_difference", "bootstrap_difference", "paired_difference",
+           "pairwise_differences",
            "adjust_family", "tied_top"]
