@@ -188,6 +188,9 @@ _TABLES: list[Table] = [
         ("jurisdiction", "str", "its plan"),
         ("cluster", "int", "cluster number, 1 = largest (ties: the cluster whose first action comes first)"),
         ("label", "str", "the cluster's three top c-TF-IDF terms joined by `、`"),
+        ("stability", "float", "co-assignment stability: the mean, over the seed and resample runs at the chosen k, "
+                               "of the Jaccard index between the action's cluster and the actions the run puts "
+                               "with it (1 = always the same company)"),
     )),
     Table("cluster_terms", "cluster_terms.csv", "crossplan", "one top term of a cluster", _cols(
         ("cluster", "int", "cluster number"),
@@ -205,6 +208,7 @@ _TABLES: list[Table] = [
         ("n_jurisdictions", "int", "plans with at least one action in it"),
         ("jurisdictions", "str", "those plans, in corpus order, `;`-separated"),
         ("scope", "str", "`shared_by_all` (every plan has an action in it), `unique` (one plan), `shared`"),
+        ("stability", "float", "the mean co-assignment stability of its actions (clusters.csv)"),
     )),
     Table("cluster_plans", "cluster_plans.csv", "crossplan", "one cluster and plan with actions in it", _cols(
         ("cluster", "int", "cluster number"),
@@ -220,7 +224,16 @@ _TABLES: list[Table] = [
         ("stability_seeds_ari", "float", "mean adjusted Rand index against re-clusterings with other seeds"),
         ("stability_bootstrap_ari", "float", "the same against clusterings of bootstrap resamples"),
         ("score", "float", "mean of silhouette and the two stabilities: the criterion k is chosen by"),
-        ("chosen", "bool", "True for the k used (highest score; ties to the smaller k; or the k fixed)"),
+        ("score_se", "float", "standard error of the score, from the spread of the stability runs"),
+        ("runs", "int", "seed and resample runs made at this k (rounds stop when the choice is stable)"),
+        ("chosen", "bool", "True for the k used: the smallest k whose score is within one standard error of the "
+                           "best (or the k fixed)"),
+        ("edge", "str", "on the chosen row: `upper` when the last k tried scores within one standard error of "
+                        "the best, `lower` when the chosen k is the first tried (the range, not the data, may "
+                        "have set k); else empty"),
+        ("shared_by_all_min", "int", "on the chosen row: the fewest clusters holding actions of every plan in "
+                                     "the seed runs at the chosen k and the build's partition"),
+        ("shared_by_all_max", "int", "the most such clusters"),
         ("n_clustered", "int", "actions clustered"),
         ("n_sample", "int", "actions k was chosen on"),
         ("lsa_components", "int", "dimensions of the LSA space"),
@@ -234,6 +247,7 @@ _TABLES: list[Table] = [
               ("stability_seeds_ari", "float", "its stability across seeds"),
               ("stability_bootstrap_ari", "float", "its stability across bootstrap resamples"),
               ("score", "float", "the criterion's value"),
+              ("edge", "str", "`upper`/`lower` where the range tried may have set k (cluster_quality.csv)"),
               ("ari_with_build", "float", "adjusted Rand index between this partition and the build's (1 = same)"),
               ("is_build", "bool", "the LSA size the build uses"),
           )),

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
-from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
+from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms, shared_by_all_counts
 from analysis import schema
 from analysis.files import write_csv, write_text
 from analysis.textstats.keyness import keyness_table, merge_place_names
@@ -82,11 +82,12 @@ class CrossPlanParams:
         partition moves at the sizes of ``sensitivity_lsa``.
       - ``include_safeguards`` = False: cluster actions only (module docstring).
       - ``n_clusters`` = None: choose k in ``k_min`` = 8 .. ``k_max`` = 30 by the mean
-        of silhouette and stability (:func:`analysis.textstats.cluster.choose_k`);
-        an integer fixes k.
+        of silhouette and stability, the smallest k within one standard error of
+        the best (:func:`analysis.textstats.cluster.choose_k`); an integer fixes k.
       - ``n_init`` = 10: k-means restarts.
-      - ``stability_runs`` = 5: re-clusterings per stability figure (for
-        every k tried: k is chosen by silhouette and stability together).
+      - ``stability_runs`` = 5: most rounds of seed and resample runs per k while
+        choosing it (rounds stop when the choice is stable), and the runs behind
+        the chosen k's stabilities and each action's co-assignment stability.
       - ``sensitivity`` = None, ``sensitivity_lsa`` = (10, 15, 25, 50): also
         cluster in LSA spaces of these sizes and report how the partition
         moves (``cluster_sensitivity.csv``); None does so up to
@@ -338,8 +339,12 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                           selection_runs=p.stability_runs, X_full=Xc)
     ctoks = [tokens[i] for i in ci]
     terms = ctfidf_terms(ctoks, res.labels, top_n=p.cluster_terms)
-    clusters, summary, plan_counts = cluster_tables(items.iloc[ci], res.labels, terms, plans, p.label_terms)
+    clusters, summary, plan_counts = cluster_tables(items.iloc[ci], res.labels, terms, plans, p.label_terms,
+                                                    coassignment=res.coassignment)
     quality = res.quality.copy()
+    shared = shared_by_all_counts([res.labels] + res.seed_labels, items["jurisdiction"].to_numpy()[ci])
+    quality["shared_by_all_min"] = np.where(quality["chosen"].astype(bool), min(shared), np.nan)
+    quality["shared_by_all_max"] = np.where(quality["chosen"].astype(bool), max(shared), np.nan)
     quality["n_clustered"] = len(ci)
     quality["n_sample"] = res.n_sample
     quality["lsa_components"] = Z.shape[1]
@@ -579,7 +584,7 @@ def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.Dat
         rows.append({"lsa_components": got, "k": res.k, "silhouette": row["silhouette"],
                      "silhouette_full": row["silhouette_full"], "stability_seeds_ari": row["stability_seeds_ari"],
                      "stability_bootstrap_ari": row["stability_bootstrap_ari"], "score": row["score"],
-                     "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
+                     "edge": row.get("edge", ""), "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
                      "is_build": dims == build_dims})
     return schema.frame(rows, schema.CORE_TABLES["cluster_sensitivity"]).drop_duplicates("lsa_components")
 
