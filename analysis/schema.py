@@ -278,14 +278,19 @@ _TABLES: list[Table] = [
         ("rank", "int", "1 = first key term (key terms first, by `g2`, ties by `log_ratio`, then term)"),
         ("term", "str", "the term"),
         ("count_target", "int", "occurrences in the plan"),
-        ("count_reference", "int", "occurrences in all other plans together"),
+        ("count_reference", "int", "occurrences in its reference: every other plan, its template family left "
+                                   "out (`reference_excludes`)"),
         ("total_target", "int", "tokens of the plan"),
-        ("total_reference", "int", "tokens of all other plans"),
+        ("total_reference", "int", "tokens of its reference"),
         ("g2", "float", "log-likelihood ratio G² of the 2×2 table, positive for terms relatively more frequent "
                         "in the plan"),
         ("chi2", "float", "Pearson's chi-square of the same table, same sign"),
         ("p_value", "float", "of G² under chi-square with 1 degree of freedom"),
         ("log_ratio", "float", "effect size: log₂ of the ratio of relative frequencies, 0.5 for a zero count"),
+        ("ratio", "float", "the ratio of relative frequencies itself (2^log_ratio): how many times as often, per "
+                           "token, the plan uses the term as its reference does"),
+        ("reference_excludes", "str", "plans left out of the reference: the plan's template family "
+                                      "(`keyness_exclude_family`), `;`-separated; empty when none"),
         ("n_tested", "int", "terms tested in the plan (used at least `keyness_min_count` times there)"),
         ("p_adjusted", "float", "Bonferroni: `min(1, p_value × n_tested)`"),
         ("key", "bool", "a key term: `p_adjusted` < `keyness_alpha` and `log_ratio` ≥ `keyness_min_log_ratio` "

@@ -112,7 +112,11 @@ class CrossPlanParams:
 
     Keyness
       - ``keyness_top_n`` = 30, ``keyness_min_count`` = 3: terms kept per plan,
-        minimum count in the plan for a term to be tested.
+        minimum count in the plan for a term to be tested (why 3:
+        :mod:`analysis.textstats.keyness`).
+      - ``keyness_exclude_family`` = True: leave a plan's template family
+        (``template_min_share``) out of its reference corpus, so a template's
+        own words are not hidden by its twin.
       - ``keyness_alpha`` = 0.05: family-wise error rate (Bonferroni over the
         terms tested in the plan); ``keyness_min_log_ratio`` = 1.0: effect-size
         floor of a key term (twice as frequent as in the other plans).
@@ -161,6 +165,7 @@ class CrossPlanParams:
     keyness_min_count: int = 3
     keyness_alpha: float = 0.05
     keyness_min_log_ratio: float = 1.0
+    keyness_exclude_family: bool = True
     reuse_min_chars: int = MIN_CHARS
     reuse_exclude_errata: bool = True
     sensitivity_min_chars: tuple[int, ...] = (10, 12, 15, 20, 25, 30)
@@ -367,17 +372,21 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                            random_state=p.random_state)
     t = lap("alignment", t)
 
-    names = corpus.documents.set_index("jurisdiction")["name_zh"]
-    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
-                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
-                        min_log_ratio=p.keyness_min_log_ratio)
-    t = lap("keyness", t)
-
     passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
     rsens = reuse_sensitivity(corpus, items, plans, p) if (
         p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
         schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
-    lap("reuse", t)
+    t = lap("reuse", t)
+
+    names = corpus.documents.set_index("jurisdiction")["name_zh"]
+    exclude = None
+    if p.keyness_exclude_family:  # a plan's template twin is not its reference (keyness module docstring)
+        fam = template_families(_round(matrix, p.decimals), plans, p.template_min_share)
+        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
+    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
+                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
+                        min_log_ratio=p.keyness_min_log_ratio, exclude=exclude)
+    lap("keyness", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
             "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
