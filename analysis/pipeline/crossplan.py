@@ -136,6 +136,11 @@ class CrossPlanParams:
         hash held by more plans than this votes for a fixed sample of this many
         when sources are searched, so the search stays linear in the number of
         plans (:func:`analysis.textstats.reuse.reuse`, ``max_postings``).
+
+    Documents compared
+      - ``exclude_documents`` = (): rules ``FIELD:TEXT`` (FIELD ``genre``,
+        ``framework`` or ``plan``) leaving documents out of every comparison
+        across plans (:mod:`analysis.selection`); e.g. ``genre:工作要点``.
     """
 
     random_state: int = 0
@@ -172,6 +177,12 @@ class CrossPlanParams:
     template_min_share: float = 0.10
     reuse_top_k: int = 5
     reuse_max_postings: int = 256
+    exclude_documents: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        from analysis.selection import parse_rules
+
+        parse_rules(self.exclude_documents)  # a malformed rule is refused when the parameters are made
 
     def as_dict(self) -> dict:
         """Every parameter by name (tuples as lists), for ``parameters.json``."""
@@ -279,10 +290,16 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     *params*: :class:`CrossPlanParams` (default: its defaults).  *progress*:
     show a progress bar on stderr.
     """
+    from analysis.selection import excluded
+
     p = params or CrossPlanParams()
     notes: list[str] = []
-    plans = corpus.plans_with_actions
-    skipped = [j for j in corpus.plans if j not in plans]
+    left_out = excluded(corpus.documents, p.exclude_documents)
+    if left_out:
+        notes.append("cross-plan stage: " + ", ".join(f"{j} ({why})" for j, why in left_out.items())
+                     + " left out by exclude_documents")
+    plans = [j for j in corpus.plans_with_actions if j not in left_out]
+    skipped = [j for j in corpus.plans if j not in corpus.plans_with_actions]
     if skipped:
         notes.append(f"cross-plan stage: {', '.join(skipped)} left out (no actions); every summary across plans "
                      f"is over the {len(plans)} plan(s) with actions")
