@@ -16,8 +16,9 @@ Conventions shared by every function here:
 - Intervals describe the process that wrote the plan, not the plan (whose
   numbers are a census of its text).  They resample the independent units
   (:mod:`analysis.compare.units`): a task's measures together, every other
-  action on its own; text shares and mention rates are stratified by group
-  line, so a line that exists keeps its actions in every draw.  A zero count
+  action on its own; text shares are stratified by group line, so a line
+  that exists keeps its actions in every draw.  Mention rates are not: a
+  line's text is the line by definition, its mentions are not.  A zero count
   of mentions is what the plan says and carries no interval.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.codebook import load_codebook
+from analysis.compare.inference import ALPHA, TEST_BOOT, pairwise_differences
 from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
 from analysis.compare.units import group_lines, tasks
@@ -143,10 +145,9 @@ def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[s
           (:func:`analysis.compare.intervals.cluster_bootstrap_ratio`), so the line never drops out.
         - ``mentions_per_10k``: mentions of the group's terms anywhere in the plan's operative text
           (``group_mentions.csv``) per 10,000 operative characters -- 0 is a real zero here: the plan never
-          names the group, and carries no interval.  Interval: the same stratified cluster bootstrap (mentions
-          cluster inside actions, so units, not mentions, are drawn).  A line of one unit is taken as it is: it
-          adds no variation, so where most mentions fall in such a line the interval is narrow -- the sentences
-          say when a rate comes from one action.
+          names the group, and carries no interval.  Interval: cluster bootstrap over the units, *not*
+          stratified (mentions cluster inside actions, so units, not mentions, are drawn; where most of a
+          plan's mentions of a group stand in one action, the interval shows how much rests on it).
         - ``mentions_in_line``: of those mentions, the ones inside the group's own line (a high rate from one
           long dedicated action is not the same as naming the group across the plan).
     """
@@ -171,7 +172,7 @@ def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[s
             lo, hi = (cluster_bootstrap_ratio(np.where(in_line, a["n_chars"], 0), a["n_chars"], units, strata,
                                               n_boot, seed) if has_line else (nan, nan))
             counts = np.asarray([per_action.get((x, g), 0) for x in a["action_id"]], dtype=float)
-            plo, phi = (cluster_bootstrap_ratio(counts * 10_000, a["n_chars"], units, strata, n_boot, seed)
+            plo, phi = (cluster_bootstrap_ratio(counts * 10_000, a["n_chars"], units, None, n_boot, seed)
                         if n_men and op_chars else (nan, nan))
             rows.append({
                 "jurisdiction": j, "group": g, "has_line": has_line,
@@ -248,3 +249,75 @@ def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
             rows.append({"jurisdiction": j, "unit_class": c, "n_targets": len(tc), "n_actions": k,
                          "share_of_actions": k / n_act if n_act else float("nan")})
     return pd.DataFrame(rows)
+
+
+def measurability_tests(actions: pd.DataFrame, targets: pd.DataFrame, alpha: float = ALPHA,
+                        n_boot: int = TEST_BOOT, seed: int = 0, adjust: bool = True) -> pd.DataFrame:
+    """Every pair of plans compared on the share of measurable actions (safeguards left out).
+
+    Fisher's exact test where both plans' actions are their own units, the cluster bootstrap of the difference
+    over tasks otherwise (:func:`analysis.compare.inference.pairwise_differences`), Holm-adjusted over the
+    pairs (or not, with ``adjust=False``, for a larger family).
+
+    Parameters
+    ----------
+    actions, targets : pandas.DataFrame
+        ``actions.csv`` and ``targets.csv``.
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    adjust : bool
+        Holm-adjust over the pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analysis.compare.inference.PAIR_COLUMNS`.
+    """
+    act = actions[actions["kind"] == "action"]
+    units = pd.DataFrame({"jurisdiction": act["jurisdiction"].to_numpy(),
+                          "num": act["action_id"].isin(set(targets["action_id"])).astype(float).to_numpy(),
+                          "den": 1.0, "cluster": tasks(act).to_numpy()})
+    return pairwise_differences(units, plans_of(actions), alpha, n_boot, seed, adjust=adjust)
+
+
+def mention_rate_tests(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[str] | None = None,
+                       alpha: float = ALPHA, n_boot: int = TEST_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Every pair of plans compared on each group's mentions per 10,000 operative characters.
+
+    Cluster bootstrap of the difference of the two rates over the plans' units (tasks), as the intervals of
+    :func:`group_coverage` are; Holm-adjusted over every group and pair together.
+
+    Parameters
+    ----------
+    actions, mentions : pandas.DataFrame
+        ``actions.csv`` and ``group_mentions.csv``.
+    groups : list of str, optional
+        The groups (default: the codebook's).
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group`` and :data:`analysis.compare.inference.PAIR_COLUMNS` (rates per 10,000 characters).
+    """
+    from analysis.compare.inference import adjust_family
+
+    groups = groups if groups is not None else _group_ids()
+    per = mentions.groupby(["action_id", "group"]).size()
+    clusters = tasks(actions).to_numpy()
+    tables = []
+    for i, g in enumerate(groups):
+        counts = np.asarray([per.get((a, g), 0) for a in actions["action_id"]], dtype=float)
+        units = pd.DataFrame({"jurisdiction": actions["jurisdiction"].to_numpy(), "num": counts * 10_000,
+                              "den": actions["n_chars"].to_numpy(float), "cluster": clusters})
+        t = pairwise_differences(units, plans_of(actions), alpha, n_boot, seed + 1000 * i, adjust=False)
+        tables.append(t)
+    tables = adjust_family(tables, alpha) if tables else []
+    if not tables:
+        return pd.DataFrame(columns=["group"])
+    return pd.concat([t.assign(group=g) for t, g in zip(tables, groups)], ignore_index=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.coding.codebook import load_codebook
 from analysis.coding.instruments import instrument_codes, instrument_kinds
-from analysis.compare.inference import ALPHA, holm, paired_difference, tied_top
+from analysis.compare.inference import ALPHA, TEST_BOOT, holm, pairwise_differences, paired_difference, tied_top
 from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
 from analysis.compare.units import tasks
@@ -95,13 +95,54 @@ def instrument_composition(actions: pd.DataFrame, instruments: pd.DataFrame, n_b
     return pd.DataFrame(rows)
 
 
+def kind_share_tests(actions: pd.DataFrame, instruments: pd.DataFrame, alpha: float = ALPHA,
+                     n_boot: int = TEST_BOOT, seed: int = 0, adjust: bool = True) -> pd.DataFrame:
+    """Every pair of plans compared on the share of actions (and safeguards) using each kind of instrument.
+
+    Fisher's exact test where both plans' rows are their own units, the cluster bootstrap over tasks
+    otherwise; Holm-adjusted over every kind and pair together (``adjust=False``: left to the caller).
+
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    adjust : bool
+        Holm-adjust the family.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind`` and :data:`analysis.compare.inference.PAIR_COLUMNS`.
+    """
+    from analysis.compare.inference import adjust_family
+
+    plans = plans_of(actions)
+    a = actions[actions["jurisdiction"].isin(plans)]
+    clusters = tasks(a).to_numpy()
+    tables, kinds = [], kind_ids()
+    for i, kind in enumerate(kinds):
+        users = set(instruments.loc[instruments["kind"] == kind, "action_id"])
+        units = pd.DataFrame({"jurisdiction": a["jurisdiction"].to_numpy(),
+                              "num": a["action_id"].isin(users).astype(float).to_numpy(), "den": 1.0,
+                              "cluster": clusters})
+        tables.append(pairwise_differences(units, plans, alpha, n_boot, seed + 1000 * i, adjust=False))
+    if adjust and tables:
+        tables = adjust_family(tables, alpha)
+    return pd.concat([t.assign(kind=k) for t, k in zip(tables, kinds)], ignore_index=True) if tables else \
+        pd.DataFrame(columns=["kind"])
+
+
 #: Columns of :func:`leading_kind_tests`.
 LEADING_COLUMNS = ["jurisdiction", "kind", "share", "next_kind", "next_share", "tied", "difference",
                    "difference_lo", "difference_hi", "p_value", "p_adjusted", "leads"]
 
 
 def leading_kind_tests(actions: pd.DataFrame, instruments: pd.DataFrame, alpha: float = ALPHA,
-                       n_boot: int = DEFAULT_BOOT, seed: int = 0) -> pd.DataFrame:
+                       n_boot: int = TEST_BOOT, seed: int = 0) -> pd.DataFrame:
     """Does one kind of instrument lead each plan?  A test of the difference between its two largest kinds.
 
     Per plan, the kind with the largest share of the plan's instrument uses against the next one: a paired
@@ -183,5 +224,6 @@ def instrument_by_group(actions: pd.DataFrame, instruments: pd.DataFrame, level:
     return pd.DataFrame(rows)
 
 
-__all__ = ["instrument_ids", "kind_ids", "instrument_mix", "instrument_composition", "leading_kind_tests",
+__all__ = ["instrument_ids", "kind_ids", "instrument_mix", "instrument_composition", "kind_share_tests",
+           "leading_kind_tests",
            "LEADING_COLUMNS", "instrument_by_group", "NO_GROUP"]

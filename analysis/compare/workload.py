@@ -41,7 +41,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.compare.inference import ALPHA, adjust_family, pairwise_differences, tied_top
+from analysis.compare.inference import ALPHA, TEST_BOOT, adjust_family, pairwise_differences, tied_top
 from analysis.compare.intervals import (DEFAULT_BOOT, bootstrap_statistic, cluster_bootstrap_ratio,
                                         wilson_clustered)
 from analysis.compare.tables import plans_of
@@ -208,8 +208,8 @@ def load_units(actions: pd.DataFrame, assignments: pd.DataFrame, category: str =
 
 
 def load_share_tests(actions: pd.DataFrame, assignments: pd.DataFrame, category: str = CAST,
-                     weightings: tuple[str, ...] = WEIGHTINGS, alpha: float = ALPHA, n_boot: int = DEFAULT_BOOT,
-                     seed: int = 0) -> pd.DataFrame:
+                     weightings: tuple[str, ...] = WEIGHTINGS, alpha: float = ALPHA, n_boot: int = TEST_BOOT,
+                     seed: int = 0, adjust: bool = True) -> pd.DataFrame:
     """Every pair of assigned plans compared on *category*'s share of the load, under every weighting rule.
 
     Cluster bootstrap of the difference over department lists
@@ -227,6 +227,9 @@ def load_share_tests(actions: pd.DataFrame, assignments: pd.DataFrame, category:
         Family-wise error rate.
     n_boot, seed : int
         Bootstrap draws and seed.
+    adjust : bool
+        Holm-adjust over the table (False: the caller adjusts a larger family,
+        :func:`analysis.compare.inference.adjust_family`, and recomputes ``robust`` with :func:`robust_pairs`).
 
     Returns
     -------
@@ -241,12 +244,30 @@ def load_share_tests(actions: pd.DataFrame, assignments: pd.DataFrame, category:
         u = load_units(actions, assignments, category, rule)
         t = pairwise_differences(u, plans_of(actions, assignments), alpha, n_boot, seed, adjust=False)
         tables.append(t.assign(weighting=rule))
-    tables = adjust_family(tables, alpha) if tables else []
+    tables = adjust_family(tables, alpha) if tables and adjust else tables
     out = pd.concat([t.assign(weighting=r) for t, r in zip(tables, rules)], ignore_index=True) if tables else \
         pd.DataFrame(columns=["jurisdiction", "other_jurisdiction", "weighting", "direction"])
-    d = out.groupby(["jurisdiction", "other_jurisdiction"], sort=False)["direction"]
-    robust = d.transform(lambda x: bool(x.iloc[0] != 0 and (x == x.iloc[0]).all() and len(x) == len(rules)))
-    return out.assign(robust=robust.astype(bool))
+    return robust_pairs(out)
+
+
+def robust_pairs(tests: pd.DataFrame) -> pd.DataFrame:
+    """*tests* (:func:`load_share_tests`) with ``robust``: a pair's ``direction`` is the same, and not 0, under
+    every rule the table holds.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Pairwise tests with a ``weighting`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows with ``robust`` (re)computed.
+    """
+    n_rules = tests["weighting"].nunique() if len(tests) else 0
+    d = tests.groupby(["jurisdiction", "other_jurisdiction"], sort=False)["direction"]
+    robust = d.transform(lambda x: bool(x.iloc[0] != 0 and (x == x.iloc[0]).all() and len(x) == n_rules))
+    return tests.assign(robust=robust.astype(bool) if len(tests) else pd.Series(dtype=bool))
 
 
 def collective_assignments(actions: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
@@ -443,5 +464,5 @@ def network_summary(actions: pd.DataFrame, assignments: pd.DataFrame, level: str
 
 
 __all__ = ["CAST", "WEIGHTINGS", "DEFAULT_WEIGHTING", "WEIGHTING_NAMES", "department_workload", "load_units",
-           "load_share_tests", "collective_assignments", "department_summary", "coassignment_graph",
+           "load_share_tests", "robust_pairs", "collective_assignments", "department_summary", "coassignment_graph",
            "coassignment_edges", "network_summary"]
