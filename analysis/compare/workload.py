@@ -54,8 +54,7 @@ WEIGHTINGS = ("inverse_k", "lead_weighted", "lead_only")
 #: The rule every load number uses unless another is asked for.
 DEFAULT_WEIGHTING = "inverse_k"
 #: How the report names each rule.
-WEIGHTING_NAMES = {"inverse_k": "1/k (lead and cooperating alike)", "lead_weighted": "lead counted twice",
-                   "lead_only": "lead only"}
+WEIGHTING_NAMES = {"inverse_k": "1/k", "lead_weighted": "lead counted twice", "lead_only": "lead only"}
 
 
 def _rules(weighting) -> list[str]:

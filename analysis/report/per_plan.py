@@ -10,16 +10,57 @@ import re
 
 import pandas as pd
 
-from analysis.compare.intervals import differ, wilson
-from analysis.report.wording import (_num, _period, agree, bullets, ci, count_word, counted, lower, names, num,
-                                     pct, plural)
+from analysis.report.comparisons import higher_than_all, tested_ranking
+from analysis.report.wording import (_num, _period, agree, all_of, bullets, ci, count_word, counted, lower, names,
+                                     num, pct, plural, with_ci)
 
 
-def corpus_design(documents: pd.DataFrame, labels: dict[str, str]) -> str:
-    """What kinds of document are compared: genres, frameworks, periods, template families."""
+def describe_documents(documents: pd.DataFrame, labels: dict[str, str]) -> str:
+    """Each document as what it is, from ``documents.csv``: genre, issuing body and number, the framework it
+    implements, and whether it states a science-literacy target.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents.csv`` (reference documents are left out).
+    labels : dict
+        Plan labels.
+
+    Returns
+    -------
+    str
+        One bullet per document.
+    """
     d = documents[documents.get("role", pd.Series("plan", index=documents.index)).fillna("plan") != "reference"]
+    out = []
+    for r in d.itertuples():
+        txt = lambda col: getattr(r, col) if isinstance(getattr(r, col, None), str) and getattr(r, col) else ""  # noqa: E731
+        genre, issuer, number, fw = txt("genre"), txt("issuer"), txt("doc_number"), txt("framework")
+        s = f"**{labels.get(r.jurisdiction, r.jurisdiction)}**: " + (f"a {genre}" if genre else "a document")
+        s += f" issued by {issuer}" if issuer else " (issuer not read from the text)"
+        s += f" ({number})" if number else ""
+        s += f", implementing {fw}" if fw else ", framework not stated in the manifest"
+        target = getattr(r, "literacy_target_pct", float("nan"))
+        if _num(target):
+            year = getattr(r, "literacy_target_year", float("nan"))
+            s += (f"; it states a science-literacy target of {float(target):g}%"
+                  + (f" by {int(float(year))}" if _num(year) else ""))
+        else:
+            s += "; it states no science-literacy target"
+        out.append(s + ".")
+    return bullets(out)
+
+
+def corpus_design(documents: pd.DataFrame, labels: dict[str, str], excluded: dict[str, str] | None = None) -> str:
+    """What kinds of document are compared: genres, frameworks, periods, template families, and the documents
+    the build's ``exclude_documents`` leaves out of the comparisons (*excluded*, as
+    :attr:`analysis.report.ReportData.excluded`)."""
+    d = documents[documents.get("role", pd.Series("plan", index=documents.index)).fillna("plan") != "reference"]
+    excluded = excluded or {}
+    left = [j for j in d["jurisdiction"] if j in excluded]
+    d = d[~d["jurisdiction"].isin(set(excluded))]
     n = len(d)
-    out = [f"The corpus holds {count_word(n)} plan{'s' if n != 1 else ''}: "
+    out = [f"{count_word(n).capitalize()} {plural(n, 'document')} {agree(n, 'is', 'are')} compared: "
            + "; ".join(f"{labels.get(r.jurisdiction, r.jurisdiction)} ({r.level}"
                        + (f", {r.genre}" if isinstance(r.genre, str) and r.genre else "")
                        + (_period(r.period_start, r.period_end) if _num(r.period_start) else "") + ")"
@@ -47,14 +88,20 @@ def corpus_design(documents: pd.DataFrame, labels: dict[str, str]) -> str:
                    "template's choice counted twice.")
     if not families and n > 1:
         out.append("No two plans share enough verbatim text to count as one template family.")
+    if left:
+        out.append(f"{names(left, labels)} {agree(len(left), 'is', 'are')} left out of every comparison by the "
+                   "build's `exclude_documents` (" + "; ".join(f"{labels.get(j, j)}: {excluded[j]}" for j in left)
+                   + "); " + agree(len(left), "it is", "they are") + " still described above.")
     return bullets(out)
 
 
 
 # ------------------------------------------------------------------ overview
-def overview(ov: pd.DataFrame, measurable: pd.DataFrame, labels: dict[str, str]) -> str:
+def overview(ov: pd.DataFrame, measurable: pd.DataFrame, labels: dict[str, str],
+             tests: pd.DataFrame | None = None) -> str:
     """Size and measurability.  Plans without actions take no part in the size comparison (they are named
-    as such): the shortest plan is the shortest of those with actions."""
+    as such): the shortest plan is the shortest of those with actions.  *tests*
+    (:func:`analysis.compare.measurability_tests`) decide any "higher"; without them no ranking is stated."""
     out = []
     with_actions = ov[ov["n_actions"].fillna(0).astype(int) > 0]
     empty = [j for j in ov["jurisdiction"] if j not in set(with_actions["jurisdiction"])]
@@ -76,31 +123,12 @@ def overview(ov: pd.DataFrame, measurable: pd.DataFrame, labels: dict[str, str])
     m = measurable.dropna(subset=["share_measurable"])
     if len(m):
         parts = [f"{labels.get(r.jurisdiction, r.jurisdiction)} {int(r.n_measurable)} of {int(r.n_actions)} "
-                 f"({pct(r.share_measurable)} {ci(r.share_lo, r.share_hi)})" for r in m.itertuples()]
+                 f"({with_ci(r.share_measurable, r.share_lo, r.share_hi, getattr(r, 'n_units', None))})"
+                 for r in m.itertuples()]
         out.append("**Measurability** (actions with at least one quantified commitment): " + "; ".join(parts) + ".")
-        out.append(_ranking_sentence(m, "share_measurable", "share_lo", "share_hi", labels,
-                                     "measurable actions"))
+        if tests is not None and len(m) > 1:
+            out.append(tested_ranking(tests, labels, "measurable actions"))
     return bullets(out)
-
-
-def _ranking_sentence(df: pd.DataFrame, value: str, lo: str, hi: str, labels: dict[str, str], what: str,
-                      fmt=pct) -> str:
-    """Which plans' intervals lie above or below others'; or that the data do not separate them."""
-    rows = list(df.itertuples())
-    pairs = []
-    for a in rows:
-        for b in rows:
-            if a is not b and differ(getattr(a, lo), getattr(a, hi), getattr(b, lo), getattr(b, hi)) > 0:
-                pairs.append((a.jurisdiction, b.jurisdiction))
-    if not pairs:
-        return (f"The 95% intervals of the share of {what} overlap for every pair of plans: the data do not show "
-                "that any plan has more than another.")
-    by = {}
-    for a, b in pairs:
-        by.setdefault(a, []).append(b)
-    text = "; ".join(f"{labels.get(a, a)} has a higher share of {what} than {names(bs, labels)}"
-                     for a, bs in by.items())
-    return f"Where the 95% intervals do not overlap: {text}. For every other pair the data do not tell the plans apart."
 
 
 # ------------------------------------------------------------------ target groups
@@ -132,12 +160,14 @@ def older_frameworks(without: list[str], with_line: list[str], documents: pd.Dat
 
 
 def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_labels: dict[str, str],
-                  documents: pd.DataFrame | None = None) -> str:
+                  documents: pd.DataFrame | None = None, tests: pd.DataFrame | None = None) -> str:
     """Which groups have a line in which plans, how much text they get, and how often they are named.
 
     With *documents* (``documents.csv``), a group whose line is missing only from plans that implement an
     older framework than every plan with a line says so (:func:`older_frameworks`): the gap may be the
-    framework's rather than the jurisdiction's choice.
+    framework's rather than the jurisdiction's choice.  *tests* (:func:`analysis.compare.mention_rate_tests`)
+    decide whether the plan naming a group most often names it more than the others; without them no plan is
+    said to name a group more than another.
     """
     plans = list(dict.fromkeys(coverage["jurisdiction"]))
     order = list(dict.fromkeys(coverage["group"]))
@@ -148,7 +178,8 @@ def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_lab
     has = has.astype(object).where(has.notna(), False).astype(bool)  # a missing row is no line
     all_groups = [g for g in has.index if bool(has.loc[g].all())]
     if all_groups:
-        out.append("**Lines in every plan.** " + (f"All {count_word(n)} plans have" if n != 1 else "The one plan has")
+        subject = all_of(n)
+        out.append("**Lines in every plan.** " + subject[:1].upper() + subject[1:] + f" {agree(n, 'has', 'have')}"
                    + f" a line of actions for {names(all_groups, gl)}.")
     for g in has.index:
         if g in all_groups:
@@ -181,111 +212,44 @@ def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_lab
                        f"{ci(r.mentions_per_10k_lo, r.mentions_per_10k_hi, percent=False)}, but "
                        f"{int(r.mentions_in_line)} of its {int(r.mentions)} mentions are inside the group's single "
                        "dedicated action: the rate reflects one long action, not attention across the plan.")
-    # the highest rate per group, and whether it is distinguishable from the next
+    # the highest rate per group, and whether a test sets it above the others
+    tops = []
     for g in order:
-        gdf = coverage[coverage["group"] == g].sort_values("mentions_per_10k", ascending=False)
+        gdf = coverage[coverage["group"] == g].sort_values("mentions_per_10k", ascending=False, kind="mergesort")
         if len(gdf) < 2 or gdf["mentions"].iloc[0] == 0:
             continue
-        a, b = gdf.iloc[0], gdf.iloc[1]
+        a = gdf.iloc[0]
         if (gdf["mentions"].iloc[1:] == 0).all():
             out.append(f"Only {plan_labels.get(a.jurisdiction, a.jurisdiction)} names {gl[g]} at all "
-                       f"({int(a.mentions)} mention{'s' if a.mentions != 1 else ''}).")
+                       f"({counted(int(a.mentions), 'mention')}).")
             continue
-        d = differ(a.mentions_per_10k_lo, a.mentions_per_10k_hi, b.mentions_per_10k_lo, b.mentions_per_10k_hi)
-        rate = (f"{plan_labels.get(a.jurisdiction, a.jurisdiction)} names {gl[g]} most often "
-                f"({num(a.mentions_per_10k)} per 10,000 characters "
-                f"{ci(a.mentions_per_10k_lo, a.mentions_per_10k_hi, percent=False)})")
-        if d > 0:
-            out.append(rate + f", more than any other plan (next: {plan_labels.get(b.jurisdiction, b.jurisdiction)}, "
-                              f"{num(b.mentions_per_10k)} {ci(b.mentions_per_10k_lo, b.mentions_per_10k_hi, False)}).")
+        top = [r.jurisdiction for r in gdf.itertuples() if r.mentions_per_10k == a.mentions_per_10k]
+        text = (f"{gl[g]}: {names(top, plan_labels)}, {num(a.mentions_per_10k)} "
+                f"{ci(a.mentions_per_10k_lo, a.mentions_per_10k_hi, percent=False)}".rstrip()
+                + (" (a tie)" if len(top) > 1 else ""))
+        above, not_above = (higher_than_all(tests[tests["group"] == g], a.jurisdiction)
+                            if tests is not None and len(top) == 1 else ([], []))
+        if tests is not None and len(top) == 1 and not not_above:
+            text += ", above every other plan by a test of the difference"
+        elif above:
+            text += f", above {names(above, plan_labels)} by a test of the difference"
+        tops.append((text, bool(above)))
+    if tops:
+        out.append("**Most mentions per 10,000 characters**, by group: " + "; ".join(t for t, _ in tops) + ".")
+    if tests is not None and len(tests):
+        if not (tests["direction"] != 0).any():
+            out.append(f"No test of the difference sets any plan's mention rate of a group above another's "
+                       f"(cluster bootstrap over the plans' units, Holm-adjusted over all {len(tests)} pairs of "
+                       "plans and groups): the data do not rank the plans by how often they name a group.")
         else:
-            out.append(rate + f"; its interval overlaps {plan_labels.get(b.jurisdiction, b.jurisdiction)}'s "
-                              f"({num(b.mentions_per_10k)} {ci(b.mentions_per_10k_lo, b.mentions_per_10k_hi, False)}), "
-                              "so the data do not rank them.")
-    out.append("Rates count the group's terms in the operative text (exact Poisson intervals, which understate the "
-               "uncertainty because mentions cluster); text shares carry bootstrap intervals over the plan's actions.")
-    return bullets(out)
-
-
-# ------------------------------------------------------------------ departments
-def departments(summary: pd.DataFrame, workload: pd.DataFrame, networks: pd.DataFrame, assignments: pd.DataFrame,
-                actions: pd.DataFrame, labels: dict[str, str], category_labels: dict[str, str]) -> str:
-    """Who carries the plans, how concentrated, and what the format of the lists does to the numbers."""
-    out = []
-    s = summary.set_index("jurisdiction")
-    assigned = [j for j in s.index if bool(s.loc[j, "assigned"])]
-    not_assigned = [j for j in s.index if not bool(s.loc[j, "assigned"])]
-    if not_assigned:
-        out.append(f"{names(not_assigned, labels)} give{'s' if len(not_assigned) == 1 else ''} no list of departments "
-                   "per action (a plan may still name departments in its text): *not assigned*, shown as missing, "
-                   "never as zero.")
-    hubs = networks[networks["assigned"].astype(bool)].set_index("jurisdiction")["hub"]
-    common = [h for h in dict.fromkeys(hubs) if (hubs == h).all()]
-    if len(hubs) and common:
-        out.append(f"**{category_labels.get(common[0], common[0])} is the hub of every assigned plan's network** "
-                   f"({len(hubs)} of {len(hubs)}): the category most often named with others.")
-    elif len(hubs):
-        out.append("**Hubs** (most often named with others): " + "; ".join(
-            f"{labels.get(j, j)}: {category_labels.get(h, h)}" for j, h in hubs.items()) + ".")
-    for j in assigned:
-        r = s.loc[j]
-        out.append(f"{labels.get(j, j)}: {int(r.n_assigned)} of {counted(int(r.n_actions), 'action')} "
-                   f"{agree(int(r.n_assigned), 'names', 'name')} departments; the "
-                   f"science and technology association (科协) carries {pct(r.cast_load_share)} "
-                   f"{ci(r.cast_load_share_lo, r.cast_load_share_hi)} of the weighted load and is named on "
-                   f"{pct(r.cast_action_share)} {ci(r.cast_action_share_lo, r.cast_action_share_hi)} of the assigned "
-                   f"actions; concentration (HHI) {num(r.hhi, 3)} {ci(r.hhi_lo, r.hhi_hi, percent=False, digits=3)}.")
-    # format: lists copied to every measure
-    per_action = assignments[~assignments["collective"].astype(bool)].groupby("action_id").size()
-    for j in assigned:
-        ids = actions.loc[(actions["jurisdiction"] == j) & (actions["kind"] == "action"), "action_id"]
-        med = float(per_action.reindex(ids).dropna().median()) if len(ids) else float("nan")
-        src = assignments.loc[assignments["jurisdiction"] == j, "source"]
-        if med >= 10:
-            shared = " from a division of work shared by a task's measures" if (src == "division_block").any() else ""
-            out.append(f"{labels.get(j, j)}'s actions carry a median of {med:.0f} departments each{shared}: its "
-                       "low concentration reflects that format (everyone named on everything), not a division of "
-                       "labour; compare it with the weighted load, and not with other plans' action counts.")
-    few = [j for j in assigned if s.loc[j, "n_assigned"] < 0.5 * s.loc[j, "n_actions"]]
-    for j in few:
-        out.append(f"{labels.get(j, j)}'s department figures rest on {int(s.loc[j, 'n_assigned'])} of its "
-                   f"{counted(int(s.loc[j, 'n_actions']), 'action')} (the others go to collective units only).")
-    out.append("Weighted load counts an action shared by k departments as 1/k to each, lead and cooperating "
-               "alike; intervals are bootstrap intervals over the plan's assigned actions (Wilson for shares of "
-               "actions).")
-    return bullets(out)
-
-
-
-# ------------------------------------------------------------------ instruments
-def instruments(kinds: pd.DataFrame, composition: pd.DataFrame, codes: pd.DataFrame, labels: dict[str, str],
-                kind_labels: dict[str, str], code_labels: dict[str, str]) -> str:
-    """The instrument mix per plan."""
-    out = []
-    plans = list(dict.fromkeys(composition["jurisdiction"]))
-    for j in plans:
-        rows = composition[composition["jurisdiction"] == j]
-        if rows["n_total"].iloc[0] == 0:
-            out.append(f"{labels.get(j, j)}: no instrument coded.")
-            continue
-        out.append(f"{labels.get(j, j)}: " + ", ".join(
-            f"{lower(kind_labels.get(x.kind, x.kind))} {pct(x.share)} {ci(x.share_lo, x.share_hi)}"
-            for x in rows.itertuples()) + f" of its instrument codes ({int(rows['n_total'].iloc[0])} action × "
-            f"instrument {plural(int(rows['n_total'].iloc[0]), 'pair')}; bootstrap intervals over its actions).")
-    for k, g in kinds.groupby("kind", sort=False):
-        out.append(_ranking_sentence(g, "share", "share_lo", "share_hi", labels,
-                                     f"actions using {kind_labels.get(k, k).lower()} instruments"))
-    pooled = codes.groupby("code", sort=False)[["n_using", "n_actions"]].sum()
-    pooled["share"] = pooled["n_using"] / pooled["n_actions"]
-    pooled = pooled.sort_values("share", ascending=False, kind="mergesort")
-    n_all = int(pooled["n_actions"].iloc[0]) if len(pooled) else 0
-    n_top = len(pooled.head(3))
-    out.append(f"Across all {n_all} actions and safeguards of the plans, the most used "
-               f"{agree(n_top, 'instrument is', 'instruments are')} " + ", ".join(
-        f"{lower(code_labels.get(c, c))} ({pct(x.share)} {ci(*wilson(int(x.n_using), int(x.n_actions)))})"
-        for c, x in pooled.head(3).iterrows()) + ".")
-    out.append("Instruments are coded by rules (cues in the codebook) whose agreement with two hand coders is "
-               "reported per code in the validation notebook; read codes with a low F1 there with care.")
+            out.append(f"Rates are compared by a cluster bootstrap of the difference over the plans' units, "
+                       f"Holm-adjusted over all {len(tests)} pairs of plans and groups; no other pair differs.")
+    else:
+        out.append("No test of the differences between rates was given, so no plan is said to name a group more "
+                   "than another.")
+    out.append("Text shares carry cluster-bootstrap intervals over the plan's units, stratified by group line; "
+               "mention rates carry cluster-bootstrap intervals over the units, not stratified (mentions cluster "
+               "inside actions). A zero is what the plan says and carries no interval.")
     return bullets(out)
 
 
@@ -308,34 +272,14 @@ def validation_summary(seg: pd.DataFrame, fields: pd.DataFrame, instr: pd.DataFr
            f"{pct(i.loc['all', 'recall'])}, F1 {num(i.loc['all', 'f1'], 2)}. Weakest codes: " + ", ".join(
                f"{c} (F1 {num(r.f1, 2)})" for c, r in i[i['kind'].isin(['supply', 'environment', 'demand'])]
                .sort_values('f1').head(3).iterrows()) + ".",
-           "The coders applied the project's written rules, which are also the package's: agreement on "
-           "segmentation and on the structural target group measures how clearly the rules are written and how "
-           "faithfully the package applies them, not whether the rules capture what a plan means."]
+           "The two coders and the adjudicator were independent sessions of an AI assistant, not people "
+           "(docs/validation.md): their agreement is an upper bound on what two trained human coders would reach. "
+           "They applied the project's written rules, which are also the package's: agreement on segmentation and "
+           "on the structural target group measures how clearly the rules are written and how faithfully the "
+           "package applies them, not whether the rules capture what a plan means."]
     return bullets(out)
 
 
 
-KIND_NAMES = {"supply": "supply-side", "environment": "environment-side", "demand": "demand-side"}
-
-
-def leading_kinds(composition: pd.DataFrame) -> dict[str, str | None]:
-    """``{plan: kind}``: the kind of instrument with the largest share of the plan's action × instrument codes
-    (:func:`analysis.compare.instrument_composition`), where its 95% interval lies above the interval of the
-    next kind; ``None`` where the two overlap (or are undefined): the data do not say which kind leads."""
-    out: dict[str, str | None] = {}
-    for j, g in composition.dropna(subset=["share"]).groupby("jurisdiction", sort=False):
-        g = g.sort_values("share", ascending=False, kind="mergesort")
-        top = g.iloc[0]
-        if len(g) == 1:
-            out[j] = top["kind"]
-            continue
-        nxt = g.iloc[1]
-        out[j] = top["kind"] if differ(top["share_lo"], top["share_hi"], nxt["share_lo"], nxt["share_hi"]) > 0 \
-            else None
-    return out
-
-
-
-
-__all__ = ["corpus_design", "overview", "older_frameworks", "target_groups", "departments", "instruments",
-           "validation_summary", "leading_kinds", "KIND_NAMES"]
+__all__ = ["describe_documents", "corpus_design", "overview", "older_frameworks", "target_groups",
+           "validation_summary"]

@@ -19,11 +19,32 @@ def pct(x: float, digits: int = 1) -> str:
 
 
 def ci(lo: float, hi: float, percent: bool = True, digits: int = 1) -> str:
+    """``[12.3–45.6%]``; empty where the interval is missing, or has no width at the printed precision (a
+    resampling over units that do not vary, which says nothing about uncertainty)."""
     if lo != lo or hi != hi:
         return ""
     if percent:
-        return f"[{100 * lo:.{digits}f}–{100 * hi:.{digits}f}%]"
-    return f"[{lo:.{digits}f}–{hi:.{digits}f}]"
+        a, b = f"{100 * lo:.{digits}f}", f"{100 * hi:.{digits}f}"
+        return "" if a == b else f"[{a}–{b}%]"
+    a, b = f"{lo:.{digits}f}", f"{hi:.{digits}f}"
+    return "" if a == b else f"[{a}–{b}]"
+
+
+def ci_n(lo: float, hi: float, n_units: float | None, percent: bool = True, digits: int = 1) -> str:
+    """:func:`ci`, or ``(3 units: too few for an interval)`` where fewer than
+    :data:`analysis.compare.intervals.MIN_UNITS` independent units support one."""
+    from analysis.compare.intervals import MIN_UNITS
+
+    if n_units is not None and n_units == n_units and n_units < MIN_UNITS:
+        return f"({counted(int(n_units), 'unit')}: too few for an interval)"
+    return ci(lo, hi, percent, digits)
+
+
+def with_ci(x: float, lo: float, hi: float, n_units: float | None = None, percent: bool = True,
+            digits: int = 1) -> str:
+    """``12.3% [10.1–14.5%]``: a value and its interval (:func:`ci_n`), or the value alone."""
+    value = pct(x, digits) if percent else num(x, digits)
+    return (value + " " + ci_n(lo, hi, n_units, percent, digits)).strip()
 
 
 def num(x: float, digits: int = 1) -> str:
@@ -39,8 +60,26 @@ def names(ids: Iterable[str], labels: dict[str, str]) -> str:
 
 
 def count_word(n: int) -> str:
+    """``no``, ``one`` ... ``ten``, then digits."""
     words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def all_of(n: int, noun: str = "plans") -> str:
+    """The subject "every one of *n* things", right for 1, 2 and N: ``the one plan``, ``both plans``,
+    ``all five plans`` (*noun* in the plural; a singular is made by dropping a final ``s``)."""
+    if n == 1:
+        return f"the one {noun[:-1] if noun.endswith('s') else noun}"
+    if n == 2:
+        return f"both {noun}"
+    return f"all {count_word(n)} {noun}"
+
+
+def times(ratio: float) -> str:
+    """A ratio of relative frequencies as a reader reads it: ``38×``, ``2.5×``."""
+    if ratio != ratio:
+        return "–"
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -123,5 +162,5 @@ def interval_table(df: pd.DataFrame, value: str, lo: str, hi: str, index: str = 
     return m.fillna("–")
 
 
-__all__ = ["pct", "ci", "num", "names", "count_word", "plural", "counted", "agree", "bullets", "show", "parameters",
-           "lower", "interval_table"]
+__all__ = ["pct", "ci", "ci_n", "with_ci", "num", "names", "count_word", "all_of", "times", "plural", "counted",
+           "agree", "bullets", "show", "parameters", "lower", "interval_table"]
