@@ -655,7 +655,7 @@ def test_instruments_leading_kind_and_corrected_shares():
     most = next(x for x in out if x.startswith("**Most used instruments**"))
     assert most.startswith("**Most used instruments** across all 151 actions and safeguards, as the rules code them: "
                            "activities 51.7% [43.7–59.5%], coordination 47.0% [40.0–55.0%], talent 36.0% [27.0–45.0%]. "
-                           "Corrected for the rules' errors (sensitivity and specificity on 101 held-out hand-coded "
+                           "Corrected for the rules' errors (sensitivity and specificity on 101 held-out double-coded "
                            "units, Rogan–Gladen): talent 38.0% [27.0–50.0%], coordination 36.0% [19.0–55.0%], "
                            "activities 29.0% [5.0–47.0%]; the adjudicated coding of the same units: coordination 39.7%,")
 
@@ -926,3 +926,12 @@ def test_every_interval_note_names_population_unit_and_uncertainty():
     assert "(9 to 30 per plan)" in say.about("workload", "9 to 30 per plan")
     with pytest.raises(KeyError):
         say.about("by eye")
+
+
+def test_a_comparison_that_mixes_genres_or_frameworks_says_so():
+    docs = documents({"a": NEW_FW, "b": NEW_FW, "c": OLD_FW})
+    docs.loc[2, "genre"] = "工作要点"
+    text = say.mixing(docs, ["a", "b", "c"])
+    assert text.startswith("*This comparison mixes two genres (实施方案, 工作要点) and two national frameworks (")
+    assert say.mixing(docs, ["a", "b"]) == ""
+    assert "genres" not in say.mixing(docs.assign(genre="实施方案"), ["a", "c"])

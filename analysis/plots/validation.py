@@ -1,4 +1,4 @@
-"""Chart of the hand-coded validation: how well two coders agree, and how well the package agrees with them.
+"""Chart of the double-coded validation (two AI-assistant coders and an adjudicator): how well two coders agree, and how well the package agrees with them.
 
 Tables in from :mod:`analysis.validation` (:func:`~analysis.validation.segmentation_report`,
 :func:`~analysis.validation.fields_report`, :func:`~analysis.validation.instruments_report`),

@@ -30,10 +30,10 @@ ABOUT: dict[str, tuple[str, str, str]] = {
         "the process that wrote each plan",
         "tasks and actions (mentions cluster inside them; a zero is what the plan says and has no interval)",
         "which actions the drafters wrote (cluster bootstrap); left out: errors of the mention lexicon (no "
-        "hand-coded sample of mentions exists; the sensitivity notebook varies the lexicon)"),
+        "double-coded sample of mentions exists; the sensitivity notebook varies the lexicon)"),
     "group_line_corrected": (
         "the process that wrote each plan",
-        "tasks and actions; and the hand-coded validation units",
+        "tasks and actions; and the double-coded validation units",
         "which actions the drafters wrote and the misclassification rates of the group-line rule estimated on "
         "the validation sample (both resampled together)"),
     "workload": (
@@ -49,7 +49,7 @@ ABOUT: dict[str, tuple[str, str, str]] = {
         "composition); left out: errors of the instrument rules -- see the corrected table"),
     "instruments_corrected": (
         "the process that wrote each plan",
-        "tasks; and the hand-coded validation units (held-out part)",
+        "tasks; and the double-coded validation units (held-out part)",
         "which actions the drafters wrote and the rules' sensitivity and specificity on the validation sample "
         "(both resampled together, Rogan–Gladen correction)"),
     "similarity": (
@@ -73,7 +73,7 @@ ABOUT: dict[str, tuple[str, str, str]] = {
         "the G² test's sampling error with a Bonferroni correction over the terms tested in a plan; left out: "
         "the clustering of terms in actions, which makes p-values too small"),
     "validation": (
-        "the hand-coded units of the shipped plans",
+        "the double-coded units of the shipped plans",
         "lines (segmentation) and sampled actions (fields, instruments)",
         "none: agreement and precision are reported for these units; the corrected tables carry their "
         "sampling error"),

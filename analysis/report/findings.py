@@ -36,8 +36,8 @@ from analysis.report.headlines import corpus_table, headlines
 from analysis.report.about import about
 from analysis.report.departments import departments
 from analysis.report.instruments import KIND_NAMES, instruments, leading_kinds
-from analysis.report.per_plan import (corpus_design, describe_documents, older_frameworks, overview, target_groups,
-                                      validation_summary)
+from analysis.report.per_plan import (corpus_design, describe_documents, mixing, older_frameworks, overview,
+                                      target_groups, validation_summary)
 from analysis.report.wording import (agree, all_of, bullets, ci, ci_n, count_word, counted, interval_table, lower,
                                      names, num, parameters, pct, plural, show, times, with_ci)
 
@@ -47,4 +47,4 @@ __all__ = ["pct", "ci", "num", "names", "lower", "bullets", "show", "interval_ta
            "overview", "target_groups",
            "departments", "clusters", "keyness", "alignment_reuse", "instruments", "validation_summary",
            "plural", "counted", "agree", "count_word", "older_frameworks", "leading_kinds", "KIND_NAMES", "about",
-           "describe_documents", "ci_n", "with_ci", "all_of", "times"]
+           "describe_documents", "mixing", "ci_n", "with_ci", "all_of", "times"]

@@ -129,7 +129,7 @@ def _most_used(corrected: pd.DataFrame, code_labels: dict[str, str]) -> str:
                      for x in cor.itertuples())
     s = (f"**Most used instruments** across all {n} actions and safeguards, as the rules code them: {raw}. "
          f"Corrected for the rules' errors (sensitivity and specificity on {int(c['n_validation'].iloc[0])} held-out "
-         f"hand-coded units, Rogan–Gladen): {corr}")
+         f"double-coded units, Rogan–Gladen): {corr}")
     adj = c.dropna(subset=["share_adjudicated"])
     if len(adj):
         a = adj.sort_values("share_adjudicated", ascending=False, kind="mergesort").head(4)

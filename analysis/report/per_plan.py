@@ -51,6 +51,37 @@ def describe_documents(documents: pd.DataFrame, labels: dict[str, str]) -> str:
     return bullets(out)
 
 
+def mixing(documents: pd.DataFrame, plans, what: str = "This comparison") -> str:
+    """A sentence saying which genres and frameworks a comparison of *plans* mixes, or ``""`` when it mixes none.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents.csv``.
+    plans : iterable of str
+        The documents compared.
+    what : str
+        The subject of the sentence.
+
+    Returns
+    -------
+    str
+        Markdown, or an empty string.
+    """
+    from analysis.selection import mix
+
+    m = mix(documents, plans)
+    parts = []
+    if len(m["genre"]) > 1:
+        parts.append(f"{count_word(len(m['genre']))} genres ({', '.join(m['genre'])})")
+    if len(m["framework"]) > 1:
+        parts.append(f"{count_word(len(m['framework']))} national frameworks ({'; '.join(m['framework'])})")
+    if not parts:
+        return ""
+    return (f"*{what} mixes {' and '.join(parts)}: a difference between plans can be the genre's or the "
+            "framework's. The build's `exclude_documents` leaves documents out by genre or framework.*")
+
+
 def corpus_design(documents: pd.DataFrame, labels: dict[str, str], excluded: dict[str, str] | None = None) -> str:
     """What kinds of document are compared: genres, frameworks, periods, template families, and the documents
     the build's ``exclude_documents`` leaves out of the comparisons (*excluded*, as
@@ -281,5 +312,5 @@ def validation_summary(seg: pd.DataFrame, fields: pd.DataFrame, instr: pd.DataFr
 
 
 
-__all__ = ["describe_documents", "corpus_design", "overview", "older_frameworks", "target_groups",
+__all__ = ["describe_documents", "mixing", "corpus_design", "overview", "older_frameworks", "target_groups",
            "validation_summary"]
