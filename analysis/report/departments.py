@@ -154,4 +154,38 @@ def _comparisons(tests: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     return out
 
 
-__all__ = ["departments"]
+def weighting_table(workload: pd.DataFrame, categories: list[str], labels: dict[str, str],
+                    category_labels: dict[str, str]) -> pd.DataFrame:
+    """The load shares of *categories* under every weighting rule side by side: ``value [lo–hi]`` cells.
+
+    Parameters
+    ----------
+    workload : pandas.DataFrame
+        :func:`analysis.compare.department_workload` with several rules.
+    categories : list of str
+        The categories shown, in order.
+    labels, category_labels : dict
+        Plan and category labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows (category, plan) of the assigned plans, one column per rule (named as the report names it).
+    """
+    from analysis.compare.workload import WEIGHTINGS
+
+    w = workload[workload["category"].isin(categories) & workload["assigned"].astype(bool)]
+    cells = w.assign(cell=[with_ci(v, a, b, n) for v, a, b, n in
+                           zip(w["load_share"], w["load_share_lo"], w["load_share_hi"], w["n_lists"])],
+                     _c=w["category"].map({c: i for i, c in enumerate(categories)}))
+    t = cells.sort_values("_c", kind="mergesort").pivot_table(index=["category", "jurisdiction"], columns="weighting",
+                                                             values="cell", aggfunc="first", sort=False)
+    rules = [r for r in WEIGHTINGS if r in t.columns]
+    t = t.reindex(columns=rules).rename(columns=WEIGHTING_NAMES)
+    t.index = t.index.set_levels([[category_labels.get(c, c) for c in t.index.levels[0]],
+                                  [labels.get(j, j) for j in t.index.levels[1]]])
+    t.columns.name = "weighting"
+    return t
+
+
+__all__ = ["departments", "weighting_table"]

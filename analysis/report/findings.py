@@ -34,7 +34,7 @@ from analysis.compare.intervals import differ, wilson  # noqa: F401  (read as sa
 from analysis.report.cross_plan import alignment_reuse, clusters, keyness, sensitivity
 from analysis.report.headlines import corpus_table, headlines
 from analysis.report.about import about
-from analysis.report.departments import departments
+from analysis.report.departments import departments, weighting_table
 from analysis.report.instruments import KIND_NAMES, instruments, leading_kinds
 from analysis.report.per_plan import (corpus_design, describe_documents, mixing, older_frameworks, overview,
                                       target_groups, validation_summary)
@@ -47,4 +47,4 @@ __all__ = ["pct", "ci", "num", "names", "lower", "bullets", "show", "interval_ta
            "overview", "target_groups",
            "departments", "clusters", "keyness", "alignment_reuse", "instruments", "validation_summary",
            "plural", "counted", "agree", "count_word", "older_frameworks", "leading_kinds", "KIND_NAMES", "about",
-           "describe_documents", "mixing", "ci_n", "with_ci", "all_of", "times"]
+           "describe_documents", "mixing", "ci_n", "with_ci", "all_of", "times", "weighting_table"]
