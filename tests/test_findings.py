@@ -753,7 +753,7 @@ def test_headline_on_instruments_states_no_ranking_without_a_significant_test(bu
     assert out[1] == "**Target groups.** All three plans have a line of actions for youth and farmers."
     assert out[-1].startswith("**Instruments.** No plan clearly favours one kind of policy instrument: in none of "
                               "the three plans does a test set the most used kind's share of its action × instrument "
-                              "codes above the next kind's (paired cluster bootstrap, Holm-adjusted)")
+                              "codes above the next kind's (paired cluster bootstrap, Holm-adjusted; rule-based coding;")
     assert "supply-side in" not in " ".join(out)
     assert "**Departments.** No plan assigns departments to its actions." in out
 
@@ -932,6 +932,7 @@ def test_a_comparison_that_mixes_genres_or_frameworks_says_so():
     docs = documents({"a": NEW_FW, "b": NEW_FW, "c": OLD_FW})
     docs.loc[2, "genre"] = "工作要点"
     text = say.mixing(docs, ["a", "b", "c"])
-    assert text.startswith("*This comparison mixes two genres (实施方案, 工作要点) and two national frameworks (")
+    assert text.startswith("*This comparison mixes kinds of document: two genres (实施方案, 工作要点) and two national "
+                           "frameworks (")
     assert say.mixing(docs, ["a", "b"]) == ""
     assert "genres" not in say.mixing(docs.assign(genre="实施方案"), ["a", "c"])

@@ -80,6 +80,11 @@ ABOUT: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: The measures whose intervals resample units (and need :data:`~analysis.compare.intervals.MIN_UNITS` of them).
+RESAMPLED = {"measurability", "text_share", "mention_rate", "group_line_corrected", "workload", "instruments",
+             "instruments_corrected", "reuse"}
+
+
 def about(measure: str, n_units: str | None = None) -> str:
     """The line under a table or a figure: population, independent unit, uncertainty included and left out.
 
@@ -101,8 +106,10 @@ def about(measure: str, n_units: str | None = None) -> str:
     if measure == "census":
         return f"*About these numbers: {population}; no sampling interval.*"
     units = f" ({n_units})" if n_units else ""
+    minimum = (f" Resampling intervals need at least {MIN_UNITS} units; with fewer none is printed."
+               if measure in RESAMPLED else "")
     return (f"*About the intervals: population: {population}; independent unit: {unit}{units}; uncertainty: "
-            f"{sources}. Resampling intervals need at least {MIN_UNITS} units; with fewer none is printed.*")
+            f"{sources}.{minimum}*")
 
 
-__all__ = ["ABOUT", "about"]
+__all__ = ["ABOUT", "RESAMPLED", "about"]

@@ -72,9 +72,9 @@ def clusters(quality: pd.DataFrame, spread: pd.DataFrame, sensitivity: pd.DataFr
     if len(sensitivity) > 1:
         other = sensitivity[~sensitivity["is_build"].astype(bool)]
         out.append("With other LSA sizes the criterion chooses " + "; ".join(
-            f"k = {int(r.k)} with {int(r.lsa_components)} dimensions"
-            + (" (at the upper end of the range)" if str(getattr(r, "edge", "") or "") == "upper" else "")
-            + f" (ARI {num(r.ari_with_build, 2)} with the build's partition)" for r in other.itertuples()) + ".")
+            f"k = {int(r.k)} with {int(r.lsa_components)} dimensions ("
+            + ("at the upper end of the range; " if str(getattr(r, "edge", "") or "") == "upper" else "")
+            + f"ARI {num(r.ari_with_build, 2)} with the build's partition)" for r in other.itertuples()) + ".")
     n_plans = len({p for x in spread["plans"].astype(str) for p in x.split(";") if p}) if len(spread) else 0
     shared_all = spread[spread["shared_by_all"].astype(bool)]
     unique = spread[spread["unique_to"].fillna("").astype(str) != ""]

@@ -241,20 +241,20 @@ def _instrument_headline(composition: pd.DataFrame, n_plans: int | None = None,
     order = list(dict.fromkeys(composition["kind"]))
     counts = sorted(((k, clear.count(k)) for k in dict.fromkeys(clear)),
                     key=lambda kc: (-kc[1], order.index(kc[0]) if kc[0] in order else len(order)))
-    note = (" (rule-based coding; notebook 6 corrects its shares for the coding's errors, and notebook 8 gives its "
-            "agreement with two coders who were AI-assistant sessions, not people).")
+    note = ("rule-based coding; notebook 6 corrects its shares for the coding's errors, and notebook 8 gives its "
+            "agreement with two coders who were AI-assistant sessions, not people")
     if not clear:
         where = ("in the one plan" + coded + " no test sets" if n == 1 else
                  "in neither plan" + coded + " does a test set" if n == 2 else
                  f"in none of the {count_word(n)} plans{coded} does a test set")
         return ("**Instruments.** No plan clearly favours one kind of policy instrument: " + where + " the most used "
                 "kind's share of its action × instrument codes above the next kind's (paired cluster bootstrap, "
-                "Holm-adjusted)" + note)
+                "Holm-adjusted; " + note + ").")
     rest = n - len(clear)
     return ("**Instruments.** The kind of policy instrument a plan uses most (share of its action × instrument "
             "codes), counted where a test sets it above the next kind: "
             + ", ".join(f"{KIND_NAMES.get(k, k)} in {c} of {n} {plural(n, 'plan')}{coded}" for k, c in counts)
-            + (f"; in the other {count_word(rest)} no kind leads by a test" if rest else "") + note)
+            + (f"; in the other {count_word(rest)} no kind leads by a test" if rest else "") + " (" + note + ").")
 
 
 __all__ = ["corpus_table", "headlines"]

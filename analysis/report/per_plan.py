@@ -51,7 +51,7 @@ def describe_documents(documents: pd.DataFrame, labels: dict[str, str]) -> str:
     return bullets(out)
 
 
-def mixing(documents: pd.DataFrame, plans, what: str = "This comparison") -> str:
+def mixing(documents: pd.DataFrame, plans, what: str = "this comparison") -> str:
     """A sentence saying which genres and frameworks a comparison of *plans* mixes, or ``""`` when it mixes none.
 
     Parameters
@@ -78,8 +78,9 @@ def mixing(documents: pd.DataFrame, plans, what: str = "This comparison") -> str
         parts.append(f"{count_word(len(m['framework']))} national frameworks ({'; '.join(m['framework'])})")
     if not parts:
         return ""
-    return (f"*{what} mixes {' and '.join(parts)}: a difference between plans can be the genre's or the "
-            "framework's. The build's `exclude_documents` leaves documents out by genre or framework.*")
+    return (f"*{what[:1].upper() + what[1:]} mixes kinds of document: {' and '.join(parts)}. A difference between "
+            "plans can be the genre's or the framework's; the build's `exclude_documents` leaves documents out by "
+            "genre or framework.*")
 
 
 def corpus_design(documents: pd.DataFrame, labels: dict[str, str], excluded: dict[str, str] | None = None) -> str:
