@@ -40,14 +40,14 @@ FIGURES: dict[str, tuple[str, str]] = {
     "coverage_heatmap_zh": (
         "02_target_groups.ipynb",
         "The same target-group coverage chart with Chinese labels (lang='zh')."),
-    "department_workload_heatmap": (
-        "03_departments.ipynb",
-        "Department categories × plans: actions carried (colour: share of the plan's assigned actions) and "
-        "weighted load share (1/k); below, collective assignments; hatched: a plan that assigns no departments."),
     "department_weighting": (
         "03_departments.ipynb",
         "科协's and the heaviest categories' shares of each assigned plan's load under the three weighting rules "
         "(1/k, lead counted twice, lead only) side by side, with 95% intervals over the plan's department lists."),
+    "department_workload_heatmap": (
+        "03_departments.ipynb",
+        "Department categories × plans: actions carried (colour: share of the plan's assigned actions) and "
+        "weighted load share (1/k); below, collective assignments; hatched: a plan that assigns no departments."),
     "department_network": (
         "03_departments.ipynb",
         "Co-assignment networks of the 12 categories with the most load, same layout in every plan: node area "
