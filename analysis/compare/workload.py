@@ -173,7 +173,9 @@ def department_workload(actions: pd.DataFrame, assignments: pd.DataFrame, level:
                     "load_share_lo": llo, "load_share_hi": lhi,
                     "leads": float(c.loc[c["is_lead"], "action_id"].nunique()) if names_leads else NAN,
                 })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["jurisdiction", level, "weighting", "assigned", "n_lists", "actions", "share",
+                                       "share_lo", "share_hi", "load", "load_share", "load_share_lo",
+                                       "load_share_hi", "leads"])
 
 
 def load_units(actions: pd.DataFrame, assignments: pd.DataFrame, category: str = CAST,

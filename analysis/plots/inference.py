@@ -117,13 +117,18 @@ def corrected_shares(corrected: pd.DataFrame, labels: dict[str, str] | None = No
     Returns
     -------
     Figure
-        One panel per plan (one for a pooled table); ``fig.analysis_data`` the table drawn.
+        One panel per plan (one for a pooled table); ``fig.analysis_data`` the table drawn.  Where no validation
+        sample covers the corpus (no sensitivity estimated), a figure that says so.
     """
     with style.styled(lang) as lang:
         title = style.tr("Shares as coded, corrected for the coding's errors, and adjudicated",
                          "规则编码、误分类校正与人工裁定的占比", lang)
         if corrected.empty:
             return empty_figure(title, corrected, lang)
+        if corrected["sensitivity"].isna().all():
+            return empty_figure(title, corrected, lang, text=style.tr(
+                "No double-coded sample covers this corpus:\nthe coding's errors cannot be estimated",
+                "本语料没有双人编码样本：无法估计编码误差", lang))
         labels = labels or {}
         plans = list(dict.fromkeys(corrected["jurisdiction"]))
         items = list(dict.fromkeys(corrected[item]))

@@ -175,6 +175,8 @@ def weighting_table(workload: pd.DataFrame, categories: list[str], labels: dict[
     from analysis.compare.workload import WEIGHTINGS
 
     w = workload[workload["category"].isin(categories) & workload["assigned"].astype(bool)]
+    if w.empty:
+        return pd.DataFrame(columns=[WEIGHTING_NAMES[r] for r in WEIGHTINGS])
     cells = w.assign(cell=[with_ci(v, a, b, n) for v, a, b, n in
                            zip(w["load_share"], w["load_share_lo"], w["load_share_hi"], w["n_lists"])],
                      _c=w["category"].map({c: i for i, c in enumerate(categories)}))
