@@ -936,3 +936,26 @@ def test_a_comparison_that_mixes_genres_or_frameworks_says_so():
                            "frameworks (")
     assert say.mixing(docs, ["a", "b"]) == ""
     assert "genres" not in say.mixing(docs.assign(genre="实施方案"), ["a", "c"])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_leading_kind_sentence_for_one_two_and_many_plans(n):
+    plans = list(LABELS)[:n]
+    comp = composition({j: SEPARATED["b"] for j in plans})
+    tests = leading({j: ("supply", 0.365, 0.33, "supply", False) for j in plans})
+    out = lines(say.instruments(kind_mix(comp), comp, pd.DataFrame(columns=["code", "n_using", "n_actions"]), LABELS,
+                                KIND_LABELS, {}, leading=tests))
+    lead = next(x for x in out if x.startswith("**Leading kind**"))
+    expected = {1: "in the one plan no kind leads the next by a test of the difference.",
+                2: "in neither plan does one kind lead the next by a test of the difference.",
+                3: "in none of the three plans does one kind lead the next by a test of the difference."}[n]
+    assert lead.endswith(expected), lead
+    assert f"Holm-adjusted over {n} plan{'s' if n > 1 else ''})" in lead
+
+
+def test_departments_for_one_assigned_plan():
+    s, w, n, asg, act = dept_tables({"a": (6, 6)})
+    out = lines(say.departments(s, w, n, asg, act, LABELS, {"cast": "Association"}))
+    assert ("**Association is the hub of the one assigned plan's network** (no tie): the category most often named "
+            "with others.") in out
+    assert out[0].startswith("Beta and Gamma give no list of departments")

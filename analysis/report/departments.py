@@ -113,6 +113,9 @@ def _hubs(networks: pd.DataFrame, labels: dict[str, str], category_labels: dict[
     common = [c for c in dict.fromkeys(sole.values()) if all(sole.get(j) == c for j in hubs)]
     if common:
         c = category_labels.get(common[0], common[0])
+        if n == 1:
+            return [f"**{c} is the hub of the one assigned plan's network** (no tie): the category most often named "
+                    "with others."]
         return [f"**{c} is the hub of every assigned plan's network** ({n} of {n}, no tie): the category most often "
                 "named with others."]
     parts = []

@@ -109,9 +109,11 @@ def _leading_sentence(leading: pd.DataFrame, labels: dict[str, str], kind_labels
         s += "; ".join(parts)
         if len(rest):
             s += f"; in the other {count_word(len(rest))} no kind leads"
+    elif n == 1:
+        s += "in the one plan no kind leads the next by a test of the difference"
     else:
-        s += f"in {'the one plan' if n == 1 else ('neither plan' if n == 2 else 'none of the ' + count_word(n) + ' plans')} " \
-             "does one kind lead the next by a test of the difference"
+        s += (f"in {'neither plan' if n == 2 else 'none of the ' + count_word(n) + ' plans'} does one kind lead the "
+              "next by a test of the difference")
     if ties:
         s += f" ({names(ties, labels)}: a tie at the top)"
     return s + "."
