@@ -11,7 +11,9 @@ The package follows the data flow, one subpackage per stage:
 - :mod:`analysis.plots` -- the house style and every chart;
 - :mod:`analysis.report` -- the figure registry, the notebook runner, the report of one's own corpus;
 - :mod:`analysis.exchange` -- round trips with QDA software (REFI-QDA projects);
-- :mod:`analysis.validation` -- agreement of hand coders with each other and with the package.
+- :mod:`analysis.validation` -- agreement of the validation sample's two coders (AI-assistant sessions) with each
+  other and with the package;
+- :mod:`analysis.selection` -- which documents an analysis compares (``exclude_documents``).
 
 Infrastructure used by all of them: :mod:`analysis.paths`, :mod:`analysis.errors`,
 :mod:`analysis.files`.

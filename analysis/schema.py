@@ -220,6 +220,9 @@ _TABLES: list[Table] = [
         ("jurisdiction", "str", "its plan"),
         ("cluster", "int", "cluster number, 1 = largest (ties: the cluster whose first action comes first)"),
         ("label", "str", "the cluster's three top c-TF-IDF terms joined by `、`"),
+        ("stability", "float", "co-assignment stability: the mean, over the seed and resample runs at the chosen k, "
+                               "of the Jaccard index between the action's cluster and the actions the run puts "
+                               "with it (1 = always the same company)"),
     )),
     Table("cluster_terms", "cluster_terms.csv", "crossplan", "one top term of a cluster", _cols(
         ("cluster", "int", "cluster number"),
@@ -237,6 +240,7 @@ _TABLES: list[Table] = [
         ("n_jurisdictions", "int", "plans with at least one action in it"),
         ("jurisdictions", "str", "those plans, in corpus order, `;`-separated"),
         ("scope", "str", "`shared_by_all` (every plan has an action in it), `unique` (one plan), `shared`"),
+        ("stability", "float", "the mean co-assignment stability of its actions (clusters.csv)"),
     )),
     Table("cluster_plans", "cluster_plans.csv", "crossplan", "one cluster and plan with actions in it", _cols(
         ("cluster", "int", "cluster number"),
@@ -252,7 +256,16 @@ _TABLES: list[Table] = [
         ("stability_seeds_ari", "float", "mean adjusted Rand index against re-clusterings with other seeds"),
         ("stability_bootstrap_ari", "float", "the same against clusterings of bootstrap resamples"),
         ("score", "float", "mean of silhouette and the two stabilities: the criterion k is chosen by"),
-        ("chosen", "bool", "True for the k used (highest score; ties to the smaller k; or the k fixed)"),
+        ("score_se", "float", "standard error of the score, from the spread of the stability runs"),
+        ("runs", "int", "seed and resample runs made at this k (rounds stop when the choice is stable)"),
+        ("chosen", "bool", "True for the k used: the smallest k whose score is within one standard error of the "
+                           "best (or the k fixed)"),
+        ("edge", "str", "on the chosen row: `upper` when the last k tried scores within one standard error of "
+                        "the best, `lower` when the chosen k is the first tried (the range, not the data, may "
+                        "have set k); else empty"),
+        ("shared_by_all_min", "int", "on the chosen row: the fewest clusters holding actions of every plan in "
+                                     "the seed runs at the chosen k and the build's partition"),
+        ("shared_by_all_max", "int", "the most such clusters"),
         ("n_clustered", "int", "actions clustered"),
         ("n_sample", "int", "actions k was chosen on"),
         ("lsa_components", "int", "dimensions of the LSA space"),
@@ -266,6 +279,7 @@ _TABLES: list[Table] = [
               ("stability_seeds_ari", "float", "its stability across seeds"),
               ("stability_bootstrap_ari", "float", "its stability across bootstrap resamples"),
               ("score", "float", "the criterion's value"),
+              ("edge", "str", "`upper`/`lower` where the range tried may have set k (cluster_quality.csv)"),
               ("ari_with_build", "float", "adjusted Rand index between this partition and the build's (1 = same)"),
               ("is_build", "bool", "the LSA size the build uses"),
           )),
@@ -296,14 +310,19 @@ _TABLES: list[Table] = [
         ("rank", "int", "1 = first key term (key terms first, by `g2`, ties by `log_ratio`, then term)"),
         ("term", "str", "the term"),
         ("count_target", "int", "occurrences in the plan"),
-        ("count_reference", "int", "occurrences in all other plans together"),
+        ("count_reference", "int", "occurrences in its reference: every other plan, its template family left "
+                                   "out (`reference_excludes`)"),
         ("total_target", "int", "tokens of the plan"),
-        ("total_reference", "int", "tokens of all other plans"),
+        ("total_reference", "int", "tokens of its reference"),
         ("g2", "float", "log-likelihood ratio G² of the 2×2 table, positive for terms relatively more frequent "
                         "in the plan"),
         ("chi2", "float", "Pearson's chi-square of the same table, same sign"),
         ("p_value", "float", "of G² under chi-square with 1 degree of freedom"),
         ("log_ratio", "float", "effect size: log₂ of the ratio of relative frequencies, 0.5 for a zero count"),
+        ("ratio", "float", "the ratio of relative frequencies itself (2^log_ratio): how many times as often, per "
+                           "token, the plan uses the term as its reference does"),
+        ("reference_excludes", "str", "plans left out of the reference: the plan's template family "
+                                      "(`keyness_exclude_family`), `;`-separated; empty when none"),
         ("n_tested", "int", "terms tested in the plan (used at least `keyness_min_count` times there)"),
         ("p_adjusted", "float", "Bonferroni: `min(1, p_value × n_tested)`"),
         ("key", "bool", "a key term: `p_adjusted` < `keyness_alpha` and `log_ratio` ≥ `keyness_min_log_ratio` "

@@ -1,6 +1,9 @@
-"""Validation: how well two careful readers agree with each other, and how well the package agrees with them.
+"""Validation: how well two independent coders agree with each other, and how well the package agrees with them.
 
-A hand-coded sample of the shipped plans lives in ``data/validation/``:
+The coders (and the adjudicator) were separate sessions of an AI assistant, not people (docs/validation.md):
+their agreement is an upper bound on what two trained human coders would reach.
+
+A double-coded sample of the shipped plans lives in ``data/validation/``:
 coding manuals, the packets the coders worked from, two independent codings
 (``coder_a/``, ``coder_b/``) and the adjudicated gold (``reconciled/``):
 

@@ -240,7 +240,8 @@ def test_coverage_heatmap_writes_intervals_under_values(tab):
             d = 0 if 100 * r.text_share_hi >= 9.95 else 1
             assert f"{100 * r.text_share:.1f}%" in shown or r.text_share == 0
             assert f"[{100 * r.text_share_lo:.{d}f}–{100 * r.text_share_hi:.{d}f}]" in shown
-        assert f"[{r.mentions_per_10k_lo:.1f}–{r.mentions_per_10k_hi:.1f}]" in shown
+        if r.mentions_per_10k_lo == r.mentions_per_10k_lo:  # a zero count carries no interval
+            assert f"[{r.mentions_per_10k_lo:.1f}–{r.mentions_per_10k_hi:.1f}]" in shown
     # the value and its interval are two texts, the interval smaller
     v = next(x for x in fig.findobj(Text) if x.get_text().startswith("[") and x.get_text().endswith("]"))
     assert v.get_fontsize() < kit.ANNOT_SIZE

@@ -63,12 +63,20 @@ def test_quality_table_names_the_k_used(corpus):
     assert len(chosen) == 1
     k = int(chosen["k"].iloc[0])
     assert k == t["clusters"]["cluster"].nunique()
-    assert chosen["score"].iloc[0] == q["score"].max()
+    # the one-standard-error rule: the smallest k whose score is within one standard error of the best
+    best = q.loc[q["score"].idxmax()]
+    within = q[q["score"] >= best["score"] - best["score_se"] - 1e-9]
+    assert k == int(within["k"].min())
     parts = q[["silhouette", "stability_seeds_ari", "stability_bootstrap_ari"]].mean(axis=1)
     assert (parts - q["score"]).abs().max() < 1e-5  # the score is the mean of the three
     assert list(q["k"]) == list(range(8, 31))
     for col in ["stability_seeds_ari", "stability_bootstrap_ari"]:  # every k is scored with its stability
         assert q[col].between(-1, 1).all() and 0 < chosen[col].iloc[0] <= 1
+    assert (q["runs"] >= 2).all() and q["runs"].max() <= 5  # rounds stop when the choice is stable
+    lo, hi = chosen[["shared_by_all_min", "shared_by_all_max"]].iloc[0]
+    n_shared = int((t["cluster_summary"]["scope"] == "shared_by_all").sum())
+    assert lo <= n_shared <= hi  # the build's count lies in its range across seeds
+    assert t["clusters"]["stability"].between(0, 1).all()
 
 
 def _blobs(seed=0):
@@ -146,3 +154,62 @@ def test_fit_kmeans_with_fewer_distinct_points_than_k():
     assert len(fit.labels_) == 10 and fit.inertia_ == pytest.approx(0.0)
     with pytest.raises(ValueError):
         sc_cluster.fit_kmeans(X, 11)
+
+
+def test_one_standard_error_rule_and_edges():
+    """Hand-made scores: the smallest k within one standard error of the best is chosen; the edge is named."""
+    from analysis.textstats.stability import Runs, _edge, _one_se
+
+    scores = {k: (0, 0, sc, se) for k, sc, se in [(2, 0.50, 0.01), (3, 0.61, 0.02), (4, 0.63, 0.02), (5, 0.60, 0.01)]}
+    assert _one_se(scores, [2, 3, 4, 5]) == (3, pytest.approx(0.61))
+    assert _edge(3, 2, 5, 100, end_in_reach=False) == ""
+    assert _edge(5, 2, 5, 100, end_in_reach=True) == "upper"
+    assert _edge(5, 2, 5, 6, end_in_reach=True) == ""  # k = n - 1: no larger k was possible
+    assert _edge(8, 8, 30, 100, end_in_reach=False) == "lower"
+    r = Runs(seed_ari=[0.8, 0.6], boot_ari=[0.5, 0.7])
+    s, b, score, se = r.score(0.4)
+    assert (s, b, score) == pytest.approx((0.7, 0.6, (0.4 + 0.7 + 0.6) / 3))
+    assert se == pytest.approx(np.sqrt(np.var([0.8, 0.6], ddof=1) / 2 + np.var([0.5, 0.7], ddof=1) / 2) / 3)
+
+
+def test_fast_adjusted_rand_index_equals_scikit_learns():
+    from analysis.textstats.stability import adjusted_rand_score as fast
+
+    rng = np.random.default_rng(0)
+    for n, ka, kb in [(10, 3, 4), (200, 15, 18), (50, 1, 5), (30, 30, 3)]:
+        a, b = rng.integers(0, ka, n), rng.integers(0, kb, n)
+        assert fast(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+        assert fast(a, a) == 1.0
+
+
+def test_coassignment_stability_by_hand():
+    from analysis.textstats.stability import coassignment_stability
+
+    labels = np.array([1, 1, 1, 2, 2])
+    same = coassignment_stability(labels, [np.array([5, 5, 5, 7, 7])])
+    assert same == pytest.approx(np.ones(5))  # the same partition under other names
+    moved = coassignment_stability(labels, [np.array([1, 1, 2, 2, 2])])
+    # row 0: {0,1,2} vs {0,1}: 2/3; row 2: {0,1,2} vs {2,3,4}: 1/5; row 3: {3,4} vs {2,3,4}: 2/3
+    assert moved == pytest.approx([2 / 3, 2 / 3, 1 / 5, 2 / 3, 2 / 3])
+    assert np.isnan(coassignment_stability(labels, [])).all()
+
+
+def test_the_choice_stops_early_and_reuses_the_fit():
+    """Separated blobs: the choice is stable after the minimum rounds, so no k gets all the runs, and the
+    clustering is the kept fit of the chosen k (no second fit)."""
+    from analysis.textstats import stability
+
+    Z, truth = _blobs()
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return sc_cluster.fit_kmeans(*args, **kwargs)
+
+    k, q, fits, runs = stability.select_k(Z, 2, 8, 0, 5, counting, max_runs=6, min_runs=2)
+    assert k == 3 and q["runs"].max() < 6
+    assert len(calls) == 7 + 2 * int(q["runs"].sum())  # one fit per k, two per run
+    res = cluster_vectors(Z, k_min=2, k_max=8, stability_runs=3)
+    assert adjusted_rand_score(res.labels, fits[3].labels_) == 1.0
+    assert len(res.seed_labels) == 3 and np.isfinite(res.coassignment).all()
+    assert sc_cluster.shared_by_all_counts([res.labels], np.repeat(["a", "b"], 30)) == [1]

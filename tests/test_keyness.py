@@ -66,3 +66,37 @@ def test_top_terms(corpus):
 def test_keyness_is_deterministic(corpus):
     args = (sc.tokens(corpus), corpus.actions["jurisdiction"].tolist(), sc.plans(corpus))
     assert keyness(*args).equals(keyness(*args))
+
+
+def test_a_template_twin_is_left_out_of_the_reference():
+    """Plans A and B share a template's words; C does not.  With B left out of A's reference, A's counts are
+    tested against C alone (scipy on that 2x2 table), and the template's word becomes a key term of A."""
+    doc_t = ["模板", "模板", "科普", "行动"]
+    tokens = ([doc_t] * 4 + [["科普", "行动", "学校"]] * 2          # A: the template's word 模板, 8 times
+              + [doc_t] * 4 + [["科普", "行动", "工厂"]] * 2        # B: its twin
+              + [["科普", "行动", "农村", "社区"]] * 10)             # C
+    juris = ["A"] * 6 + ["B"] * 6 + ["C"] * 10
+    plans = ["A", "B", "C"]
+    plain = keyness(tokens, juris, plans, top_n=None, min_count=3)
+    fam = keyness(tokens, juris, plans, top_n=None, min_count=3, exclude={"A": ["A", "B"], "B": ["A", "B"]})
+    a_plain = plain[(plain["jurisdiction"] == "A") & (plain["term"] == "模板")].iloc[0]
+    a_fam = fam[(fam["jurisdiction"] == "A") & (fam["term"] == "模板")].iloc[0]
+    assert a_plain["count_reference"] == 8 and a_fam["count_reference"] == 0
+    n_a = sum(len(t) for t, j in zip(tokens, juris) if j == "A")
+    n_c = sum(len(t) for t, j in zip(tokens, juris) if j == "C")
+    assert a_fam["total_target"] == n_a and a_fam["total_reference"] == n_c
+    assert a_fam["reference_excludes"] == "B" and a_plain["reference_excludes"] == ""
+    table = [[8, 0], [n_a - 8, n_c]]
+    assert a_fam["g2"] == pytest.approx(chi2_contingency(table, correction=False, lambda_="log-likelihood")[0])
+    assert bool(a_fam["key"]) and not bool(a_plain["key"])
+    # the ratio of relative frequencies, with 0.5 for the zero count
+    assert a_fam["ratio"] == pytest.approx((8 / n_a) / (0.5 / n_c))
+    assert a_fam["ratio"] == pytest.approx(2 ** a_fam["log_ratio"])
+    c_fam = fam[(fam["jurisdiction"] == "C") & (fam["term"] == "科普")].iloc[0]
+    c_plain = plain[(plain["jurisdiction"] == "C") & (plain["term"] == "科普")].iloc[0]
+    assert c_fam["count_reference"] == c_plain["count_reference"]  # C has no family: its reference is unchanged
+
+
+def test_build_leaves_template_families_out_by_default():
+    assert CrossPlanParams().keyness_exclude_family is True
+    assert CrossPlanParams().keyness_min_count == 3

@@ -97,6 +97,9 @@ BUILDERS = {
     "department_workload_heatmap": lambda t: charts.department_workload_heatmap(
         compare.department_workload(t["actions"], t["assignments"]),
         compare.collective_assignments(t["actions"], t["assignments"])),
+    "department_weighting": lambda t: charts.weighting_rules(
+        compare.department_workload(t["actions"], t["assignments"], weighting=compare.WEIGHTINGS),
+        documents=t["documents"]),
     "department_network": lambda t: charts.department_network(_graphs(t)),
     "cluster_composition": lambda t: charts.cluster_composition(compare.cluster_composition(t["clusters"], t["actions"]),
                                                                 compare.cluster_spread(t["clusters"], t["actions"])),
@@ -109,6 +112,8 @@ BUILDERS = {
     "instrument_mix": lambda t: charts.instrument_mix(
         compare.instrument_mix(t["actions"], t["instruments"], level="kind"),
         compare.instrument_mix(t["actions"], t["instruments"], level="code")),
+    "instrument_corrected": lambda t: charts.corrected_shares(
+        compare.misclassification.corrected_instrument_shares(t["actions"], t["instruments"], pooled=True)),
     "instrument_by_group": lambda t: charts.instrument_by_group(
         compare.instrument_by_group(t["actions"], t["instruments"], level="kind")),
     "reuse_threshold": lambda t: charts.reuse_threshold(
@@ -190,13 +195,54 @@ def test_coverage_heatmap_data(drawn, raw, plans, name):
             assert not row["has_line"] and np.isnan(row["dedicated_actions"]) and np.isnan(row["text_share"])
         n = ((mentions["jurisdiction"] == j) & (mentions["group"] == g)).sum()
         assert row["mentions_per_10k"] == pytest.approx(n / op * 10_000)
-        assert row["mentions_per_10k_lo"] <= row["mentions_per_10k"] <= row["mentions_per_10k_hi"]
+        if n:
+            assert row["mentions_per_10k_lo"] <= row["mentions_per_10k"] <= row["mentions_per_10k_hi"]
+        else:  # a zero is what the plan says: no interval
+            assert np.isnan(row["mentions_per_10k_lo"]) and np.isnan(row["mentions_per_10k_hi"])
     # the first panel's image is the dedicated-actions matrix (groups x plans), NaN cells masked
     dedicated = compare.matrix(fig.analysis_data, "dedicated_actions", index="group", columns="jurisdiction",
                                index_order=compare.group_ids(), column_order=plans[1]).to_numpy()
     img = _images(fig)[0]
     assert np.array_equal(np.ma.getmaskarray(img), np.isnan(dedicated))
     assert np.allclose(img.filled(-1), np.nan_to_num(dedicated, nan=-1))
+
+
+def test_department_weighting_data(drawn, raw):
+    """Every rule's load of every assigned plan sums to its assigned actions; the rules differ only where the plan
+    names a lead, and then the lead-only load is the leads' (counted by hand from assignments.csv)."""
+    w = drawn["department_weighting"].analysis_data
+    acts, asg = raw("actions"), raw("assignments")
+    full = compare.department_workload(acts, asg, weighting=compare.WEIGHTINGS)
+    for (j, rule), g in full[full["assigned"].astype(bool)].groupby(["jurisdiction", "weighting"]):
+        assert g["load_share"].sum() == pytest.approx(1.0)
+    named = asg[~asg["collective"].astype(bool) & asg["action_id"].isin(set(acts.loc[acts["kind"] == "action",
+                                                                                       "action_id"]))]
+    for j, g in named.groupby("jurisdiction"):
+        shares = w[(w["jurisdiction"] == j) & (w["category"] == "cast")].set_index("weighting")["load_share"]
+        if not len(shares):
+            continue
+        if not (g["role"] == "lead").any():
+            assert shares.nunique() == 1  # no lead named: the three rules agree
+        else:  # lead only: each action's load split among its leads
+            lead = g[g["role"] == "lead"].drop_duplicates(["action_id", "department"])
+            per = lead.groupby("action_id")["department"].transform("size")
+            no_lead = set(g["action_id"]) - set(lead["action_id"])
+            k = g.drop_duplicates(["action_id", "department"]).groupby("action_id")["department"].size()
+            cast_no_lead = g[(g["category"] == "cast") & g["action_id"].isin(no_lead)].drop_duplicates(
+                ["action_id", "department"])
+            load = (1 / per[lead["category"] == "cast"]).sum() + (1 / k.reindex(cast_no_lead["action_id"])).sum()
+            assert shares["lead_only"] == pytest.approx(load / g["action_id"].nunique())
+
+
+def test_instrument_corrected_data(drawn, raw):
+    """The shares drawn as coded are counted by hand from instruments.csv; corrected ones lie in [0, 1]."""
+    c = drawn["instrument_corrected"].analysis_data.set_index("code")
+    acts, ins = raw("actions"), raw("instruments")
+    n = len(acts)
+    for code, row in c.iterrows():
+        assert row["share_raw"] == pytest.approx(ins.loc[ins["code"] == code, "action_id"].nunique() / n)
+        if row["share_corrected"] == row["share_corrected"]:
+            assert 0 <= row["share_corrected"] <= 1
 
 
 def test_department_workload_heatmap_data(drawn, raw, plans):

@@ -11,7 +11,7 @@ evidence (offsets into the normalised text) and the number of its clauses that
 do.  A goal (``提升…科学素质``) or a department list is not an instrument: no cue
 names one.
 
-How well the rules agree with careful readers is measured, not assumed: two
+How well the rules agree with independent coders is measured, not assumed: two
 coders coded every action of the shipped plans by hand with the coding manual
 (``data/validation/manual_instruments.md``); the rules were tuned on a third
 of the actions (the development split) and precision and recall are reported
@@ -175,7 +175,7 @@ TABLE = Table("instruments", "instruments.csv", "extract", "one policy instrumen
     Column("evidence", "str", "the first such clause; equals `text[start:end]`"),
     Column("start", "int", "offset of the evidence clause", "text"),
     Column("end", "int", "end of the evidence clause", "text"),
-), notes="Rule-based coding (cues per code in the codebook); its agreement with two hand coders is reported "
+), notes="Rule-based coding (cues per code in the codebook); its agreement with two independent coders (AI-assistant sessions, docs/validation.md) is reported "
          "per code in the validation notebook. An action usually uses several instruments.")
 
 

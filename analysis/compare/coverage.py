@@ -13,6 +13,13 @@ Conventions shared by every function here:
 - A group a plan has no dedicated line for is ``has_line == False`` with NaN
   in the dedicated views -- never 0, which would read as "a line with no
   actions".
+- Intervals describe the process that wrote the plan, not the plan (whose
+  numbers are a census of its text).  They resample the independent units
+  (:mod:`analysis.compare.units`): a task's measures together, every other
+  action on its own; text shares are stratified by group line, so a line
+  that exists keeps its actions in every draw.  Mention rates are not: a
+  line's text is the line by definition, its mentions are not.  A zero count
+  of mentions is what the plan says and carries no interval.
 """
 from __future__ import annotations
 
@@ -20,8 +27,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.codebook import load_codebook
-from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, poisson_rate, wilson
+from analysis.compare.inference import ALPHA, TEST_BOOT, pairwise_differences
+from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
+from analysis.compare.units import group_lines, tasks
 
 def unit_classes() -> dict[str, str]:
     """Unit of a quantified commitment -> kind of unit (the current codebook's ``targets.unit_classes``)."""
@@ -112,48 +121,68 @@ def group_coverage(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[s
                    n_boot: int = DEFAULT_BOOT, seed: int = 0) -> pd.DataFrame:
     """Plan x target group, measured three ways, with 95% intervals.
 
-    Columns: ``jurisdiction, group, has_line, dedicated_actions,
-    dedicated_chars, operative_chars, text_share, text_share_lo,
-    text_share_hi, mentions, mentions_in_line, mentions_per_10k,
-    mentions_per_10k_lo, mentions_per_10k_hi``.
+    Parameters
+    ----------
+    actions, mentions : pandas.DataFrame
+        ``actions.csv`` and ``group_mentions.csv``.
+    groups : list of str, optional
+        The groups, in order (default: the codebook's).
+    n_boot, seed : int
+        Bootstrap draws and seed.
 
-    - ``dedicated_actions``: actions whose ``group`` is the group (its action
-      line); NaN when the plan has no line for the group (``has_line`` False).
-    - ``text_share``: characters of those actions / the plan's operative
-      characters; NaN without a line.  Interval: bootstrap over the plan's
-      actions (:func:`analysis.compare.intervals.bootstrap_ratio`).
-    - ``mentions_per_10k``: mentions of the group's terms anywhere in the
-      plan's operative text (``group_mentions.csv``) per 10,000 operative
-      characters -- 0 is a real zero here: the plan never names the group.
-      Interval: exact Poisson (an idealisation: mentions cluster).
-    - ``mentions_in_line``: of those mentions, the ones inside the group's
-      own line (a high rate from one long dedicated action is not the same as
-      naming the group across the plan).
+    Returns
+    -------
+    pandas.DataFrame
+        ``jurisdiction, group, has_line, dedicated_actions, dedicated_chars, operative_chars, n_units,
+        text_share, text_share_lo, text_share_hi, mentions, mentions_in_line, mentions_per_10k,
+        mentions_per_10k_lo, mentions_per_10k_hi``:
+
+        - ``dedicated_actions``: actions whose ``group`` is the group (its action line); NaN when the plan has
+          no line for the group (``has_line`` False).
+        - ``n_units``: the plan's independent units (tasks; every other action or safeguard its own).
+        - ``text_share``: characters of those actions / the plan's operative characters; NaN without a line.
+          Interval: cluster bootstrap over the units, stratified by group line
+          (:func:`analysis.compare.intervals.cluster_bootstrap_ratio`), so the line never drops out.
+        - ``mentions_per_10k``: mentions of the group's terms anywhere in the plan's operative text
+          (``group_mentions.csv``) per 10,000 operative characters -- 0 is a real zero here: the plan never
+          names the group, and carries no interval.  Interval: cluster bootstrap over the units, *not*
+          stratified (mentions cluster inside actions, so units, not mentions, are drawn; where most of a
+          plan's mentions of a group stand in one action, the interval shows how much rests on it).
+        - ``mentions_in_line``: of those mentions, the ones inside the group's own line (a high rate from one
+          long dedicated action is not the same as naming the group across the plan).
     """
     groups = groups if groups is not None else _group_ids()
     rows = []
+    nan = float("nan")
     for j in plans_of(actions):
         a = actions[actions["jurisdiction"] == j]
         act = a[a["kind"] == "action"]
         op_chars = int(a["n_chars"].sum())
         m = mentions[mentions["jurisdiction"] == j]
+        units = tasks(a).to_numpy()
+        strata = group_lines(a).to_numpy()
+        n_units = len(set(units))
+        per_action = m.groupby(["action_id", "group"]).size()
         for g in groups:
             line = act[act["group"] == g]
             has_line = len(line) > 0
             mg = m[m["group"] == g]
             n_men = len(mg)
-            lo, hi = (bootstrap_ratio(np.where(a["group"].eq(g) & a["kind"].eq("action"), a["n_chars"], 0),
-                                      a["n_chars"], n_boot, seed) if has_line else (np.nan, np.nan))
-            plo, phi = poisson_rate(n_men, op_chars) if op_chars else (np.nan, np.nan)
+            in_line = a["group"].eq(g) & a["kind"].eq("action")
+            lo, hi = (cluster_bootstrap_ratio(np.where(in_line, a["n_chars"], 0), a["n_chars"], units, strata,
+                                              n_boot, seed) if has_line else (nan, nan))
+            counts = np.asarray([per_action.get((x, g), 0) for x in a["action_id"]], dtype=float)
+            plo, phi = (cluster_bootstrap_ratio(counts * 10_000, a["n_chars"], units, None, n_boot, seed)
+                        if n_men and op_chars else (nan, nan))
             rows.append({
                 "jurisdiction": j, "group": g, "has_line": has_line,
-                "dedicated_actions": float(len(line)) if has_line else float("nan"),
-                "dedicated_chars": float(line["n_chars"].sum()) if has_line else float("nan"),
-                "operative_chars": op_chars,
-                "text_share": float(line["n_chars"].sum()) / op_chars if has_line and op_chars else float("nan"),
+                "dedicated_actions": float(len(line)) if has_line else nan,
+                "dedicated_chars": float(line["n_chars"].sum()) if has_line else nan,
+                "operative_chars": op_chars, "n_units": n_units,
+                "text_share": float(line["n_chars"].sum()) / op_chars if has_line and op_chars else nan,
                 "text_share_lo": lo, "text_share_hi": hi,
                 "mentions": n_men, "mentions_in_line": int(mg["action_id"].isin(set(line["action_id"])).sum()),
-                "mentions_per_10k": n_men / op_chars * 10_000 if op_chars else float("nan"),
+                "mentions_per_10k": n_men / op_chars * 10_000 if op_chars else nan,
                 "mentions_per_10k_lo": plo, "mentions_per_10k_hi": phi,
             })
     return pd.DataFrame(rows)
@@ -164,23 +193,38 @@ def _scope(actions: pd.DataFrame, include_safeguards: bool) -> pd.DataFrame:
 
 
 def measurability(actions: pd.DataFrame, targets: pd.DataFrame, include_safeguards: bool = False) -> pd.DataFrame:
-    """Share of each plan's actions holding at least one quantified commitment, with a Wilson interval.
+    """Share of each plan's actions holding at least one quantified commitment, with a 95% interval.
 
-    Columns: ``jurisdiction, n_actions, n_measurable, share_measurable,
-    share_lo, share_hi, n_targets`` (targets inside the counted actions).
-    Safeguards are left out by default (see module doc).
+    Parameters
+    ----------
+    actions, targets : pandas.DataFrame
+        ``actions.csv`` and ``targets.csv``.
+    include_safeguards : bool
+        Count safeguards too (left out by default, see module doc).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``jurisdiction, n_actions, n_units, n_measurable, share_measurable, share_lo, share_hi, n_targets``
+        (targets inside the counted actions).  ``n_units``: the independent units (a task's measures
+        together, :func:`analysis.compare.units.tasks`); the interval is Wilson's with the effective size of
+        that design (:func:`analysis.compare.intervals.wilson_clustered`), Wilson's own where every action is
+        its own unit.
     """
     acts = _scope(actions, include_safeguards)
     rows = []
     for j in plans_of(actions):
-        ids = set(acts.loc[acts["jurisdiction"] == j, "action_id"])
+        aj = acts[acts["jurisdiction"] == j]
+        ids = set(aj["action_id"])
         t = targets[targets["action_id"].isin(ids)]
         n_meas = t["action_id"].nunique()
-        lo, hi = wilson(n_meas, len(ids))
-        rows.append({"jurisdiction": j, "n_actions": len(ids), "n_measurable": n_meas,
-                     "share_measurable": n_meas / len(ids) if ids else float("nan"), "share_lo": lo, "share_hi": hi,
-                     "n_targets": len(t)})
-    return pd.DataFrame(rows)
+        units = tasks(aj)
+        lo, hi, _ = wilson_clustered(aj["action_id"].isin(set(t["action_id"])).astype(float), units.to_numpy())
+        rows.append({"jurisdiction": j, "n_actions": len(ids), "n_units": int(units.nunique()),
+                     "n_measurable": n_meas, "share_measurable": n_meas / len(ids) if ids else float("nan"),
+                     "share_lo": lo, "share_hi": hi, "n_targets": len(t)})
+    return pd.DataFrame(rows, columns=["jurisdiction", "n_actions", "n_units", "n_measurable", "share_measurable",
+                                       "share_lo", "share_hi", "n_targets"])
 
 
 def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
@@ -205,3 +249,75 @@ def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
             rows.append({"jurisdiction": j, "unit_class": c, "n_targets": len(tc), "n_actions": k,
                          "share_of_actions": k / n_act if n_act else float("nan")})
     return pd.DataFrame(rows)
+
+
+def measurability_tests(actions: pd.DataFrame, targets: pd.DataFrame, alpha: float = ALPHA,
+                        n_boot: int = TEST_BOOT, seed: int = 0, adjust: bool = True) -> pd.DataFrame:
+    """Every pair of plans compared on the share of measurable actions (safeguards left out).
+
+    Fisher's exact test where both plans' actions are their own units, the cluster bootstrap of the difference
+    over tasks otherwise (:func:`analysis.compare.inference.pairwise_differences`), Holm-adjusted over the
+    pairs (or not, with ``adjust=False``, for a larger family).
+
+    Parameters
+    ----------
+    actions, targets : pandas.DataFrame
+        ``actions.csv`` and ``targets.csv``.
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    adjust : bool
+        Holm-adjust over the pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analysis.compare.inference.PAIR_COLUMNS`.
+    """
+    act = actions[actions["kind"] == "action"]
+    units = pd.DataFrame({"jurisdiction": act["jurisdiction"].to_numpy(),
+                          "num": act["action_id"].isin(set(targets["action_id"])).astype(float).to_numpy(),
+                          "den": 1.0, "cluster": tasks(act).to_numpy()})
+    return pairwise_differences(units, plans_of(actions), alpha, n_boot, seed, adjust=adjust)
+
+
+def mention_rate_tests(actions: pd.DataFrame, mentions: pd.DataFrame, groups: list[str] | None = None,
+                       alpha: float = ALPHA, n_boot: int = TEST_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Every pair of plans compared on each group's mentions per 10,000 operative characters.
+
+    Cluster bootstrap of the difference of the two rates over the plans' units (tasks), as the intervals of
+    :func:`group_coverage` are; Holm-adjusted over every group and pair together.
+
+    Parameters
+    ----------
+    actions, mentions : pandas.DataFrame
+        ``actions.csv`` and ``group_mentions.csv``.
+    groups : list of str, optional
+        The groups (default: the codebook's).
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group`` and :data:`analysis.compare.inference.PAIR_COLUMNS` (rates per 10,000 characters).
+    """
+    from analysis.compare.inference import adjust_family
+
+    groups = groups if groups is not None else _group_ids()
+    per = mentions.groupby(["action_id", "group"]).size()
+    clusters = tasks(actions).to_numpy()
+    tables = []
+    for i, g in enumerate(groups):
+        counts = np.asarray([per.get((a, g), 0) for a in actions["action_id"]], dtype=float)
+        units = pd.DataFrame({"jurisdiction": actions["jurisdiction"].to_numpy(), "num": counts * 10_000,
+                              "den": actions["n_chars"].to_numpy(float), "cluster": clusters})
+        t = pairwise_differences(units, plans_of(actions), alpha, n_boot, seed + 1000 * i, adjust=False)
+        tables.append(t)
+    tables = adjust_family(tables, alpha) if tables else []
+    if not tables:
+        return pd.DataFrame(columns=["group"])
+    return pd.concat([t.assign(group=g) for t, g in zip(tables, groups)], ignore_index=True)

@@ -4,7 +4,11 @@ All shares are of a plan's *actions and safeguards* (every row of
 ``actions.csv``): safeguards are where plans put funding, coordination and
 evaluation, so leaving them out would hide those instruments.  An action
 that uses an instrument in several clauses counts once.  Intervals are
-Wilson intervals over the plan's actions (bootstrap over them for the composition).
+Wilson intervals with the effective size of the plan's independent units (a
+task's measures together, :func:`analysis.compare.units.tasks`), and a
+cluster bootstrap over those units for the composition.  The coding is the
+rules'; :mod:`analysis.compare.misclassification` corrects these shares for
+its errors, and :func:`leading_kind_tests` says whether one kind leads a plan.
 """
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ import pandas as pd
 
 from analysis.coding.codebook import load_codebook
 from analysis.coding.instruments import instrument_codes, instrument_kinds
-from analysis.compare.intervals import bootstrap_ratio, wilson
+from analysis.compare.inference import ALPHA, TEST_BOOT, holm, pairwise_differences, paired_difference, tied_top
+from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
+from analysis.compare.units import tasks
 
 NO_GROUP = "no_group"
 
@@ -32,44 +38,160 @@ def instrument_mix(actions: pd.DataFrame, instruments: pd.DataFrame, level: str 
     """Plan x instrument (``level="code"``) or plan x kind (``level="kind"``): how many actions use it.
 
     Columns: ``jurisdiction, <level>, n_actions`` (the plan's actions and
-    safeguards), ``n_using`` (those using it: for a kind, at least one code of
-    the kind), ``share``, ``share_lo``, ``share_hi`` (Wilson 95%).
+    safeguards), ``n_units`` (its independent units), ``n_using`` (those using
+    it: for a kind, at least one code of the kind), ``share``, ``share_lo``,
+    ``share_hi`` (Wilson 95% with the units' effective size).
     """
     if level not in ("code", "kind"):
         raise ValueError("level must be 'code' or 'kind'")
     keys = instrument_ids() if level == "code" else kind_ids()
     rows = []
     for j in plans_of(actions):
-        ids = set(actions.loc[actions["jurisdiction"] == j, "action_id"])
+        aj = actions[actions["jurisdiction"] == j]
+        ids = set(aj["action_id"])
+        units = tasks(aj).to_numpy()
         ins = instruments[instruments["action_id"].isin(ids)]
         for key in keys:
-            k = ins.loc[ins[level] == key, "action_id"].nunique()
-            lo, hi = wilson(k, len(ids))
-            rows.append({"jurisdiction": j, level: key, "n_actions": len(ids), "n_using": k,
-                         "share": k / len(ids) if ids else float("nan"), "share_lo": lo, "share_hi": hi})
+            users = set(ins.loc[ins[level] == key, "action_id"])
+            k = len(users)
+            lo, hi, _ = wilson_clustered(aj["action_id"].isin(users).astype(float), units)
+            rows.append({"jurisdiction": j, level: key, "n_actions": len(ids), "n_units": len(set(units)),
+                         "n_using": k, "share": k / len(ids) if ids else float("nan"), "share_lo": lo, "share_hi": hi})
     return pd.DataFrame(rows)
 
 
-def instrument_composition(actions: pd.DataFrame, instruments: pd.DataFrame) -> pd.DataFrame:
+def instrument_composition(actions: pd.DataFrame, instruments: pd.DataFrame, n_boot: int = DEFAULT_BOOT,
+                           seed: int = 0) -> pd.DataFrame:
     """Plan x kind: the kind's share of all the plan's instrument uses (action x code pairs).
 
-    Columns: ``jurisdiction, kind, n_uses, n_total, share``, ``share_lo``/``share_hi`` (percentile
-    bootstrap over the plan's actions and safeguards: an action's codes travel together).  The
-    composition view of Chinese policy-tool studies (supply : environment : demand).
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``jurisdiction, kind, n_uses, n_total, share, share_lo, share_hi``: the interval is a cluster
+        bootstrap over the plan's independent units (an action's codes travel together, and a task's
+        measures too).  The composition view of Chinese policy-tool studies (supply : environment : demand).
     """
     rows = []
     for j in plans_of(actions):
         ins = instruments[instruments["jurisdiction"] == j]
-        ids = list(actions.loc[actions["jurisdiction"] == j, "action_id"])
+        aj = actions[actions["jurisdiction"] == j]
+        ids = list(aj["action_id"])
+        units = tasks(aj).to_numpy()
         per_action = ins.groupby("action_id").size().reindex(ids, fill_value=0).to_numpy()
         tot = len(ins)
         for kind in kind_ids():
             k = int((ins["kind"] == kind).sum())
             num = ins[ins["kind"] == kind].groupby("action_id").size().reindex(ids, fill_value=0).to_numpy()
-            lo, hi = bootstrap_ratio(num, per_action)
+            lo, hi = cluster_bootstrap_ratio(num, per_action, units, None, n_boot, seed)
             rows.append({"jurisdiction": j, "kind": kind, "n_uses": k, "n_total": tot,
                          "share": k / tot if tot else float("nan"), "share_lo": lo, "share_hi": hi})
     return pd.DataFrame(rows)
+
+
+def kind_share_tests(actions: pd.DataFrame, instruments: pd.DataFrame, alpha: float = ALPHA,
+                     n_boot: int = TEST_BOOT, seed: int = 0, adjust: bool = True) -> pd.DataFrame:
+    """Every pair of plans compared on the share of actions (and safeguards) using each kind of instrument.
+
+    Fisher's exact test where both plans' rows are their own units, the cluster bootstrap over tasks
+    otherwise; Holm-adjusted over every kind and pair together (``adjust=False``: left to the caller).
+
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    adjust : bool
+        Holm-adjust the family.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind`` and :data:`analysis.compare.inference.PAIR_COLUMNS`.
+    """
+    from analysis.compare.inference import adjust_family
+
+    plans = plans_of(actions)
+    a = actions[actions["jurisdiction"].isin(plans)]
+    clusters = tasks(a).to_numpy()
+    tables, kinds = [], kind_ids()
+    for i, kind in enumerate(kinds):
+        users = set(instruments.loc[instruments["kind"] == kind, "action_id"])
+        units = pd.DataFrame({"jurisdiction": a["jurisdiction"].to_numpy(),
+                              "num": a["action_id"].isin(users).astype(float).to_numpy(), "den": 1.0,
+                              "cluster": clusters})
+        tables.append(pairwise_differences(units, plans, alpha, n_boot, seed + 1000 * i, adjust=False))
+    if adjust and tables:
+        tables = adjust_family(tables, alpha)
+    return pd.concat([t.assign(kind=k) for t, k in zip(tables, kinds)], ignore_index=True) if tables else \
+        pd.DataFrame(columns=["kind"])
+
+
+#: Columns of :func:`leading_kind_tests`.
+LEADING_COLUMNS = ["jurisdiction", "kind", "share", "next_kind", "next_share", "tied", "difference",
+                   "difference_lo", "difference_hi", "p_value", "p_adjusted", "leads"]
+
+
+def leading_kind_tests(actions: pd.DataFrame, instruments: pd.DataFrame, alpha: float = ALPHA,
+                       n_boot: int = TEST_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Does one kind of instrument lead each plan?  A test of the difference between its two largest kinds.
+
+    Per plan, the kind with the largest share of the plan's instrument uses against the next one: a paired
+    cluster bootstrap of the difference over the plan's units
+    (:func:`analysis.compare.inference.paired_difference`), Holm-adjusted across the plans.
+
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    alpha : float
+        Family-wise error rate.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LEADING_COLUMNS`, one row per plan with instrument codes: ``tied`` lists every kind sharing the
+        largest share (``;``-joined; a tie is never broken), ``leads`` is True where the largest kind is alone
+        and its difference from the next is significant after adjustment.
+    """
+    rows = []
+    for i, j in enumerate(plans_of(actions)):
+        ins = instruments[instruments["jurisdiction"] == j]
+        if not len(ins):
+            continue
+        aj = actions[actions["jurisdiction"] == j]
+        ids = list(aj["action_id"])
+        counts = {k: int((ins["kind"] == k).sum()) for k in kind_ids()}
+        order = sorted(counts, key=lambda k: -counts[k])  # stable: codebook order among equals
+        top = tied_top({k: float(counts[k]) for k in order})
+        first = top[0]
+        nxt = order[1] if len(order) > 1 else None
+        per = ins.groupby(["action_id", "kind"]).size().unstack(fill_value=0).reindex(ids, fill_value=0)
+        den = per.sum(axis=1).to_numpy(float)
+        row = {"jurisdiction": j, "kind": first, "share": counts[first] / len(ins), "next_kind": nxt,
+               "next_share": counts[nxt] / len(ins) if nxt else float("nan"), "tied": ";".join(top)}
+        if nxt is not None and len(top) == 1:
+            row.update(paired_difference(per.get(first, 0) * 1.0, per.get(nxt, 0) * 1.0, den,
+                                         tasks(aj).to_numpy(), None, n_boot, seed + i))
+        else:
+            row.update({"difference": 0.0 if len(top) > 1 else float("nan"), "difference_lo": float("nan"),
+                        "difference_hi": float("nan"), "p_value": float("nan")})
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[c for c in LEADING_COLUMNS if c not in ("p_adjusted", "leads")])
+    out["p_adjusted"] = holm(out["p_value"])
+    out["leads"] = out["p_adjusted"].lt(alpha) & ~out["tied"].str.contains(";")
+    return out[LEADING_COLUMNS]
 
 
 def instrument_by_group(actions: pd.DataFrame, instruments: pd.DataFrame, level: str = "kind") -> pd.DataFrame:
@@ -102,5 +224,6 @@ def instrument_by_group(actions: pd.DataFrame, instruments: pd.DataFrame, level:
     return pd.DataFrame(rows)
 
 
-__all__ = ["instrument_ids", "kind_ids", "instrument_mix", "instrument_composition", "instrument_by_group",
-           "NO_GROUP"]
+__all__ = ["instrument_ids", "kind_ids", "instrument_mix", "instrument_composition", "kind_share_tests",
+           "leading_kind_tests",
+           "LEADING_COLUMNS", "instrument_by_group", "NO_GROUP"]

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
-from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
+from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms, shared_by_all_counts
 from analysis import schema
 from analysis.files import write_csv, write_text
 from analysis.textstats.keyness import keyness_table, merge_place_names
@@ -82,11 +82,12 @@ class CrossPlanParams:
         partition moves at the sizes of ``sensitivity_lsa``.
       - ``include_safeguards`` = False: cluster actions only (module docstring).
       - ``n_clusters`` = None: choose k in ``k_min`` = 8 .. ``k_max`` = 30 by the mean
-        of silhouette and stability (:func:`analysis.textstats.cluster.choose_k`);
-        an integer fixes k.
+        of silhouette and stability, the smallest k within one standard error of
+        the best (:func:`analysis.textstats.cluster.choose_k`); an integer fixes k.
       - ``n_init`` = 10: k-means restarts.
-      - ``stability_runs`` = 5: re-clusterings per stability figure (for
-        every k tried: k is chosen by silhouette and stability together).
+      - ``stability_runs`` = 5: most rounds of seed and resample runs per k while
+        choosing it (rounds stop when the choice is stable), and the runs behind
+        the chosen k's stabilities and each action's co-assignment stability.
       - ``sensitivity`` = None, ``sensitivity_lsa`` = (10, 15, 25, 50): also
         cluster in LSA spaces of these sizes and report how the partition
         moves (``cluster_sensitivity.csv``); None does so up to
@@ -111,7 +112,11 @@ class CrossPlanParams:
 
     Keyness
       - ``keyness_top_n`` = 30, ``keyness_min_count`` = 3: terms kept per plan,
-        minimum count in the plan for a term to be tested.
+        minimum count in the plan for a term to be tested (why 3:
+        :mod:`analysis.textstats.keyness`).
+      - ``keyness_exclude_family`` = True: leave a plan's template family
+        (``template_min_share``) out of its reference corpus, so a template's
+        own words are not hidden by its twin.
       - ``keyness_alpha`` = 0.05: family-wise error rate (Bonferroni over the
         terms tested in the plan); ``keyness_min_log_ratio`` = 1.0: effect-size
         floor of a key term (twice as frequent as in the other plans).
@@ -131,6 +136,11 @@ class CrossPlanParams:
         hash held by more plans than this votes for a fixed sample of this many
         when sources are searched, so the search stays linear in the number of
         plans (:func:`analysis.textstats.reuse.reuse`, ``max_postings``).
+
+    Documents compared
+      - ``exclude_documents`` = (): rules ``FIELD:TEXT`` (FIELD ``genre``,
+        ``framework`` or ``plan``) leaving documents out of every comparison
+        across plans (:mod:`analysis.selection`); e.g. ``genre:工作要点``.
     """
 
     random_state: int = 0
@@ -160,12 +170,19 @@ class CrossPlanParams:
     keyness_min_count: int = 3
     keyness_alpha: float = 0.05
     keyness_min_log_ratio: float = 1.0
+    keyness_exclude_family: bool = True
     reuse_min_chars: int = MIN_CHARS
     reuse_exclude_errata: bool = True
     sensitivity_min_chars: tuple[int, ...] = (10, 12, 15, 20, 25, 30)
     template_min_share: float = 0.10
     reuse_top_k: int = 5
     reuse_max_postings: int = 256
+    exclude_documents: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        from analysis.selection import parse_rules
+
+        parse_rules(self.exclude_documents)  # a malformed rule is refused when the parameters are made
 
     def as_dict(self) -> dict:
         """Every parameter by name (tuples as lists), for ``parameters.json``."""
@@ -273,10 +290,16 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     *params*: :class:`CrossPlanParams` (default: its defaults).  *progress*:
     show a progress bar on stderr.
     """
+    from analysis.selection import excluded
+
     p = params or CrossPlanParams()
     notes: list[str] = []
-    plans = corpus.plans_with_actions
-    skipped = [j for j in corpus.plans if j not in plans]
+    left_out = excluded(corpus.documents, p.exclude_documents)
+    if left_out:
+        notes.append("cross-plan stage: " + ", ".join(f"{j} ({why})" for j, why in left_out.items())
+                     + " left out by exclude_documents")
+    plans = [j for j in corpus.plans_with_actions if j not in left_out]
+    skipped = [j for j in corpus.plans if j not in corpus.plans_with_actions]
     if skipped:
         notes.append(f"cross-plan stage: {', '.join(skipped)} left out (no actions); every summary across plans "
                      f"is over the {len(plans)} plan(s) with actions")
@@ -338,8 +361,12 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                           selection_runs=p.stability_runs, X_full=Xc)
     ctoks = [tokens[i] for i in ci]
     terms = ctfidf_terms(ctoks, res.labels, top_n=p.cluster_terms)
-    clusters, summary, plan_counts = cluster_tables(items.iloc[ci], res.labels, terms, plans, p.label_terms)
+    clusters, summary, plan_counts = cluster_tables(items.iloc[ci], res.labels, terms, plans, p.label_terms,
+                                                    coassignment=res.coassignment)
     quality = res.quality.copy()
+    shared = shared_by_all_counts([res.labels] + res.seed_labels, items["jurisdiction"].to_numpy()[ci])
+    quality["shared_by_all_min"] = np.where(quality["chosen"].astype(bool), min(shared), np.nan)
+    quality["shared_by_all_max"] = np.where(quality["chosen"].astype(bool), max(shared), np.nan)
     quality["n_clustered"] = len(ci)
     quality["n_sample"] = res.n_sample
     quality["lsa_components"] = Z.shape[1]
@@ -362,17 +389,21 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
                            random_state=p.random_state)
     t = lap("alignment", t)
 
-    names = corpus.documents.set_index("jurisdiction")["name_zh"]
-    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
-                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
-                        min_log_ratio=p.keyness_min_log_ratio)
-    t = lap("keyness", t)
-
     passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
     rsens = reuse_sensitivity(corpus, items, plans, p) if (
         p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
         schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
-    lap("reuse", t)
+    t = lap("reuse", t)
+
+    names = corpus.documents.set_index("jurisdiction")["name_zh"]
+    exclude = None
+    if p.keyness_exclude_family:  # a plan's template twin is not its reference (keyness module docstring)
+        fam = template_families(_round(matrix, p.decimals), plans, p.template_min_share)
+        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
+    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
+                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
+                        min_log_ratio=p.keyness_min_log_ratio, exclude=exclude)
+    lap("keyness", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
             "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
@@ -579,7 +610,7 @@ def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.Dat
         rows.append({"lsa_components": got, "k": res.k, "silhouette": row["silhouette"],
                      "silhouette_full": row["silhouette_full"], "stability_seeds_ari": row["stability_seeds_ari"],
                      "stability_bootstrap_ari": row["stability_bootstrap_ari"], "score": row["score"],
-                     "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
+                     "edge": row.get("edge", ""), "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
                      "is_build": dims == build_dims})
     return schema.frame(rows, schema.CORE_TABLES["cluster_sensitivity"]).drop_duplicates("lsa_components")
 

@@ -1,4 +1,4 @@
-"""Chart of the hand-coded validation: how well two coders agree, and how well the package agrees with them.
+"""Chart of the double-coded validation (two AI-assistant coders and an adjudicator): how well two coders agree, and how well the package agrees with them.
 
 Tables in from :mod:`analysis.validation` (:func:`~analysis.validation.segmentation_report`,
 :func:`~analysis.validation.fields_report`, :func:`~analysis.validation.instruments_report`),
@@ -101,7 +101,8 @@ def validation(seg: pd.DataFrame | None, fields: pd.DataFrame | None, instr: pd.
     package finds.  ``n`` beside a code: the gold codings it is measured on.
     """
     with style.styled(lang) as lang:
-        title = style.tr("Validation against two independent coders", "与两名独立编码员的对照验证", lang)
+        title = style.tr("Validation against two independent coders (AI-assistant sessions)",
+                         "与两名独立编码员（AI 助手会话）的对照验证", lang)
         alpha = _alpha_rows(seg, fields, instr, lang)
         codes = _code_rows(instr)
         n_codes = len(codes)

@@ -28,6 +28,8 @@ class ReportData:
     figures: Path
     lang: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Documents left out of every comparison by the build's ``exclude_documents``, with the rule that does.
+    excluded: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -42,10 +44,11 @@ class ReportData:
 
     @property
     def plans(self) -> list[str]:
-        """The plans (not reference documents), in manifest order."""
+        """The plans compared (not reference documents, not documents ``exclude_documents`` leaves out), in
+        manifest order."""
         d = self.documents
         role = d["role"].fillna("plan") if "role" in d else pd.Series("plan", index=d.index)
-        return [str(j) for j, r in zip(d["jurisdiction"], role) if r != "reference"]
+        return [str(j) for j, r in zip(d["jurisdiction"], role) if r != "reference" and str(j) not in self.excluded]
 
     @property
     def plans_with_actions(self) -> list[str]:
@@ -113,18 +116,27 @@ class ReportData:
 def load(processed: Path | str | None = None, figures: Path | str | None = None, lang: str = "en") -> ReportData:
     """Read every table of the build *processed* (default ``data/processed``), set the house style in *lang*
     and fixed pandas display options, register the plans' order, and make the build's codebook (its
-    ``codebook.yaml``) the one every comparison reads; figures go to *figures* (default ``figures/``)."""
+    ``codebook.yaml``) the one every comparison reads; figures go to *figures* (default ``figures/``).
+
+    Documents the build's ``exclude_documents`` leaves out (:mod:`analysis.selection`) stay in ``documents``
+    and are listed in :attr:`ReportData.excluded`; their rows are dropped from every other table, so no
+    comparison includes them."""
     from analysis.compare import read_processed
     from analysis.report.figures import setup
 
     from analysis.coding.codebook import use_codebook
     from analysis.pipeline.run import build_codebook
 
+    from analysis.pipeline.crossplan import read_params
+    from analysis.selection import excluded, keep_compared
+
     setup(lang=lang)
     folder = Path(processed) if processed is not None else paths.PROCESSED
     use_codebook(build_codebook(folder))
     tables = read_processed(folder)
-    return ReportData(folder, Path(figures) if figures is not None else paths.FIGURES, lang, tables)
+    left_out = excluded(tables["documents"], read_params(folder).exclude_documents) if "documents" in tables else {}
+    return ReportData(folder, Path(figures) if figures is not None else paths.FIGURES, lang,
+                      keep_compared(tables, left_out), left_out)
 
 
 __all__ = ["ReportData", "load"]

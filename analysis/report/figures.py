@@ -29,20 +29,25 @@ FIGURES: dict[str, tuple[str, str]] = {
         "target-group line, with each plan's level and year of issue."),
     "measurability": (
         "01_overview.ipynb",
-        "Share of each plan's actions with a quantified commitment (k of n, whiskers: 95% Wilson interval), and "
-        "the commitments by kind of unit (percent, people, events, items, money)."),
+        "Share of each plan's actions with a quantified commitment (k of n, whiskers: 95% Wilson interval with the "
+        "effective size of the plan's tasks), and the commitments by kind of unit (percent, people, events, items, "
+        "money)."),
     "coverage_heatmap": (
         "02_target_groups.ipynb",
         "Target groups × plans, three ways: dedicated actions, share of the operative text in those actions, "
-        "mentions per 10,000 characters, each share and rate with its 95% interval under it; hatched: the plan "
-        "has no line for the group."),
+        "mentions per 10,000 characters, each share and rate with its 95% cluster-bootstrap interval under it "
+        "(text shares stratified by line); hatched: the plan has no line for the group."),
     "coverage_heatmap_zh": (
         "02_target_groups.ipynb",
         "The same target-group coverage chart with Chinese labels (lang='zh')."),
+    "department_weighting": (
+        "03_departments.ipynb",
+        "科协's and the heaviest categories' shares of each assigned plan's load under the three weighting rules "
+        "(1/k, lead counted twice, lead only) side by side, with 95% intervals over the plan's department lists."),
     "department_workload_heatmap": (
         "03_departments.ipynb",
         "Department categories × plans: actions carried (colour: share of the plan's assigned actions) and "
-        "weighted load share; below, collective assignments; hatched: a plan that assigns no departments."),
+        "weighted load share (1/k); below, collective assignments; hatched: a plan that assigns no departments."),
     "department_network": (
         "03_departments.ipynb",
         "Co-assignment networks of the 12 categories with the most load, same layout in every plan: node area "
@@ -51,15 +56,15 @@ FIGURES: dict[str, tuple[str, str]] = {
     "cluster_composition": (
         "04_clusters.ipynb",
         "Clusters of similar actions (number and top terms) × plans: actions per plan, from the clusters every "
-        "plan shares to those of two plans."),
+        "plan shares to those of two plans; k by the one-standard-error rule."),
     "cluster_map": (
         "04_clusters.ipynb",
         "Map of all actions (t-SNE of the vectors they were clustered in): colour and number = cluster, "
         "marker = plan; only nearness is meaningful."),
     "keyness": (
         "04_clusters.ipynb",
-        "Each plan's key terms among its ten most distinctive against the other plans together (Bonferroni-"
-        "significant and at least twice as frequent), G² log-likelihood on one scale in every panel."),
+        "Each plan's key terms among its ten most distinctive against the other plans (its template family left "
+        "out; Bonferroni-significant and at least twice as frequent), G² log-likelihood on one scale in every panel."),
     "jurisdiction_similarity": (
         "05_alignment_reuse.ipynb",
         "Plan × plan: mean cosine similarity of each row plan's actions to their best match in the column plan."),
@@ -70,7 +75,12 @@ FIGURES: dict[str, tuple[str, str]] = {
     "instrument_mix": (
         "06_instruments.ipynb",
         "Each plan's policy-instrument mix: share of its actions and safeguards using supply-, environment- and "
-        "demand-side instruments (95% Wilson intervals), and the share using each instrument code, grouped by kind."),
+        "demand-side instruments (95% Wilson intervals over the plan's tasks), and the share using each instrument "
+        "code, grouped by kind."),
+    "instrument_corrected": (
+        "06_instruments.ipynb",
+        "Share of all actions and safeguards using each instrument as the rules code it, corrected for the rules' "
+        "errors on the held-out validation part (Rogan–Gladen, intervals resampling both), and as adjudicated."),
     "instrument_by_group": (
         "06_instruments.ipynb",
         "Per plan, its target-group lines (and actions outside any line) × kinds of instrument: share of the "
@@ -86,10 +96,12 @@ FIGURES: dict[str, tuple[str, str]] = {
     "cluster_choice": (
         "07_sensitivity.ipynb",
         "Cluster quality against k (score = mean of the silhouette and two ARI stabilities), the chosen k "
-        "marked, and the k the same rule picks in LSA spaces of other sizes with its agreement with the build."),
+        "(one-standard-error rule) marked, and the k the same rule picks in LSA spaces of other sizes with its "
+        "agreement with the build."),
     "validation": (
         "08_validation.ipynb",
-        "Krippendorff's alpha between two independent coders per coded field, and the package's precision and "
+        "Krippendorff's alpha between two independent coders (AI-assistant sessions) per coded field, and the "
+        "package's precision and "
         "recall per instrument code on the held-out actions, with the number of gold codings beside each code."),
 }
 

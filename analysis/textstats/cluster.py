@@ -8,20 +8,16 @@ i.e. clustering by cosine) needs memory linear in the number of actions,
 and with a fixed ``random_state`` and ``n_init`` it gives the
 same partition on every run.
 
-How k is chosen (:func:`choose_k`): on short policy texts silhouette alone
-identifies k weakly (neighbouring k differ by thousandths, and another seed
-can pick a very different k), so every k in
-``k_min..k_max`` is scored by the mean of three numbers in [0, 1]-ish scale:
-the mean cosine silhouette (how much closer each action is to its own
-cluster than to the nearest other one), and the stability of the partition
-across k-means seeds and across bootstrap resamples (adjusted Rand index,
-:func:`stability`, ``selection_runs`` runs each).  The k with the highest
-score is chosen; ties go to the smaller k.  Pass ``k`` to override.  The
-silhouette is also reported in the full TF-IDF space (``X_full``), not only
-in the LSA space the clusters are fitted in, which flatters them.  For large
-corpora, k is chosen on a deterministic random sample of
-``selection_sample`` actions (silhouette is quadratic), then the final
-clustering is fitted on every action.
+How k is chosen (:func:`choose_k`, :mod:`analysis.textstats.stability`): every k in ``k_min..k_max`` is
+scored by the mean of the cosine silhouette and the partition's stability across k-means seeds and across
+bootstrap resamples (adjusted Rand index); the chosen k is the smallest whose score is within one standard
+error of the best (k is weakly identified on short policy texts, so among k the data cannot tell apart the
+simplest is chosen), flagged when it is an end of the range.  Stability runs are made in rounds and stop
+when the choice is stable; the fit of every k is kept, so the chosen k is not fitted again.  Pass ``k`` to
+override.  The silhouette is also reported in the full TF-IDF space (``X_full``), not only in the LSA space
+the clusters are fitted in, which flatters them.  For large corpora, k is chosen on a deterministic random
+sample of ``selection_sample`` actions (silhouette is quadratic), then the final clustering is fitted on
+every action.
 
 Very few rows: k is chosen only from :data:`MIN_CLUSTERED` (3) rows on, since
 the silhouette needs ``2 <= k < n``.  With one or two rows (e.g. two plans of
@@ -30,11 +26,11 @@ one action each) :func:`cluster_vectors` puts every row in one cluster
 naming that k (``chosen`` True, the scores NaN), so a chosen k is always
 defined; with no rows, ``k = 0`` and the quality table is empty.
 
-Stability (:func:`stability`): adjusted Rand index (ARI; 1 = identical
-partitions, 0 = chance agreement) between the clustering and (a) k-means
-runs with other seeds, (b) k-means fitted on bootstrap resamples and applied
-to every action.  Both are reported as means.  A low figure says the
-partition's details are not to be read closely.
+Stability: adjusted Rand index (ARI; 1 = identical partitions, 0 = chance agreement) between the
+clustering and (a) k-means runs with other seeds, (b) k-means fitted on bootstrap resamples and applied to
+every action; both are reported as means, and per action as its **co-assignment stability**
+(:func:`analysis.textstats.stability.coassignment_stability`): how far the runs keep it with the members of
+its cluster.  A low figure says the partition's details are not to be read closely.
 
 Labels (:func:`ctfidf_terms`): class-based TF-IDF (Grootendorst 2022): the
 tokens of a cluster's actions form one document; a term's weight is its
@@ -45,7 +41,7 @@ cluster's own top terms, so every label term occurs in the cluster's actions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -53,14 +49,13 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
-__all__ = ["MIN_CLUSTERED", "ClusterResult", "KMeansFit", "choose_k", "fit_kmeans", "stability", "cluster_vectors",
-           "ctfidf_terms", "cluster_tables"]
+from analysis.textstats.stability import QUALITY_COLUMNS, Runs, coassignment_stability, select_k, top_up
+
+__all__ = ["MIN_CLUSTERED", "QUALITY_COLUMNS", "ClusterResult", "KMeansFit", "choose_k", "fit_kmeans", "stability",
+           "cluster_vectors", "ctfidf_terms", "cluster_tables", "shared_by_all_counts"]
 
 #: Fewest rows k is chosen for (silhouette needs 2 <= k < n); fewer rows form one cluster (module docstring).
 MIN_CLUSTERED = 3
-#: Columns of a quality table (:func:`choose_k` and ``chosen``).
-QUALITY_COLUMNS = ["k", "silhouette", "silhouette_full", "stability_seeds_ari", "stability_bootstrap_ari", "score",
-                   "chosen"]
 
 
 @dataclass
@@ -68,11 +63,12 @@ class ClusterResult:
     """Outcome of :func:`cluster_vectors`.
 
     ``labels``: cluster of each input row (1..k, 1 = largest cluster);
-    ``k``: number of clusters; ``quality``: one row per k tried (``k``,
-    ``silhouette``, ``chosen``; one row with the scores NaN when k was fixed
-    or when fewer than :data:`MIN_CLUSTERED` rows gave ``k = 1``; empty for no
-    rows); ``stability_seeds`` / ``stability_bootstrap``: mean ARI (see module
-    docstring); ``n_sample``: rows k was chosen on.
+    ``k``: number of clusters; ``quality``: one row per k tried (:data:`QUALITY_COLUMNS`; one row with the
+    scores NaN when k was fixed or when fewer than :data:`MIN_CLUSTERED` rows gave ``k = 1``; empty for no
+    rows); ``stability_seeds`` / ``stability_bootstrap``: mean ARI at the chosen k (see module docstring);
+    ``n_sample``: rows k was chosen on; ``coassignment``: each row's co-assignment stability (NaN without
+    runs); ``seed_labels``: the partitions of every row by the seed runs at the chosen k (numbered like
+    ``labels``, by size), for statements that should hold across seeds.
     """
 
     labels: np.ndarray
@@ -81,6 +77,8 @@ class ClusterResult:
     stability_seeds: float
     stability_bootstrap: float
     n_sample: int
+    coassignment: np.ndarray | None = None
+    seed_labels: list = field(default_factory=list)
 
 
 def _one_blas_thread(func):
@@ -200,37 +198,36 @@ def _sample(n: int, size: int, random_state: int) -> np.ndarray:
 @_one_blas_thread
 def choose_k(Z: np.ndarray, k_min: int = 8, k_max: int = 30, random_state: int = 0,
              n_init: int = 10, selection_runs: int = 5, X_full=None) -> tuple[int, pd.DataFrame]:
-    """The k in ``k_min..k_max`` with the best score: mean of silhouette and the two stabilities.
+    """The k in ``k_min..k_max`` chosen by the one-standard-error rule on the score (mean of silhouette and
+    the two stabilities; :func:`analysis.textstats.stability.select_k`).
 
-    ``k_max`` is capped at ``len(Z) - 1`` and ``k_min`` at ``k_max`` (silhouette
-    needs 2 <= k < n).  Returns ``(k, table)`` with one row per k tried:
-    ``k``, ``silhouette`` (cosine, in the space of *Z*), ``silhouette_full``
-    (cosine, in *X_full* if given, e.g. the TF-IDF matrix; NaN otherwise),
-    ``stability_seeds_ari``, ``stability_bootstrap_ari`` (:func:`stability`
-    with ``selection_runs`` runs; NaN with 0 runs), ``score`` (the mean of the
-    silhouette and the available stabilities) and ``chosen``.  Ties go to the
-    smaller k.
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        The rows (L2-normalised vectors).
+    k_min, k_max : int
+        The range; ``k_max`` is capped at ``len(Z) - 1`` and ``k_min`` at ``k_max`` (silhouette needs
+        2 <= k < n).
+    random_state, n_init : int
+        K-means seed and restarts.
+    selection_runs : int
+        Most rounds of stability runs (0: silhouette alone).
+    X_full : array-like, optional
+        The full-dimensional vectors of the rows, for ``silhouette_full``.
+
+    Returns
+    -------
+    tuple
+        ``(k, table)``: one row per k tried (:data:`QUALITY_COLUMNS`): ``silhouette`` (cosine, in the space of
+        *Z*), ``silhouette_full`` (NaN without *X_full*), the two stabilities, ``score``, ``score_se``,
+        ``runs`` (stability runs made at that k), ``chosen`` and ``edge``.
     """
     n = len(Z)
     if n < MIN_CLUSTERED:
         raise ValueError(f"choosing k needs at least {MIN_CLUSTERED} rows (2 <= k < n); got {n}")
-    hi = min(k_max, n - 1)
-    lo = max(2, min(k_min, hi))
-    rows = []
-    for k in range(lo, hi + 1):
-        labels = fit_kmeans(Z, k, random_state, n_init).labels_
-        s = silhouette_score(Z, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
-        sf = (silhouette_score(X_full, labels, metric="cosine") if X_full is not None and len(set(labels)) > 1
-              else float("nan"))
-        st_s, st_b = stability(Z, _relabel(labels), k, random_state, n_init, selection_runs)
-        parts = [float(s)] + [x for x in (st_s, st_b) if x == x]
-        rows.append({"k": k, "silhouette": float(s), "silhouette_full": float(sf), "stability_seeds_ari": st_s,
-                     "stability_bootstrap_ari": st_b, "score": float(np.mean(parts))})
-    table = pd.DataFrame(rows, columns=["k", "silhouette", "silhouette_full", "stability_seeds_ari",
-                                        "stability_bootstrap_ari", "score"])
-    best = int(table.loc[table["score"].round(12).idxmax(), "k"])  # idxmax: first (smallest k) of ties
-    table["chosen"] = table["k"] == best
-    return best, table
+    k, table, _, _ = select_k(np.asarray(Z, dtype=np.float64), k_min, k_max, random_state, n_init, fit_kmeans,
+                              max_runs=selection_runs, X_full=X_full)
+    return k, table
 
 
 @_one_blas_thread
@@ -270,21 +267,34 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
                     selection_runs: int = 5, X_full=None) -> ClusterResult:
     """Cluster the rows of *Z* (L2-normalised vectors, e.g. :class:`analysis.textstats.vectorize.LSA` output).
 
-    - ``k`` [None] -- number of clusters; ``None`` chooses it over
-      ``k_min..k_max`` [8..30] by silhouette and stability (:func:`choose_k`,
-      ``selection_runs`` [5] re-clusterings per stability figure).
-    - ``random_state`` [0], ``n_init`` [10] -- k-means seed and restarts.
-    - ``stability_runs`` [5] -- re-clusterings for the chosen k's reported
-      :func:`stability` (0 skips).
-    - ``selection_sample`` [1000] -- above this many rows, k and stability are
-      computed on a deterministic sample of this size (the final clustering
-      always uses every row).
-    - ``X_full`` [None] -- the full-dimensional vectors of the same rows (e.g.
-      TF-IDF), to report the silhouette there too.
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        The rows.
+    k : int, optional
+        Number of clusters; ``None`` chooses it over ``k_min..k_max`` (:func:`choose_k`, at most
+        ``selection_runs`` rounds of stability runs).
+    k_min, k_max : int
+        The range k is chosen in (8..30).
+    random_state, n_init : int
+        K-means seed and restarts.
+    stability_runs : int
+        Seed and resample runs behind the chosen k's reported stabilities and co-assignment stability
+        (0 skips); runs made while choosing k are reused.
+    selection_sample : int
+        Above this many rows, k and stability are computed on a deterministic sample of this size (the final
+        clustering always uses every row).
+    selection_runs : int
+        Most rounds of stability runs while choosing k.
+    X_full : array-like, optional
+        The full-dimensional vectors of the same rows (e.g. TF-IDF), to report the silhouette there too.
 
-    Fewer than :data:`MIN_CLUSTERED` rows: one cluster (``k = 1``, any ``k``
-    asked for is ignored), its quality table one row with ``chosen`` True and
-    the scores NaN; no rows: ``k = 0`` and an empty quality table.
+    Returns
+    -------
+    ClusterResult
+        Fewer than :data:`MIN_CLUSTERED` rows: one cluster (``k = 1``, any ``k`` asked for is ignored), its
+        quality table one row with ``chosen`` True and the scores NaN; no rows: ``k = 0`` and an empty
+        quality table.
     """
     Z = np.asarray(Z, dtype=np.float64)
     n = len(Z)
@@ -296,26 +306,39 @@ def cluster_vectors(Z: np.ndarray, k: int | None = None, k_min: int = 8, k_max: 
     sample = _sample(n, selection_sample, random_state)
     Zs = Z[sample]
     Xs = X_full[sample] if X_full is not None else None
+    runs = Runs()
     if k is None:
-        k, quality = choose_k(Zs, k_min, k_max, random_state, n_init, selection_runs, Xs)
+        k, quality, fits, all_runs = select_k(Zs, k_min, k_max, random_state, n_init, fit_kmeans,
+                                              max_runs=selection_runs, X_full=Xs, Z_all=Z, sample=sample)
+        km = fits[k] if len(sample) == n else fit_kmeans(Z, k, random_state, n_init)
+        reference = fits[k].labels_
+        runs = all_runs[k]
     else:
         k = int(min(max(k, 1), n))
         quality = _fixed_quality(k)
+        km = fit_kmeans(Z, k, random_state, n_init)
+        reference = km.labels_[sample]
         if 2 <= k < len(Zs):
-            lab = fit_kmeans(Zs, k, random_state, n_init).labels_
+            lab = fit_kmeans(Zs, k, random_state, n_init).labels_ if len(sample) < n else km.labels_
+            reference = lab
             quality.loc[0, "silhouette"] = float(silhouette_score(Zs, lab, metric="cosine"))
             if Xs is not None:
                 quality.loc[0, "silhouette_full"] = float(silhouette_score(Xs, lab, metric="cosine"))
-    km = fit_kmeans(Z, k, random_state, n_init)
     labels = _relabel(km.labels_)
-    st_seed, st_boot = stability(Zs, labels[sample], k, random_state, n_init, stability_runs)
-    return ClusterResult(labels, k, quality, st_seed, st_boot, len(sample))
+    m = max(0, stability_runs)
+    if m and 2 <= k < len(Zs):
+        runs = top_up(runs, Zs, Z, sample, reference, k, random_state, n_init, fit_kmeans, m)
+    seeds, boots = runs.seed_labels[:m], runs.boot_labels[:m]
+    st_seed = float(np.mean(runs.seed_ari[:m])) if seeds else float("nan")
+    st_boot = float(np.mean(runs.boot_ari[:m])) if boots else float("nan")
+    return ClusterResult(labels, k, quality, st_seed, st_boot, len(sample),
+                         coassignment_stability(labels, seeds + boots), [_relabel(x) for x in seeds])
 
 
 def _fixed_quality(k: int) -> pd.DataFrame:
     """The quality table of a k not chosen by :func:`choose_k`: one row, ``chosen`` True, the scores NaN."""
     quality = pd.DataFrame({c: [float("nan")] for c in QUALITY_COLUMNS})
-    quality["k"], quality["chosen"] = k, True
+    quality["k"], quality["chosen"], quality["edge"], quality["runs"] = k, True, "", 0
     return quality
 
 
@@ -345,19 +368,37 @@ def ctfidf_terms(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: 
 
 
 def cluster_tables(items: pd.DataFrame, labels: np.ndarray, terms: pd.DataFrame, plans: Sequence[str],
-                   label_terms: int = 3, label_sep: str = "、") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                   label_terms: int = 3, label_sep: str = "、",
+                   coassignment: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The three cluster tables of the build, from clustered *items* (``action_id``, ``jurisdiction``).
 
-    - ``clusters``: ``action_id, jurisdiction, cluster, label`` (rows in *items* order);
-    - ``summary``: ``cluster, label, n_actions, n_jurisdictions, jurisdictions,
-      scope`` -- ``jurisdictions`` lists the plans with actions in the cluster
-      (in *plans* order, ``;``-separated); ``scope`` is ``shared_by_all`` (every
-      plan of *plans*), ``unique`` (one plan) or ``shared``;
-    - ``plan_counts``: ``cluster, jurisdiction, n_actions`` (long form, one row
-      per cluster and plan with at least one action).
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The clustered rows (``action_id``, ``jurisdiction``).
+    labels : numpy.ndarray
+        Their clusters.
+    terms : pandas.DataFrame
+        :func:`ctfidf_terms` of the clusters.
+    plans : sequence of str
+        The plans, in order.
+    label_terms : int
+        Terms joined into a label (3).
+    label_sep : str
+        What joins them ('、').
+    coassignment : numpy.ndarray, optional
+        Each row's co-assignment stability (:attr:`ClusterResult.coassignment`).
 
-    A label joins the cluster's first ``label_terms`` [3] c-TF-IDF terms with
-    ``label_sep`` ['、'].
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        - ``clusters``: ``action_id, jurisdiction, cluster, label, stability`` (rows in *items* order);
+        - ``summary``: ``cluster, label, n_actions, n_jurisdictions, jurisdictions, scope, stability`` --
+          ``jurisdictions`` lists the plans with actions in the cluster (in *plans* order, ``;``-separated);
+          ``scope`` is ``shared_by_all`` (every plan of *plans*), ``unique`` (one plan) or ``shared``;
+          ``stability`` the mean co-assignment stability of its actions;
+        - ``plan_counts``: ``cluster, jurisdiction, n_actions`` (long form, one row per cluster and plan with
+          at least one action).
     """
     order = {j: i for i, j in enumerate(plans)}
     lab = (terms[terms["rank"] <= label_terms].sort_values(["cluster", "rank"])
@@ -365,15 +406,42 @@ def cluster_tables(items: pd.DataFrame, labels: np.ndarray, terms: pd.DataFrame,
     clusters = pd.DataFrame({"action_id": items["action_id"].to_numpy(),
                              "jurisdiction": items["jurisdiction"].to_numpy(), "cluster": labels})
     clusters["label"] = clusters["cluster"].map(lab).fillna("")
+    clusters["stability"] = coassignment if coassignment is not None else np.nan
     pc = clusters.groupby(["cluster", "jurisdiction"]).size().rename("n_actions").reset_index()
     pc["_o"] = pc["jurisdiction"].map(order)
     pc = pc.sort_values(["cluster", "_o"], kind="mergesort").drop(columns="_o").reset_index(drop=True)
+    stab = clusters.groupby("cluster")["stability"].mean()
     rows = []
     for c, g in pc.groupby("cluster", sort=True):
         nj = len(g)
         scope = "shared_by_all" if nj == len(plans) else ("unique" if nj == 1 else "shared")
         rows.append({"cluster": int(c), "label": lab.get(c, ""), "n_actions": int(g["n_actions"].sum()),
-                     "n_jurisdictions": nj, "jurisdictions": ";".join(g["jurisdiction"]), "scope": scope})
+                     "n_jurisdictions": nj, "jurisdictions": ";".join(g["jurisdiction"]), "scope": scope,
+                     "stability": float(stab.get(c, np.nan))})
     summary = pd.DataFrame(rows, columns=["cluster", "label", "n_actions", "n_jurisdictions", "jurisdictions",
-                                          "scope"])
+                                          "scope", "stability"])
     return clusters, summary, pc
+
+
+def shared_by_all_counts(partitions: Sequence[np.ndarray], jurisdictions: Sequence[str]) -> list[int]:
+    """For each partition of the rows, the number of its clusters holding rows of every plan.
+
+    Parameters
+    ----------
+    partitions : sequence of numpy.ndarray
+        Labels of the same rows (e.g. :attr:`ClusterResult.seed_labels`).
+    jurisdictions : sequence of str
+        The plan of each row.
+
+    Returns
+    -------
+    list of int
+        One count per partition ("shared by all plans" across seeds).
+    """
+    j = np.asarray(jurisdictions, dtype=object)
+    n_plans = len(set(j))
+    out = []
+    for lab in partitions:
+        per = pd.DataFrame({"c": np.asarray(lab), "j": j}).groupby("c")["j"].nunique()
+        out.append(int((per == n_plans).sum()))
+    return out

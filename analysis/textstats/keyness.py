@@ -1,7 +1,8 @@
 """Distinctive terms of each plan against all the others (keyness).
 
 For a term and a plan (the *target*), with ``a`` = the term's count in the
-target, ``b`` = its count in every other plan together (the *reference*),
+target, ``b`` = its count in every other plan together (the *reference*; the
+plans of the target's template family are left out of it, see below),
 ``c`` / ``d`` = all tokens of target / reference, the 2x2 table
 ``[[a, b], [c - a, d - b]]`` gives:
 
@@ -17,7 +18,9 @@ target, ``b`` = its count in every other plan together (the *reference*),
   in that plan (every term used at least ``min_count`` times there):
   ``min(1, p_value * n_tested)``;
 - ``log_ratio`` -- effect size (Hardie 2014): ``log2`` of the ratio of the
-  relative frequencies, with 0.5 added to zero counts;
+  relative frequencies, with 0.5 substituted for a zero count; ``ratio`` is
+  the ratio itself (``2 ** log_ratio``: 38 = used 38 times as often, per
+  token, as in the reference), the number the report prints;
 - ``key`` -- the term is a *key term*: over-represented, ``p_adjusted <
   alpha`` (0.05) **and** ``log_ratio >= min_log_ratio`` (1: at least twice as
   frequent as in the other plans).  A frequent term can be significant with a
@@ -32,6 +35,21 @@ Counts are of content tokens (:mod:`analysis.textstats.tokens`: stopwords, numbe
 punctuation and one-character tokens removed) of the plans' operative text
 (every action and safeguard, ``text`` column of ``actions.csv``): the preamble
 and headers would make place names and document titles the top terms.
+
+**Template families.**  Plans written from one template share their wording
+by construction: in the reference of one of them, its twin makes the
+template's words look common and hides them.  With *exclude* (the build
+passes each plan's template family, ``keyness_exclude_family``), the plans
+named for a target are left out of its reference; ``reference_excludes``
+says which.
+
+**Minimum count.**  Only terms the target uses at least ``min_count`` times
+(3) are tested: a term used once or twice is a drafting accident more often
+than a trait, and cannot pass the test after the correction anyway (at these
+corpus sizes even a term used three times here and never elsewhere has a
+G² of about 10, p about 0.0015, which Bonferroni over a few hundred tested
+terms does not accept).  Terms below the minimum count in the number of
+tests of no plan.
 
 Only terms over-represented in the target (``g2 > 0``) with at least
 ``min_count`` occurrences in it are listed; the ``top_n`` first by rank are
@@ -104,7 +122,7 @@ def merge_place_names(tokens: Sequence[Sequence[str]], names_zh: Sequence[str]) 
 
 def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str], plans: Sequence[str],
                   top_n: int | None = 30, min_count: int = 3, alpha: float = 0.05,
-                  min_log_ratio: float = 1.0) -> pd.DataFrame:
+                  min_log_ratio: float = 1.0, exclude: dict[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Distinctive terms of every plan against all other plans together (module docstring).
 
     Parameters
@@ -126,6 +144,8 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
         Family-wise error rate of the Bonferroni correction (0.05).
     min_log_ratio : float
         Effect-size floor of a key term (1.0: twice as frequent).
+    exclude : dict, optional
+        Plan -> plans left out of its reference corpus (its template family); the plan itself is ignored.
 
     Returns
     -------
@@ -139,9 +159,23 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     term = M.col
     col_tot = np.asarray(M.tocsr().sum(axis=0)).ravel().astype(np.float64)
     row_tot = np.asarray(M.tocsr().sum(axis=1)).ravel().astype(np.float64)
+    index = {j: i for i, j in enumerate(plans)}
+    E = sparse.lil_matrix((len(plans), len(plans)))
+    excluded = [""] * len(plans)
+    for j, others in (exclude or {}).items():
+        if j not in index:
+            continue
+        out = [x for x in dict.fromkeys(others) if x in index and x != j]
+        for x in out:
+            E[index[j], index[x]] = 1.0
+        excluded[index[j]] = ";".join(out)
+    E = E.tocsr()
+    fam = (E @ M.tocsr()).tocsr()  # plan x term: counts in the plans left out of each plan's reference
+    fam_tot = E @ row_tot
     N = row_tot.sum()
-    b = col_tot[term] - a
+    b = col_tot[term] - a - np.asarray(fam[plan, term]).ravel()
     c = row_tot[plan]
+    N = N - fam_tot[plan]  # each target's own corpus: itself and its reference
     d = N - c
     # 2x2 table: [a, b] term in target/reference; [c - a, d - b] other tokens
     k = a + b
@@ -159,7 +193,8 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
         "_p": plan, "jurisdiction": np.asarray(plans, dtype=object)[plan], "term": vocab[term],
         "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
         "total_target": c.astype(np.int64), "total_reference": d.astype(np.int64),
-        "g2": sign * np.maximum(g2, 0.0), "chi2": sign * chi2, "log_ratio": log_ratio,
+        "g2": sign * np.maximum(g2, 0.0), "chi2": sign * chi2, "log_ratio": log_ratio, "ratio": 2.0 ** log_ratio,
+        "reference_excludes": np.asarray(excluded, dtype=object)[plan],
     })
     tested = df["count_target"] >= min_count
     n_tested = df[tested].groupby("_p").size()

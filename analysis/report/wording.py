@@ -1,0 +1,172 @@
+"""Wording shared by every sentence of the report: numbers, intervals, lists of names, singular and plural,
+Markdown bullets and interval tables.
+
+Every helper is small and pure; the sentence modules (:mod:`analysis.report.per_plan`,
+:mod:`analysis.report.cross_plan`, :mod:`analysis.report.headlines`) and the charts' captions use them, so a
+number is printed the same way everywhere.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import pandas as pd
+
+
+# ------------------------------------------------------------------ formatting
+def pct(x: float, digits: int = 1) -> str:
+    return "–" if x != x else f"{100 * x:.{digits}f}%"
+
+
+def ci(lo: float, hi: float, percent: bool = True, digits: int = 1) -> str:
+    """``[12.3–45.6%]``; empty where the interval is missing, or has no width at the printed precision (a
+    resampling over units that do not vary, which says nothing about uncertainty)."""
+    if lo != lo or hi != hi:
+        return ""
+    if percent:
+        a, b = f"{100 * lo:.{digits}f}", f"{100 * hi:.{digits}f}"
+        return "" if a == b else f"[{a}–{b}%]"
+    a, b = f"{lo:.{digits}f}", f"{hi:.{digits}f}"
+    return "" if a == b else f"[{a}–{b}]"
+
+
+def ci_n(lo: float, hi: float, n_units: float | None, percent: bool = True, digits: int = 1) -> str:
+    """:func:`ci`, or ``(3 units: too few for an interval)`` where fewer than
+    :data:`analysis.compare.intervals.MIN_UNITS` independent units support one."""
+    from analysis.compare.intervals import MIN_UNITS
+
+    if n_units is not None and n_units == n_units and n_units < MIN_UNITS:
+        return f"({counted(int(n_units), 'unit')}: too few for an interval)"
+    return ci(lo, hi, percent, digits)
+
+
+def with_ci(x: float, lo: float, hi: float, n_units: float | None = None, percent: bool = True,
+            digits: int = 1) -> str:
+    """``12.3% [10.1–14.5%]``: a value and its interval (:func:`ci_n`), or the value alone."""
+    value = pct(x, digits) if percent else num(x, digits)
+    return (value + " " + ci_n(lo, hi, n_units, percent, digits)).strip()
+
+
+def num(x: float, digits: int = 1) -> str:
+    return "–" if x != x else f"{x:.{digits}f}"
+
+
+def names(ids: Iterable[str], labels: dict[str, str]) -> str:
+    """``A, B and C`` from ids and their labels."""
+    xs = [labels.get(i, i) for i in ids]
+    if not xs:
+        return "none"
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def count_word(n: int) -> str:
+    """``no``, ``one`` ... ``ten``, then digits."""
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def all_of(n: int, noun: str = "plans") -> str:
+    """The subject "every one of *n* things", right for 1, 2 and N: ``the one plan``, ``both plans``,
+    ``all five plans`` (*noun* in the plural; a singular is made by dropping a final ``s``)."""
+    if n == 1:
+        return f"the one {noun[:-1] if noun.endswith('s') else noun}"
+    if n == 2:
+        return f"both {noun}"
+    return f"all {count_word(n)} {noun}"
+
+
+def times(ratio: float) -> str:
+    """A ratio of relative frequencies as a reader reads it: ``38×``, ``2.5×``."""
+    if ratio != ratio:
+        return "–"
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun for *n* things: ``plural(1, "key term")`` -> ``key term``, ``plural(2, "key term")`` ->
+    ``key terms`` (*plural_form* for an irregular plural)."""
+    return singular if n == 1 else (plural_form if plural_form is not None else singular + "s")
+
+
+def counted(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 key term``, ``2 key terms``."""
+    return f"{n} {plural(n, singular, plural_form)}"
+
+
+def agree(n: int, singular: str, plural_form: str) -> str:
+    """The verb for a subject of *n* things: ``agree(1, "holds", "hold")`` -> ``holds``."""
+    return singular if n == 1 else plural_form
+
+
+def bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {s}" for s in lines if s)
+
+
+def show(markdown: str):
+    """Display *markdown* in a notebook (returns an IPython Markdown object).
+
+    The Markdown passes :func:`analysis.report.markup.sanitize_markdown` first: whatever a sentence
+    interpolated from a manifest or a plan, no raw HTML, script, link or image reaches the page.
+    """
+    from IPython.display import Markdown
+
+    from analysis.report.markup import sanitize_markdown
+
+    return Markdown(sanitize_markdown(markdown))
+
+
+# ------------------------------------------------------------------ corpus design
+def parameters(params, names: Iterable[str]) -> str:
+    """The values the build used for the parameters *names*: ``Parameters of this build: match_threshold = 0.35.``
+
+    Notebooks show this instead of typing a threshold into their prose, so a
+    build with other parameters (``--set``) is described truthfully.
+    """
+    def fmt(v):
+        if isinstance(v, (tuple, list)):
+            return ", ".join(map(str, v))
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    return "Parameters of this build: " + "; ".join(f"`{n}` = {fmt(getattr(params, n))}" for n in names) + "."
+
+
+def _period(a, b) -> str:
+    a, b = int(float(a)), int(float(b)) if _num(b) else int(float(a))
+    return f", {a}" if a == b else f", {a}–{b}"
+
+
+def lower(label: str) -> str:
+    """A label for the middle of a sentence: ``The elderly`` -> ``the elderly``."""
+    return label[:1].lower() + label[1:] if label[:2] != label[:2].upper() else label
+
+
+def _num(x) -> bool:
+    try:
+        return not math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+# ------------------------------------------------------------------ tables with intervals
+def interval_table(df: pd.DataFrame, value: str, lo: str, hi: str, index: str = "jurisdiction",
+                   columns: str = "group", percent: bool = True, digits: int = 1,
+                   index_labels: dict | None = None, column_labels: dict | None = None,
+                   column_order: list | None = None) -> pd.DataFrame:
+    """A matrix of ``value [lo–hi]`` strings (``–`` where the value is missing) for display."""
+    cells = df.assign(_cell=[("–" if v != v else (pct(v, digits) if percent else num(v, digits)) + " "
+                              + ci(a, b, percent, digits)).strip()
+                             for v, a, b in zip(df[value], df[lo], df[hi])])
+    m = cells.pivot(index=index, columns=columns, values="_cell")
+    rows = list(dict.fromkeys(df[index]))
+    cols = column_order if column_order is not None else list(dict.fromkeys(df[columns]))
+    m = m.reindex(index=rows, columns=cols)
+    if index_labels:
+        m = m.rename(index=index_labels)
+    if column_labels:
+        m = m.rename(columns=column_labels)
+    m.index.name, m.columns.name = index, columns
+    return m.fillna("–")
+
+
+__all__ = ["pct", "ci", "ci_n", "with_ci", "num", "names", "count_word", "all_of", "times", "plural", "counted",
+           "agree", "bullets", "show", "parameters", "lower", "interval_table"]
