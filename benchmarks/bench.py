@@ -161,7 +161,7 @@ def _instrument(clock: StageClock, workers: _WorkerTimes) -> list[str]:
         except ImportError:
             pass
     # per-document work (runs in worker processes for large corpora)
-    for attr in ("read_text", "normalize_mapped"):
+    for attr in ("read_document", "normalize_mapped"):
         fn = getattr(build_mod, attr)
         _replace_everywhere(fn, workers.wrap(fn, 0))
     fn = build_mod.process_document
