@@ -235,10 +235,12 @@ def test_coverage_heatmap_writes_intervals_under_values(tab):
     cov = tab["coverage"]
     fig = draw(charts.coverage_heatmap(cov))
     shown = texts(fig)
+    assert not any("nan" in x for x in shown)
     for r in cov.itertuples():
         if r.has_line:
-            d = 0 if 100 * r.text_share_hi >= 9.95 else 1
             assert f"{100 * r.text_share:.1f}%" in shown or r.text_share == 0
+        if r.has_line and r.text_share_lo == r.text_share_lo:  # too few units for an interval: none drawn
+            d = 0 if 100 * r.text_share_hi >= 9.95 else 1
             assert f"[{100 * r.text_share_lo:.{d}f}–{100 * r.text_share_hi:.{d}f}]" in shown
         if r.mentions_per_10k_lo == r.mentions_per_10k_lo:  # a zero count carries no interval
             assert f"[{r.mentions_per_10k_lo:.1f}–{r.mentions_per_10k_hi:.1f}]" in shown
