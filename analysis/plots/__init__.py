@@ -13,8 +13,8 @@ from analysis.plots.crossplan import cluster_composition, cluster_map, jurisdict
 from analysis.plots.inference import corrected_shares, weighting_rules
 from analysis.plots.instruments import instrument_by_group, instrument_mix
 from analysis.plots.kit import footnote
-from analysis.plots.perplan import (corpus_overview, coverage_heatmap, department_network,
-                                    department_workload_heatmap, measurability)
+from analysis.plots.network import department_network
+from analysis.plots.perplan import corpus_overview, coverage_heatmap, department_workload_heatmap, measurability
 from analysis.plots.sensitivity import cluster_choice, counterpart_threshold, reuse_threshold
 from analysis.plots.style import MissingFontError, apply_style, save_figure, set_lang
 from analysis.plots.validation import validation
