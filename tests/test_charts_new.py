@@ -28,7 +28,7 @@ from PIL import Image  # noqa: E402
 from analysis import compare, paths  # noqa: E402
 from analysis import plots as charts  # noqa: E402
 from analysis.compare import sensitivity as sens  # noqa: E402
-from analysis.plots import kit, network, style  # noqa: E402
+from analysis.plots import kit, network, perplan, style  # noqa: E402
 
 DRAW_DPI = 40  # drawing at a low resolution keeps the file fast; layout and glyph checks are the same
 
@@ -221,6 +221,23 @@ def test_measurability_draws_wilson_intervals(tab):
     assert "Wilson" in fig.analysis_footnote.get_text()
     no_iv = charts.measurability(s.drop(columns=["share_lo", "share_hi"]), tab["by_unit"])
     assert not errorbar_x(no_iv.axes[0]) and no_iv.analysis_data["intervals"].empty
+
+
+def test_measurability_stacks_each_unit_in_its_colour(tab):
+    """Each segment of a plan's stacked bar is the plan's commitments of one unit, in the legend's colour."""
+    s, by = tab["meas"], tab["by_unit"]
+    fig = draw(charts.measurability(s, by))
+    colour_of = {leg.get_text(): matplotlib.colors.to_hex(h.get_facecolor())
+                 for legend in fig.legends for leg, h in zip(legend.get_texts(), legend.legend_handles)}
+    unit_of = {colour_of[name]: u for u, name in perplan._unit_names("en").items() if name in colour_of}
+    drawn = {}
+    for p in fig.axes[1].patches:
+        key = (int(round(p.get_y() + p.get_height() / 2)), unit_of[matplotlib.colors.to_hex(p.get_facecolor())])
+        drawn[key] = drawn.get(key, 0.0) + p.get_width()
+    plans = list(s["jurisdiction"])
+    expected = {(plans.index(r.jurisdiction), r.unit_class): float(r.n_targets) for r in by.itertuples()
+                if r.n_targets > 0 and r.jurisdiction in plans}
+    assert drawn == pytest.approx(expected)
 
 
 def test_measurability_any_number_of_plans_and_empty(tab):

@@ -36,14 +36,38 @@ _SPARE = [style.TOL_MUTED[i] for i in (4, 7, 8, 1)]
 
 
 def kind_order(present: list[str] | None = None) -> list[str]:
-    """The codebook's kinds in order (supply, environment, demand), then any other kind in *present*."""
+    """The codebook's kinds in order (supply, environment, demand), then any other kind in *present*.
+
+    Parameters
+    ----------
+    present : list of str, optional
+        Kinds found in a table.
+
+    Returns
+    -------
+    list of str
+        Kind ids.
+    """
     kinds = list(instrument_kinds(load_codebook()))
     extra = [k for k in dict.fromkeys(present or []) if k not in kinds]
     return kinds + extra
 
 
 def kind_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
-    """``{kind: label}`` from the codebook (Supply-side / 供给型); ``short=True``: Supply / 供给型."""
+    """``{kind: label}`` from the codebook (Supply-side / 供给型).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Label language.
+    short : bool
+        Without "-side" in English (Supply / 供给型).
+
+    Returns
+    -------
+    dict of str to str
+        Labels as written in the codebook (a chart escapes them with :func:`analysis.plots.kit.labels`).
+    """
     lang = style.get_lang(lang)
     out = {k: (v.get("zh", k) if lang == "zh" else v.get("en", k))
            for k, v in instrument_kinds(load_codebook()).items()}
@@ -51,18 +75,46 @@ def kind_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
 
 
 def code_labels(lang: str | None = None) -> dict[str, str]:
-    """``{code: label}`` of the instrument codes from the codebook (Funding / 资金投入)."""
+    """``{code: label}`` of the instrument codes from the codebook (Funding / 资金投入).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Label language.
+
+    Returns
+    -------
+    dict of str to str
+        Labels as written in the codebook; a code without one is labelled by its id.
+    """
     lang = style.get_lang(lang)
     return {c.id: (c.zh if lang == "zh" else c.en) or c.id for c in instrument_codes(load_codebook())}
 
 
 def code_kinds() -> dict[str, str]:
-    """``{code: kind}`` in codebook order."""
+    """``{code: kind}`` in codebook order.
+
+    Returns
+    -------
+    dict of str to str
+        Each instrument code's kind.
+    """
     return {c.id: c.kind for c in instrument_codes(load_codebook())}
 
 
 def kind_colors(kinds: list[str]) -> dict[str, str]:
-    """:data:`KIND_COLORS`, with spare Tol colours for kinds the codebook does not know."""
+    """:data:`KIND_COLORS`, with spare Tol colours for kinds the codebook does not know.
+
+    Parameters
+    ----------
+    kinds : list of str
+        Kind ids, in the order drawn.
+
+    Returns
+    -------
+    dict of str to str
+        ``{kind: colour}``.
+    """
     out, spare = {}, iter(_SPARE * (1 + len(kinds)))
     for k in kinds:
         out[k] = KIND_COLORS.get(k) or next(spare)
