@@ -53,18 +53,20 @@ def _pairs(table: pd.DataFrame, keep) -> list[tuple[str, str]]:
 def _pair_plot(drawn: pd.DataFrame, pairs: list[tuple[str, str]], names: dict[str, str], max_cols: int,
                panel: tuple[float, float], title_of) -> tuple[Figure, pd.DataFrame, so.Plot, bool]:
     """The figure (one panel for every pair when few, else one per row plan), *drawn* with what is mapped --
-    ``pair`` (one line each), ``color`` and ``marker`` (:func:`_style_of`), ``panel`` -- and its ``so.Plot``."""
+    ``color`` and ``marker`` (:func:`_style_of`), ``panel`` -- and its ``so.Plot``.
+
+    A pair's line is its (colour, marker) in its panel: unique by the plans' palette and marker cycle, so
+    seaborn needs no further group (each grouping variable multiplies the groups it looks up)."""
     faceted = len(pairs) > MAX_PAIRS_ONE_PANEL
     rows = plan_order([a for a, _ in pairs]) if faceted else []
     nrows, ncols = grid_shape(len(rows), max_cols)
     fig = plt.figure(figsize=(3.0 * ncols + 1.6, 2.5 * nrows + 0.6) if faceted else (panel[0] + 2.6, panel[1]))
     key = list(zip(drawn["jurisdiction"], drawn["other_jurisdiction"]))
-    d = drawn.assign(pair=[_pair_label(a, b, names) for a, b in key],
-                     color=[_style_of(a, b, faceted)["color"] for a, b in key],
+    d = drawn.assign(color=[_style_of(a, b, faceted)["color"] for a, b in key],
                      marker=[_style_of(a, b, faceted)["marker"] for a, b in key],
                      panel=[title_of(names.get(a, label(a))) for a, _ in key])
     markers = sorted(set(d["marker"]))  # each plan's own marker: an identity mapping seaborn turns into MarkerStyle
-    p = so.Plot(d, color="color", marker="marker", group="pair").scale(
+    p = so.Plot(d, color="color", marker="marker").scale(
         color=None, marker=so.Nominal(dict(zip(markers, markers)), order=markers))
     if faceted:
         p = p.facet(col="panel", order=[title_of(names.get(a, label(a))) for a in rows], wrap=ncols).share(y=True)
@@ -144,12 +146,11 @@ def reuse_threshold(table: pd.DataFrame, lang: str | None = None, documents: pd.
         names = plan_names(documents, lang)
         fig, d, p, faceted = _pair_plot(drawn, pairs, names, max_cols, (6.0, 4.0),
                                         lambda n: style.tr(f"text of {n}", f"{n}的文本", lang))
-        counted = d["punctuation"] == "counted"
-        theme.draw(p.add(so.Line(linewidth=1.1), x="min_chars", y="share", linestyle="punctuation",
-                         pointsize=np.where(counted, 4.0, 3.0), fillcolor=np.where(counted, d["color"], "white"),
-                         legend=False)
-                   .scale(linestyle=so.Nominal(PUNCT_STYLES, order=list(PUNCT_STYLES)), pointsize=None,
-                          fillcolor=None)
+        counted = d["punctuation"] == "counted"  # layer data keep d's index: the inherited variables align by it
+        theme.draw(p.add(so.Line(linewidth=1.1, pointsize=4.0, linestyle=PUNCT_STYLES["counted"]), data=d[counted],
+                         x="min_chars", y="share", legend=False)
+                   .add(so.Line(linewidth=1.1, pointsize=3.0, linestyle=PUNCT_STYLES["excluded"], fillcolor="white"),
+                        data=d[~counted], x="min_chars", y="share", legend=False)
                    .label(x=style.tr("shortest passage counted (characters)", "最短段落长度（字）", lang),
                           y=style.tr("share of the row plan's operative text", "占该方案执行部分的比例", lang)), fig)
         lengths = sorted(table["min_chars"].astype(int).unique())
@@ -245,7 +246,8 @@ def counterpart_threshold(table: pd.DataFrame, lang: str | None = None, document
                       x="threshold", ymin="share_lo", ymax="share_hi", orient="x", legend=False)
         if "share_mutual" in d.columns:
             # layer data keep d's index: seaborn aligns the inherited variables (colour, marker, panel) by it
-            p = p.add(so.Dot(pointsize=5.3, fill=False, stroke=1.1), data=d.drop_duplicates("pair").assign(x=mutual_x),
+            p = p.add(so.Dot(pointsize=5.3, fill=False, stroke=1.1),
+                      data=d.drop_duplicates(["jurisdiction", "other_jurisdiction"]).assign(x=mutual_x),
                       x="x", y="share_mutual", legend=False)
         theme.draw(p.label(x=style.tr("similarity threshold of a counterpart", "对应行动的相似度阈值", lang),
                            y=style.tr("share of the row plan's actions", "占该方案行动的比例", lang)), fig)

@@ -33,7 +33,9 @@ import pandas as pd
 import seaborn as sns
 import seaborn.objects as so
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.collections import QuadMesh
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analysis.plots import style
@@ -88,6 +90,23 @@ def draw(plot: so.Plot, target) -> None:
         plot.theme(objects_theme()).on(target).plot()
 
 
+@contextlib.contextmanager
+def _undrawn(fig: Figure) -> Iterator[None]:
+    """*fig* on a canvas that does not render, for the length of the block.
+
+    :func:`seaborn.heatmap` draws the whole figure to decide whether to rotate
+    tick labels that overlap; :func:`heatmap` sets their rotation itself, so
+    that draw (most of the time of a large heatmap, once per panel) is only
+    cost.  The figure's own canvas is put back on leaving.
+    """
+    canvas = fig.canvas
+    FigureCanvasBase(fig)
+    try:
+        yield
+    finally:
+        fig.set_canvas(canvas)
+
+
 def missing_background(ax: Axes, blank: bool = False) -> None:
     """Make *ax*'s background the 'no value by construction' cell: grey and hatched (or white with *blank*).
 
@@ -124,7 +143,7 @@ def heatmap(ax: Axes, m: pd.DataFrame, xlabels: list[str], ylabels: list[str], *
         The values; NaN is 'no value by construction'.
     xlabels, ylabels : list of str
         Tick labels of the columns and rows, drawn as given (escape data with
-        :func:`analysis.plots.kit.label`).
+        :func:`analysis.plots.kit.label`), upright.
     fmt : callable
         Formats a value as its cell text.
     annot : pandas.DataFrame, optional
@@ -169,7 +188,7 @@ def heatmap(ax: Axes, m: pd.DataFrame, xlabels: list[str], ylabels: list[str], *
     missing_background(ax, blank=blank_zero or not np.isnan(values).any())
     n_rows, n_cols = values.shape
     first = len(ax.texts)
-    with quiet():
+    with quiet(), _undrawn(ax.figure):
         sns.heatmap(pd.DataFrame(values), mask=mask, cmap=matplotlib.colormaps[style.SEQUENTIAL_CMAP], vmin=lo,
                     vmax=hi, annot=text, fmt="", annot_kws={"fontsize": fontsize}, linewidths=CELL_GAP,
                     linecolor="white", cbar=False, xticklabels=list(xlabels) or False,
@@ -191,7 +210,7 @@ def heatmap(ax: Axes, m: pd.DataFrame, xlabels: list[str], ylabels: list[str], *
         ax.text(j + 0.5, n_rows / 2, missing_column, ha="center", va="center", rotation=90, fontsize=fontsize + 0.5,
                 color="#222222", bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": style.MISSING_EDGE})
     ax.tick_params(which="both", length=0)
-    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="both", labelrotation=0)  # upright, whatever seaborn chose; a chart slants its own
     return mesh
 
 
