@@ -19,10 +19,8 @@ import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.container import ErrorbarContainer  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection, QuadMesh  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.image import AxesImage  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -30,7 +28,7 @@ from PIL import Image  # noqa: E402
 from analysis import compare, paths  # noqa: E402
 from analysis import plots as charts  # noqa: E402
 from analysis.compare import sensitivity as sens  # noqa: E402
-from analysis.plots import kit, perplan, style  # noqa: E402
+from analysis.plots import kit, network, perplan, style  # noqa: E402
 
 DRAW_DPI = 40  # drawing at a low resolution keeps the file fast; layout and glyph checks are the same
 
@@ -103,8 +101,11 @@ def texts(fig: Figure) -> list[str]:
     return [x.get_text() for x in fig.findobj(Text)]
 
 
-def images(ax) -> list[AxesImage]:
-    return [im for im in ax.get_images()]
+def images(ax) -> list[QuadMesh]:
+    """The heatmap cells (seaborn's QuadMesh) of *ax*; none on a colour bar."""
+    if getattr(ax, "_colorbar", None) is not None:
+        return []
+    return [c for c in ax.collections if isinstance(c, QuadMesh)]
 
 
 def same(drawn, expected) -> None:
@@ -120,13 +121,13 @@ def says_nothing(fig: Figure, lang: str = "en") -> bool:
 
 
 def errorbar_x(ax) -> list[tuple[float, float, float]]:
-    """``(lo, hi, y)`` of every horizontal whisker on *ax*."""
+    """``(lo, hi, y)`` of every horizontal whisker on *ax* (seaborn's ``so.Range``: segments of a LineCollection)."""
     out = []
-    for c in ax.containers:
-        if isinstance(c, ErrorbarContainer):
-            for coll in c.lines[2]:
-                for seg in coll.get_segments():
-                    out.append((float(seg[0][0]), float(seg[1][0]), float(seg[0][1])))
+    for coll in ax.collections:
+        if isinstance(coll, LineCollection):
+            for seg in coll.get_segments():
+                if len(seg) == 2 and seg[0][1] == seg[1][1]:
+                    out.append((float(min(seg[:, 0])), float(max(seg[:, 0])), float(seg[0][1])))
     return out
 
 
@@ -222,6 +223,23 @@ def test_measurability_draws_wilson_intervals(tab):
     assert not errorbar_x(no_iv.axes[0]) and no_iv.analysis_data["intervals"].empty
 
 
+def test_measurability_stacks_each_unit_in_its_colour(tab):
+    """Each segment of a plan's stacked bar is the plan's commitments of one unit, in the legend's colour."""
+    s, by = tab["meas"], tab["by_unit"]
+    fig = draw(charts.measurability(s, by))
+    colour_of = {leg.get_text(): matplotlib.colors.to_hex(h.get_facecolor())
+                 for legend in fig.legends for leg, h in zip(legend.get_texts(), legend.legend_handles)}
+    unit_of = {colour_of[name]: u for u, name in perplan._unit_names("en").items() if name in colour_of}
+    drawn = {}
+    for p in fig.axes[1].patches:
+        key = (int(round(p.get_y() + p.get_height() / 2)), unit_of[matplotlib.colors.to_hex(p.get_facecolor())])
+        drawn[key] = drawn.get(key, 0.0) + p.get_width()
+    plans = list(s["jurisdiction"])
+    expected = {(plans.index(r.jurisdiction), r.unit_class): float(r.n_targets) for r in by.itertuples()
+                if r.n_targets > 0 and r.jurisdiction in plans}
+    assert drawn == pytest.approx(expected)
+
+
 def test_measurability_any_number_of_plans_and_empty(tab):
     for fig in variants(lambda p, n: charts.measurability(grow(tab["meas"], p, n), grow(tab["by_unit"], p, n)),
                         tab["plans"]):
@@ -285,16 +303,16 @@ def test_department_network_one_scale_across_panels(tab):
     # the widest line anywhere is the heaviest pair of any plan; every width follows the same scale
     widths = _drawn_edge_widths(fig, tab["plans"])
     widest = max(w for ws in widths.values() for w in ws)
-    assert widest == pytest.approx(perplan.NETWORK_MAX_LW)
+    assert widest == pytest.approx(network.NETWORK_MAX_LW)
     heaviest = edges.loc[edges["value"].idxmax(), "jurisdiction"]
     assert max(widths[heaviest]) == pytest.approx(widest)
-    expected = perplan.NETWORK_MIN_LW + (perplan.NETWORK_MAX_LW - perplan.NETWORK_MIN_LW) * edges["value"] / \
+    expected = network.NETWORK_MIN_LW + (network.NETWORK_MAX_LW - network.NETWORK_MIN_LW) * edges["value"] / \
         scale["max_weight"]
     np.testing.assert_allclose(edges["linewidth"], expected)
     for j, g in edges.groupby("jurisdiction"):
         assert sorted(widths[j]) == pytest.approx(sorted(g["linewidth"]))
     # the key shows reference widths on that scale, ending at the widest line, and node areas
-    assert scale["line_key"][-1] == (scale["max_weight"], pytest.approx(perplan.NETWORK_MAX_LW))
+    assert scale["line_key"][-1] == (scale["max_weight"], pytest.approx(network.NETWORK_MAX_LW))
     key_widths = {round(ln.get_linewidth(), 6) for ax in fig.axes for ln in ax.lines
                   if ax.get_title() == ""}
     assert {round(w, 6) for _, w in scale["line_key"]} <= key_widths
@@ -302,7 +320,7 @@ def test_department_network_one_scale_across_panels(tab):
     shown = " ".join(texts(fig))
     assert "Line width" in shown and "Node area" in shown
     nodes = d[d["kind"] == "node"]
-    np.testing.assert_allclose(nodes["size"], perplan.NETWORK_NODE_BASE + perplan.NETWORK_NODE_SCALE * nodes["value"])
+    np.testing.assert_allclose(nodes["size"], network.NETWORK_NODE_BASE + network.NETWORK_NODE_SCALE * nodes["value"])
 
 
 def test_department_network_any_number_of_plans_and_empty(tab):

@@ -28,7 +28,7 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.image import AxesImage  # noqa: E402
+from matplotlib.collections import QuadMesh  # noqa: E402
 
 from analysis import compare, paths, validation  # noqa: E402
 from analysis import plots as charts  # noqa: E402
@@ -143,7 +143,9 @@ def test_every_registered_figure_has_its_data_checked():
 
 
 def _images(fig):
-    return [im.get_array() for ax in fig.axes for im in ax.get_images() if isinstance(im, AxesImage)]
+    """The arrays of the figure's heatmaps (seaborn's cells), colour bars left out."""
+    return [c.get_array() for ax in fig.axes if getattr(ax, "_colorbar", None) is None for c in ax.collections
+            if isinstance(c, QuadMesh)]
 
 
 # ---------------------------------------------------------------- per figure

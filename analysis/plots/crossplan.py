@@ -3,28 +3,32 @@
 Same contract as :mod:`analysis.plots`: tidy tables in (from
 :mod:`analysis.compare.crossplan`), one Figure out, titled, with the data drawn
 attached as ``fig.analysis_data``.  Cluster labels, terms and passages are
-Chinese in both languages -- they are the plans' own words.
+Chinese in both languages -- they are the plans' own words.  The heatmaps are
+:func:`seaborn.heatmap` (:func:`analysis.plots.theme.heatmap`), the distinctive
+terms a ``seaborn.objects`` plot faceted by plan; the action map is a
+matplotlib scatter (colour = cluster, marker = plan).
 """
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn.objects as so
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from analysis.plots import style
-from analysis.plots.kit import (ANNOT_SIZE, empty_figure, empty_panel, finish, grid_shape, heatmap, pct, percent_axis,
-                                plan_ticks, slant_xticks)
 from analysis.compare.tables import matrix, plan_order
+from analysis.plots import style, theme
+from analysis.plots.kit import (ANNOT_SIZE, empty_figure, empty_panel, finish, grid_shape, label, pct_bounds,
+                                percent_axis, plan_names, plan_ticks, slant_xticks, small_pct)
 
 
 def _scope_text(row: pd.Series, names: dict[str, str], n_all: int, lang: str) -> str:
     if row["shared_by_all"]:
         return style.tr(f"all {n_all} plans", f"全部{n_all}份", lang)
     if row["unique_to"]:
-        return style.tr(f"only {names.get(row['unique_to'], row['unique_to'])}",
-                        f"仅{names.get(row['unique_to'], row['unique_to'])}", lang)
+        return style.tr(f"only {names.get(row['unique_to'], label(row['unique_to']))}",
+                        f"仅{names.get(row['unique_to'], label(row['unique_to']))}", lang)
     return style.tr(f"{row['n_plans']} plans", f"{row['n_plans']}份", lang)
 
 
@@ -32,26 +36,38 @@ def cluster_composition(composition: pd.DataFrame, spread: pd.DataFrame, lang: s
                         documents: pd.DataFrame | None = None) -> Figure:
     """Cluster x plan heatmap of action counts, clusters ordered from most to least widely shared.
 
-    *composition* is :func:`analysis.compare.cluster_composition`, *spread*
-    :func:`analysis.compare.cluster_spread` (its row order is kept).  Each row
-    is labelled with the cluster's number and c-TF-IDF terms, and on the right
-    with its reach: all plans, some, or only one.  White cells: the plan has
-    no action in the cluster.
+    Parameters
+    ----------
+    composition : pandas.DataFrame
+        :func:`analysis.compare.cluster_composition`.
+    spread : pandas.DataFrame
+        :func:`analysis.compare.cluster_spread` (its row order is kept).
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for plan names.
+
+    Returns
+    -------
+    Figure
+        ``fig.analysis_data`` is *composition*.  Each row is labelled with
+        the cluster's number and c-TF-IDF terms, and on the right with its
+        reach: all plans, some, or only one.  White cells: the plan has no
+        action in the cluster.
     """
     with style.styled(lang) as lang:
         clusters = list(spread["cluster"])
         plans = plan_order(composition["jurisdiction"])
-        names = style.plan_labels(documents, lang)
+        names = plan_names(documents, lang)
         m = matrix(composition, "n_actions", index="cluster", columns="jurisdiction", index_order=clusters,
                    column_order=plans)
-        annot = m.map(lambda v: "" if v == 0 else f"{v:.0f}")
-        ylabels = [f"{k}  {lab}" for k, lab in zip(spread["cluster"], spread["label"])]
+        ylabels = [label(f"{k}  {lab}") for k, lab in zip(spread["cluster"], spread["label"])]
         fig, ax = plt.subplots(figsize=(6.6, 1.3 + 0.24 * len(clusters)))
-        im = heatmap(ax, m, plan_ticks(plans, lang, documents), ylabels, annot=annot, vmin=0, blank_zero=True)
+        im = theme.heatmap(ax, m, plan_ticks(plans, lang, documents), ylabels, vmin=0, blank_zero=True)
         ax.xaxis.tick_top()
         slant_xticks(ax, 30, "left")
         for i, (_, row) in enumerate(spread.iterrows()):
-            ax.text(len(plans) - 0.35, i, _scope_text(row, names, len(plans), lang), va="center", ha="left",
+            ax.text(len(plans) + 0.15, i + 0.5, _scope_text(row, names, len(plans), lang), va="center", ha="left",
                     fontsize=ANNOT_SIZE, color="#222222" if row["shared_by_all"] or row["unique_to"] else "#666666")
         cb = fig.colorbar(im, ax=ax, location="bottom", shrink=0.5, aspect=30, pad=0.02)
         cb.set_label(style.tr("actions in the cluster", "聚类中的行动数", lang))
@@ -61,17 +77,30 @@ def cluster_composition(composition: pd.DataFrame, spread: pd.DataFrame, lang: s
 
 
 def cluster_map(points: pd.DataFrame, lang: str | None = None, documents: pd.DataFrame | None = None) -> Figure:
-    """2-D map of every clustered action (:func:`analysis.compare.action_map`): colour = cluster,
-    marker = plan, each cluster's number at its median point, the cluster key on the right.
+    """2-D map of every clustered action: colour = cluster, marker = plan, each cluster's number at its
+    median point, the cluster key on the right.
 
-    Colours repeat after nine clusters (no palette keeps more apart for
-    colour-blind readers); the numbers identify clusters unambiguously.
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        :func:`analysis.compare.action_map`.
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for plan names.
+
+    Returns
+    -------
+    Figure
+        ``fig.analysis_data`` is *points*.  Colours repeat after nine
+        clusters (no palette keeps more apart for colour-blind readers); the
+        numbers identify clusters unambiguously.
     """
     with style.styled(lang) as lang:
         clusters = sorted(points["cluster"].unique())
         colors = dict(zip(clusters, style.cluster_colors(len(clusters))))
         plans = plan_order(points["jurisdiction"])
-        names = style.plan_labels(documents, lang)
+        names = plan_names(documents, lang)
         fig, (ax, key) = plt.subplots(1, 2, figsize=(8.4, 5.4), width_ratios=[2.3, 1])
         for j in plans:
             p = points[points["jurisdiction"] == j]
@@ -87,7 +116,7 @@ def cluster_map(points: pd.DataFrame, lang: str | None = None, documents: pd.Dat
         ax.set_xlabel(style.tr("t-SNE dimension 1 (only nearness is meaningful)", "t-SNE 维度1（仅远近有意义）", lang))
         ax.set_ylabel(style.tr("t-SNE dimension 2", "t-SNE 维度2", lang))
         handles = [Line2D([], [], linestyle="", marker=style.plan_marker(j), color="#444444", markersize=6,
-                          label=names.get(j, j)) for j in plans]
+                          label=names.get(j, label(j))) for j in plans]
         ax.legend(handles=handles, title=style.tr("plan", "方案", lang), loc="best", frameon=True, framealpha=0.9)
         key.axis("off")
         labels = points.groupby("cluster")["label"].first()
@@ -95,7 +124,7 @@ def cluster_map(points: pd.DataFrame, lang: str | None = None, documents: pd.Dat
         for i, k in enumerate(clusters):
             y = 1 - (i + 0.5) / max(n, 1)
             key.scatter([0.03], [y], s=40, color=colors[k], transform=key.transAxes, clip_on=False)
-            key.text(0.08, y, f"{k}  {labels[k]}", transform=key.transAxes, va="center", fontsize=7.5)
+            key.text(0.08, y, label(f"{k}  {labels[k]}"), transform=key.transAxes, va="center", fontsize=7.5)
         key.set_title(style.tr("clusters", "聚类", lang), loc="left")
         return finish(fig, points, style.tr("Map of all actions, coloured by cluster", "全部行动分布图（按聚类着色）", lang))
 
@@ -105,8 +134,21 @@ def jurisdiction_similarity(similarity: pd.DataFrame, lang: str | None = None,
     """Plan x plan heatmap of :func:`analysis.compare.similarity_matrix` (the diagonal, a plan with itself,
     is left grey).
 
-    With the build's ``mean_best_similarity`` a row reads: on average, how
-    close each of this plan's actions comes to its best match in the column plan.
+    Parameters
+    ----------
+    similarity : pandas.DataFrame
+        The square matrix, plans as index and columns.
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for plan names.
+
+    Returns
+    -------
+    Figure
+        ``fig.analysis_data`` is *similarity*.  With the build's
+        ``mean_best_similarity`` a row reads: on average, how close each of
+        this plan's actions comes to its best match in the column plan.
     """
     with style.styled(lang) as lang:
         plans = list(similarity.index)
@@ -116,8 +158,8 @@ def jurisdiction_similarity(similarity: pd.DataFrame, lang: str | None = None,
         shown = pd.DataFrame(values, index=m.index, columns=m.columns)
         ticks = plan_ticks(plans, lang, documents)
         fig, ax = plt.subplots(figsize=(5.4, 4.4))
-        im = heatmap(ax, shown, plan_ticks(list(m.columns), lang, documents), ticks, fmt=lambda v: f"{v:.2f}",
-                     missing="—")
+        im = theme.heatmap(ax, shown, plan_ticks(list(m.columns), lang, documents), ticks,
+                           fmt=lambda v: f"{v:.2f}", missing="—")
         ax.set_xlabel(style.tr("best match searched in", "在该方案中找最相似行动", lang))
         ax.set_ylabel(style.tr("actions of", "行动所属方案", lang))
         slant_xticks(ax)
@@ -127,8 +169,9 @@ def jurisdiction_similarity(similarity: pd.DataFrame, lang: str | None = None,
 
 
 def _excerpt(text: str, n: int) -> str:
+    """The first *n* characters of a passage (an ellipsis when cut), as chart text."""
     text = str(text).strip("，。、；： ")
-    return text if len(text) <= n else text[:n] + "…"
+    return label(text if len(text) <= n else text[:n] + "…")
 
 
 def _reuse_interval_cells(reuse: pd.DataFrame, intervals: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -141,12 +184,8 @@ def _reuse_interval_cells(reuse: pd.DataFrame, intervals: pd.DataFrame | None) -
     for a in reuse.index:
         for b in reuse.columns:
             v = reuse.loc[a, b]
-            if a == b or not np.isfinite(v) or v == 0 or (a, b) not in iv.index:
-                continue
-            lo, hi = float(iv.loc[(a, b), "share_lo"]), float(iv.loc[(a, b), "share_hi"])
-            if np.isfinite(lo) and np.isfinite(hi):
-                d = 0 if 100 * hi >= 9.95 else 1
-                out.loc[a, b] = f"[{100 * lo:.{d}f}–{100 * hi:.{d}f}]"
+            if a != b and np.isfinite(v) and v != 0 and (a, b) in iv.index:
+                out.loc[a, b] = pct_bounds(float(iv.loc[(a, b), "share_lo"]), float(iv.loc[(a, b), "share_hi"]))
     return out
 
 
@@ -186,7 +225,7 @@ def text_reuse(reuse: pd.DataFrame, passages: pd.DataFrame, lang: str | None = N
         if sub is not None:
             data["intervals"] = sub
         plans = list(reuse.index) if reuse is not None else []
-        names = style.plan_labels(documents, lang)
+        names = plan_names(documents, lang)
         n = len(plans)
         p = passages.reset_index(drop=True) if passages is not None else pd.DataFrame(
             columns=["jurisdiction_a", "jurisdiction_b", "length", "text"])
@@ -195,10 +234,8 @@ def text_reuse(reuse: pd.DataFrame, passages: pd.DataFrame, lang: str | None = N
         width = max(8.6, 4.6 + cell * n)
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(width, height), width_ratios=[max(1.0, cell * n / 4.3), 1.15])
         if n:
-            im = heatmap(ax1, reuse, plan_ticks(list(reuse.columns), lang, documents),
-                         plan_ticks(plans, lang, documents),
-                         fmt=lambda v: "0" if v == 0 else ("<1%" if v < 0.005 else pct(v)), vmin=0, missing="—",
-                         subannot=sub)
+            im = theme.heatmap(ax1, reuse, plan_ticks(list(reuse.columns), lang, documents),
+                               plan_ticks(plans, lang, documents), fmt=small_pct, vmin=0, missing="—", subannot=sub)
             ax1.set_xlabel(style.tr("found in", "出现于", lang))
             ax1.set_ylabel(style.tr("text of", "文本所属方案", lang))
             slant_xticks(ax1)
@@ -213,7 +250,7 @@ def text_reuse(reuse: pd.DataFrame, passages: pd.DataFrame, lang: str | None = N
             ax2.barh(y, p["length"], color=[style.plan_color(a) for a in p["jurisdiction_a"]], edgecolor="none")
             for yi, v in zip(y, p["length"]):
                 ax2.text(v + 0.5, yi, f"{v}", va="center", fontsize=ANNOT_SIZE)
-            labels = [f"{names.get(a, a)}–{names.get(b, b)}: {_excerpt(t, excerpt_chars)}"
+            labels = [f"{names.get(a, label(a))}–{names.get(b, label(b))}: {_excerpt(t, excerpt_chars)}"
                       for a, b, t in zip(p["jurisdiction_a"], p["jurisdiction_b"], p["text"])]
             ax2.set_yticks(y, labels, fontsize=7.5)
             ax2.invert_yaxis()
@@ -279,43 +316,38 @@ def keyness(top: pd.DataFrame, lang: str | None = None, documents: pd.DataFrame 
         if not plans:
             data.attrs["xlim"] = (0.0, 1.0)
             return empty_figure(title, data, lang)
-        names = style.plan_labels(documents, lang)
+        names = plan_names(documents, lang)
+        titles = [names.get(j, label(j)) for j in plans]
         n_terms = int(shown.groupby("jurisdiction").size().max()) if len(shown) else 1
         xmax = float(shown["score"].astype(float).max()) * 1.08 if len(shown) else 1.0
         nrows, ncols = grid_shape(len(plans), max_cols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(max(8.6, 2.15 * ncols), nrows * (1.0 + 0.24 * n_terms)),
-                                 squeeze=False)
+        fig = plt.figure(figsize=(max(8.6, 2.15 * ncols), nrows * (1.0 + 0.24 * n_terms)))
         measure = str(top["measure"].iloc[0]) if "measure" in top and len(top) else "score"
-        label = {"g2": "G²", "chi2": "χ²"}.get(measure, measure)
+        scale = {"g2": "G²", "chi2": "χ²"}.get(measure, measure)
+        bars = shown[shown["jurisdiction"].isin(plans)].sort_values("rank", kind="mergesort").assign(
+            panel=lambda d: d["jurisdiction"].map(dict(zip(plans, titles))), term=lambda d: d["term"].map(label),
+            score=lambda d: d["score"].astype(float), color=lambda d: d["jurisdiction"].map(style.plan_color))
+        theme.draw(so.Plot(bars, x="score", y="term", color="color").facet(col="panel", order=titles, wrap=ncols)
+                   .add(so.Bar(alpha=1, edgewidth=0), legend=False).scale(color=None).share(y=False)
+                   .limit(x=(0, xmax)).label(x=scale, y=""), fig)
         none_text = (style.tr("no key term\n(none significant and\ntwice as frequent)",
                               "无关键词\n（无显著且频率\n达两倍的词）", lang) if key_only
                      else style.tr("no distinctive term", "无特色词", lang))
-        flat = axes.ravel()
-        for ax, j in zip(flat, plans):
-            t = shown[shown["jurisdiction"] == j].sort_values("rank")
-            ax.set_title(names.get(j, j))
-            ax.set_xlim(0, xmax)
-            ax.set_ylim(n_terms - 0.5, -0.5)
-            ax.set_xlabel(label)
+        for ax, j in zip(fig.axes, plans):
+            ax.set_ylim(n_terms - 0.5, -0.5)  # bars of one height in every panel
             ax.tick_params(axis="y", length=0)
-            if t.empty:
+            if j not in set(bars["jurisdiction"]):
                 ax.set_yticks([])
                 ax.text(0.5, 0.5, none_text, transform=ax.transAxes, ha="center", va="center", fontsize=8,
                         color="#444444", bbox={"boxstyle": "round,pad=0.4", "fc": "#f4f4f4",
                                                "ec": style.MISSING_EDGE, "lw": 0.6})
-                continue
-            y = np.arange(len(t))
-            ax.barh(y, t["score"].astype(float), color=style.plan_color(j))
-            ax.set_yticks(y, list(t["term"]))
-        for ax in flat[len(plans):]:
-            ax.axis("off")
         data.attrs["xlim"] = (0.0, xmax)
         note = style.tr(
             "Each plan's terms against all the other plans together; bar = "
-            f"{label} log-likelihood, same scale in every panel"
+            f"{scale} log-likelihood, same scale in every panel"
             + ("; key terms only (Bonferroni-adjusted p < 0.05 and at least twice as frequent)" if key_only else "")
             + ".",
-            f"每份方案与其余全部方案合并比较；条长 = {label} 对数似然，各面板同一标尺"
+            f"每份方案与其余全部方案合并比较；条长 = {scale} 对数似然，各面板同一标尺"
             + ("；仅显示关键词（Bonferroni校正 p < 0.05 且频率至少两倍）" if key_only else "") + "。", lang)
         return finish(fig, data, title, note)
 

@@ -5,7 +5,10 @@ Same contract as the other chart modules: tidy tables of
 :mod:`analysis.compare.instruments` in, one titled Figure out, the data drawn
 attached as ``fig.analysis_data``.  Kinds of instrument have their own
 colours (:data:`KIND_COLORS`, from Paul Tol's muted scheme), never a plan's,
-so a kind cannot be mistaken for a plan.
+so a kind cannot be mistaken for a plan.  The kinds' bars and their intervals
+are a ``seaborn.objects`` plot (``so.Bar`` and ``so.Range``, dodged), the
+codes and the target-group lines :func:`seaborn.heatmap`
+(:func:`analysis.plots.theme.heatmap`).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn.objects as so
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -21,9 +25,9 @@ from analysis.coding.codebook import load_codebook
 from analysis.coding.instruments import instrument_codes, instrument_kinds
 from analysis.compare.instruments import NO_GROUP
 from analysis.compare.tables import matrix, plan_order
-from analysis.plots import style
-from analysis.plots.kit import (ANNOT_SIZE, empty_figure, empty_panel, finish, grid_shape, heatmap, percent_axis,
-                                plan_ticks, small_pct)
+from analysis.plots import style, theme
+from analysis.plots.kit import (ANNOT_SIZE, empty_figure, empty_panel, finish, grid_shape, label, labels,
+                                percent_axis, plan_ticks, slant_xticks, small_pct)
 
 #: Colour of each kind of instrument (Tol's muted indigo, teal, rose: colour-blind safe, none a plan colour
 #: of the first eight plans).
@@ -32,14 +36,38 @@ _SPARE = [style.TOL_MUTED[i] for i in (4, 7, 8, 1)]
 
 
 def kind_order(present: list[str] | None = None) -> list[str]:
-    """The codebook's kinds in order (supply, environment, demand), then any other kind in *present*."""
+    """The codebook's kinds in order (supply, environment, demand), then any other kind in *present*.
+
+    Parameters
+    ----------
+    present : list of str, optional
+        Kinds found in a table.
+
+    Returns
+    -------
+    list of str
+        Kind ids.
+    """
     kinds = list(instrument_kinds(load_codebook()))
     extra = [k for k in dict.fromkeys(present or []) if k not in kinds]
     return kinds + extra
 
 
 def kind_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
-    """``{kind: label}`` from the codebook (Supply-side / 供给型); ``short=True``: Supply / 供给型."""
+    """``{kind: label}`` from the codebook (Supply-side / 供给型).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Label language.
+    short : bool
+        Without "-side" in English (Supply / 供给型).
+
+    Returns
+    -------
+    dict of str to str
+        Labels as written in the codebook (a chart escapes them with :func:`analysis.plots.kit.labels`).
+    """
     lang = style.get_lang(lang)
     out = {k: (v.get("zh", k) if lang == "zh" else v.get("en", k))
            for k, v in instrument_kinds(load_codebook()).items()}
@@ -47,55 +75,73 @@ def kind_labels(lang: str | None = None, short: bool = False) -> dict[str, str]:
 
 
 def code_labels(lang: str | None = None) -> dict[str, str]:
-    """``{code: label}`` of the instrument codes from the codebook (Funding / 资金投入)."""
+    """``{code: label}`` of the instrument codes from the codebook (Funding / 资金投入).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Label language.
+
+    Returns
+    -------
+    dict of str to str
+        Labels as written in the codebook; a code without one is labelled by its id.
+    """
     lang = style.get_lang(lang)
     return {c.id: (c.zh if lang == "zh" else c.en) or c.id for c in instrument_codes(load_codebook())}
 
 
 def code_kinds() -> dict[str, str]:
-    """``{code: kind}`` in codebook order."""
+    """``{code: kind}`` in codebook order.
+
+    Returns
+    -------
+    dict of str to str
+        Each instrument code's kind.
+    """
     return {c.id: c.kind for c in instrument_codes(load_codebook())}
 
 
 def kind_colors(kinds: list[str]) -> dict[str, str]:
-    """:data:`KIND_COLORS`, with spare Tol colours for kinds the codebook does not know."""
+    """:data:`KIND_COLORS`, with spare Tol colours for kinds the codebook does not know.
+
+    Parameters
+    ----------
+    kinds : list of str
+        Kind ids, in the order drawn.
+
+    Returns
+    -------
+    dict of str to str
+        ``{kind: colour}``.
+    """
     out, spare = {}, iter(_SPARE * (1 + len(kinds)))
     for k in kinds:
         out[k] = KIND_COLORS.get(k) or next(spare)
     return out
 
 
-def _bars_with_intervals(ax, kinds: pd.DataFrame, plans: list[str], korder: list[str], colors: dict[str, str],
-                         labels: dict[str, str]) -> pd.DataFrame:
-    """Grouped horizontal bars, one group per plan and one bar per kind, with Wilson whiskers. Returns the
-    rows drawn: ``jurisdiction, kind, y, share, lo, hi``."""
-    k = len(korder)
-    h = 0.8 / max(k, 1)
-    rows = []
+def _kind_bars(ax, kinds: pd.DataFrame, plans: list[str], ticks: list[str], korder: list[str],
+               colors: dict[str, str], names: dict[str, str]) -> pd.DataFrame:
+    """Grouped horizontal bars (``so.Bar``, dodged), one group per plan and one bar per kind, with their Wilson
+    intervals (``so.Range``). Returns the rows drawn: ``jurisdiction, kind, y, share, lo, hi`` (``y``: the
+    centre of the bar, where ``so.Dodge`` puts it)."""
     have_iv = {"share_lo", "share_hi"} <= set(kinds.columns)
-    idx = kinds.set_index(["jurisdiction", "kind"])
-    for i, kind in enumerate(korder):
-        ys, vals, los, his = [], [], [], []
-        for p, j in enumerate(plans):
-            if (j, kind) not in idx.index:
-                continue
-            r = idx.loc[(j, kind)]
-            ys.append(p - 0.4 + h * (i + 0.5))
-            vals.append(float(r["share"]))
-            los.append(float(r["share_lo"]) if have_iv else np.nan)
-            his.append(float(r["share_hi"]) if have_iv else np.nan)
-        if not ys:
-            continue
-        ys_a, v = np.array(ys), np.array(vals)
-        ax.barh(ys_a, v, height=h * 0.92, color=colors[kind], label=labels.get(kind, kind), edgecolor="none")
-        if have_iv:
-            lo, hi = np.array(los), np.array(his)
-            err = np.vstack([np.clip(v - lo, 0, None), np.clip(hi - v, 0, None)])
-            ax.errorbar(v, ys_a, xerr=err, fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.8, capthick=0.8,
-                        zorder=3)
-        rows += [{"jurisdiction": j, "kind": kind, "y": y, "share": s, "lo": lo_, "hi": hi_}
-                 for j, y, s, lo_, hi_ in zip([j for j in plans if (j, kind) in idx.index], ys, vals, los, his)]
-    return pd.DataFrame(rows, columns=["jurisdiction", "kind", "y", "share", "lo", "hi"])
+    d = kinds[kinds["jurisdiction"].isin(plans) & kinds["kind"].isin(korder)]
+    d = pd.DataFrame({"jurisdiction": d["jurisdiction"], "kind": d["kind"], "share": d["share"].astype(float),
+                      "lo": d["share_lo"].astype(float) if have_iv else np.nan,
+                      "hi": d["share_hi"].astype(float) if have_iv else np.nan}).reset_index(drop=True)
+    d["plan"] = d["jurisdiction"].map(dict(zip(plans, ticks)))
+    d["name"] = d["kind"].map(names)
+    p = so.Plot(d, x="share", y="plan", color="name").add(so.Bar(alpha=1, edgewidth=0), so.Dodge(gap=0.08),
+                                                           legend=False)
+    if have_iv:
+        p = p.add(so.Range(color="#222222", linewidth=0.8), so.Dodge(), xmin="lo", xmax="hi", legend=False)
+    theme.draw(p.scale(color=so.Nominal({names[k]: colors[k] for k in korder}, order=[names[k] for k in korder]),
+                       y=so.Nominal(order=ticks)).limit(x=(0, 1.0)).label(y=""), ax)
+    pos, at = {j: i for i, j in enumerate(plans)}, {k: i for i, k in enumerate(korder)}
+    d["y"] = [pos[j] - 0.4 + 0.8 / len(korder) * (at[k] + 0.5) for j, k in zip(d["jurisdiction"], d["kind"])]
+    return d[["jurisdiction", "kind", "y", "share", "lo", "hi"]]
 
 
 def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = None,
@@ -136,7 +182,7 @@ def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = 
         kinds = kinds if kinds is not None else pd.DataFrame(columns=["jurisdiction", "kind", "share"])
         codes = codes if codes is not None else pd.DataFrame(columns=["jurisdiction", "code", "share"])
         plans = plan_order(list(kinds["jurisdiction"]) + list(codes["jurisdiction"]))
-        klabels, clabels = kind_labels(lang), code_labels(lang)
+        klabels, clabels = labels(kind_labels(lang)), labels(code_labels(lang))
         korder = [k for k in kind_order(list(kinds["kind"]) + [code_kinds().get(c, "") for c in codes["code"]
                                                                if c in code_kinds()]) if k]
         colors = kind_colors(korder)
@@ -152,19 +198,16 @@ def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = 
                      if "n_actions" in kinds.columns and len(kinds) else {})
         ticks = [f"{lab}\n(n = {n_by_plan[j]})" if j in n_by_plan else lab
                  for j, lab in zip(plans, plan_ticks(plans, lang, documents))]
+        names = {k: klabels.get(k, label(k)) for k in korder}
         if len(kinds) and n:
-            bars = _bars_with_intervals(ax1, kinds, plans, [k for k in korder if k in set(kinds["kind"])], colors,
-                                        klabels)
-            ax1.set_yticks(range(n), ticks)
-            ax1.set_ylim(n - 0.5, -0.5)
-            ax1.set_xlim(0, 1.0)
+            shown = [k for k in korder if k in set(kinds["kind"])]
+            bars = _kind_bars(ax1, kinds, plans, ticks, shown, colors, names)
             percent_axis(ax1.xaxis)
             ax1.set_xlabel(style.tr("share of the plan's actions using the kind", "使用该类工具的行动占比", lang))
             ax1.tick_params(axis="y", length=0)
             for p in range(1, n):
                 ax1.axhline(p - 0.5, color="#e5e5e5", linewidth=0.6, zorder=0)
-            shown = [k for k in korder if k in set(kinds["kind"])]
-            fig.legend(handles=[Patch(color=colors[k], label=klabels.get(k, k)) for k in shown],
+            fig.legend(handles=[Patch(color=colors[k], label=names[k]) for k in shown],
                        loc="outside lower center", ncol=len(shown), frameon=False, fontsize=8)
         else:
             bars = pd.DataFrame(columns=["jurisdiction", "kind", "y", "share", "lo", "hi"])
@@ -173,12 +216,10 @@ def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = 
         data["bars"] = bars
         if len(codes) and n and corder:
             m = matrix(codes, "share", index="jurisdiction", columns="code", index_order=plans, column_order=corder)
-            im = heatmap(ax2, m, [clabels.get(c, c) for c in corder], ticks, fmt=small_pct, vmin=0,
-                         vmax=max(float(np.nanmax(m.to_numpy())) if np.isfinite(m.to_numpy()).any() else 1.0, 0.01))
-            for t in ax2.get_xticklabels():
-                t.set_rotation(40)
-                t.set_horizontalalignment("right")
-                t.set_rotation_mode("anchor")
+            im = theme.heatmap(ax2, m, [clabels.get(c, label(c)) for c in corder], ticks, fmt=small_pct, vmin=0,
+                               vmax=max(float(np.nanmax(m.to_numpy())) if np.isfinite(m.to_numpy()).any() else 1.0,
+                                        0.01))
+            slant_xticks(ax2, 40)
             ax2.tick_params(axis="y", labelleft=False)
             # kinds: a coloured bracket and name above their codes, white gaps between them
             start = 0
@@ -186,11 +227,10 @@ def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = 
                 width = sum(1 for c in corder if ckind.get(c) == k)
                 if not width:
                     continue
-                x0, x1 = start - 0.5, start + width - 0.5
-                ax2.plot([x0 + 0.08, x1 - 0.08], [-0.62, -0.62], color=colors[k], linewidth=3, clip_on=False,
+                x0, x1 = start, start + width
+                ax2.plot([x0 + 0.08, x1 - 0.08], [-0.12, -0.12], color=colors[k], linewidth=3, clip_on=False,
                          solid_capstyle="butt")
-                ax2.text((x0 + x1) / 2, -0.72, klabels.get(k, k), ha="center", va="bottom", fontsize=8,
-                         color=colors[k])
+                ax2.text((x0 + x1) / 2, -0.22, names[k], ha="center", va="bottom", fontsize=8, color=colors[k])
                 if start:
                     ax2.axvline(x0, color="white", linewidth=3)
                 start += width
@@ -201,7 +241,7 @@ def instrument_mix(kinds: pd.DataFrame, codes: pd.DataFrame, lang: str | None = 
         else:
             empty_panel(ax2, lang=lang)
             data["matrix"] = pd.DataFrame()
-        ax2.set_title(style.tr("Instruments (codes)", "政策工具（细类）", lang), pad=18)
+        ax2.set_title(style.tr("Instruments (codes)", "政策工具（细类）", lang), pad=24)
         note = style.tr(
             "Shares of each plan's actions and safeguards; an action counts once per instrument however many of "
             "its clauses use it. Kinds: Rothwell & Zegveld's supply-, environment- and demand-side "
@@ -251,8 +291,8 @@ def instrument_by_group(by_group: pd.DataFrame, lang: str | None = None, documen
             return empty_figure(title, by_group, lang)
         plans = plan_order(by_group["jurisdiction"])
         korder = [k for k in kind_order(list(by_group["kind"])) if k in set(by_group["kind"])]
-        klabels = kind_labels(lang, short=True)
-        glabels = style.group_labels(lang)
+        klabels = labels(kind_labels(lang, short=True))
+        glabels = labels(style.group_labels(lang))
         glabels[NO_GROUP] = style.tr("no group line", "不属人群专项", lang)
         gorder = list(glabels) + [g for g in dict.fromkeys(by_group["group"]) if g not in glabels]
         names = dict(zip(plans, plan_ticks(plans, lang, documents)))
@@ -270,16 +310,14 @@ def instrument_by_group(by_group: pd.DataFrame, lang: str | None = None, documen
             axes.append(ax)
             d = by_group[by_group["jurisdiction"] == j]
             groups = per_plan[j]
-            m = matrix(d, "share", index="group", columns="kind", index_order=groups, column_order=korder)
-            k_ = matrix(d, "n_using", index="group", columns="kind", index_order=groups, column_order=korder)
-            n_ = matrix(d, "n_actions", index="group", columns="kind", index_order=groups, column_order=korder)
-            annot = pd.DataFrame([[("" if np.isnan(k_.iat[a, b]) else f"{k_.iat[a, b]:.0f}/{n_.iat[a, b]:.0f}")
-                                   for b in range(len(korder))] for a in range(len(groups))],
-                                 index=m.index, columns=m.columns)
-            im = heatmap(ax, m, [klabels.get(k, k) for k in korder],
-                         [_wrap_label(glabels.get(g, g), lang) for g in groups], annot=annot, vmin=0, vmax=1,
-                         fontsize=ANNOT_SIZE - 0.5)
-            ax.set_ylim(row_n[r] - 0.5, -0.5)  # same cell height in every panel of the row
+            m, k_, n_ = (matrix(d, c, index="group", columns="kind", index_order=groups, column_order=korder)
+                         for c in ("share", "n_using", "n_actions"))
+            annot = pd.DataFrame([["" if np.isnan(k) else f"{k:.0f}/{n:.0f}" for k, n in zip(*rows)]
+                                  for rows in zip(k_.to_numpy(), n_.to_numpy())])
+            im = theme.heatmap(ax, m, [klabels.get(k, label(k)) for k in korder],
+                               [_wrap_label(glabels.get(g, label(g)), lang) for g in groups], annot=annot, vmin=0,
+                               vmax=1, fontsize=ANNOT_SIZE - 0.5)
+            ax.set_ylim(row_n[r], 0)  # same cell height in every panel of the row
             ax.xaxis.tick_top()
             ax.tick_params(axis="x", labelsize=7.5)
             ax.tick_params(axis="y", labelsize=7.5)

@@ -1,28 +1,34 @@
-"""Building blocks shared by every chart: the annotated heatmap, 'missing' cells, labels, finishing.
+"""Building blocks shared by every chart: labels drawn as written, percentages, footnotes, finishing.
 
-Kept apart from the chart modules so :mod:`analysis.plots` and
-:mod:`analysis.plots.crossplan` share one implementation of how a heatmap
-cell, a missing value or a percentage looks.
+Kept apart from the chart modules so every chart shares one implementation of
+how a label from the data, a missing value or a percentage looks; the
+heatmap and the seaborn theme are in :mod:`analysis.plots.theme`.
+
+Labels taken from data (plan names, departments, terms, passages, codebook
+names) go through :func:`label` (:func:`analysis.report.markup.chart_text`):
+a ``$`` in a plan's name is drawn as a dollar sign, never as the start of
+Matplotlib's math; ``<``, ``>`` and ``&`` are escaped by the SVG writer.
 """
 from __future__ import annotations
 
 import functools
 import math
 import re
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, TransformedBbox
 
 from analysis.plots import style
+from analysis.report.markup import chart_text
 
+#: Font size of the text in heatmap cells and beside bars.
 ANNOT_SIZE = 7.5
 #: Colours for categories that are not plans (groups, kinds of unit): Paul Tol's muted scheme,
 #: colour-blind safe and distinct from the plans' Okabe-Ito colours.
@@ -45,7 +51,7 @@ def finish(fig: Figure, data: object, title: str, note: str | None = None) -> Fi
     data : object
         What the chart drew (a table, or a dict of tables), stored as ``fig.analysis_data``.
     title : str
-        The figure's title (``suptitle``).
+        The figure's title (``suptitle``), drawn as written (:func:`label`).
     note : str, optional
         A footnote (:func:`footnote`): sources, n, parameters.
 
@@ -54,7 +60,7 @@ def finish(fig: Figure, data: object, title: str, note: str | None = None) -> Fi
     Figure
         *fig*, titled.
     """
-    fig.suptitle(title)
+    fig.suptitle(label(title))
     fig.analysis_data = data
     if note:
         footnote(fig, note)
@@ -77,6 +83,18 @@ def wrap_text(text: str, width_ems: float) -> str:
 
     Latin text breaks at spaces, Chinese text between any two characters;
     explicit line breaks are kept.  A single word longer than a line stays whole.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    width_ems : float
+        Width of a line in ems.
+
+    Returns
+    -------
+    str
+        The lines joined by ``\\n``.
     """
     out = []
     for para in str(text).split("\n"):
@@ -117,7 +135,8 @@ def footnote(fig: Figure, text: str, fontsize: float = FOOTNOTE_SIZE, color: str
     fig : Figure
         The chart.
     text : str
-        The footnote; wrapped to the figure width (``\\n`` starts a new line).
+        The footnote, drawn as written (:func:`label`); wrapped to the figure width (``\\n`` starts a
+        new line).
     fontsize : float
         Font size in points.
     color : str
@@ -139,7 +158,7 @@ def footnote(fig: Figure, text: str, fontsize: float = FOOTNOTE_SIZE, color: str
     if old is not None and old in fig.texts:
         old.remove()
     width_ems = fig.get_figwidth() * 72.0 / fontsize * 0.96
-    t = fig.text(0.005, -0.006, "\n".join(wrap_text(p, width_ems) for p in parts), ha="left", va="top",
+    t = fig.text(0.005, -0.006, label("\n".join(wrap_text(p, width_ems) for p in parts)), ha="left", va="top",
                  fontsize=fontsize, color=color, transform=fig.transFigure, linespacing=1.25)
     fig.analysis_footnote = t
     fig.analysis_footnote_parts = parts
@@ -165,13 +184,110 @@ def _pin_figure_legends(fig: Figure) -> None:
             leg.get_bbox_to_anchor = functools.partial(_figure_box, fig)
 
 
+def label(value: object) -> str:
+    """*value* as chart text drawn as written: :func:`analysis.report.markup.chart_text` (``$`` escaped).
+
+    Parameters
+    ----------
+    value : object
+        A label taken from data (a plan's name, a department, a term, a passage); None gives ``""``.
+
+    Returns
+    -------
+    str
+        The text, never read as Matplotlib math.
+    """
+    return chart_text(value)
+
+
+def labels(names: Mapping[str, object]) -> dict[str, str]:
+    """``{key: label(name)}``: a table of display names (plans, groups, categories, codes) made chart text.
+
+    Parameters
+    ----------
+    names : mapping
+        Display names by id.
+
+    Returns
+    -------
+    dict of str to str
+        The same keys, each name through :func:`label`.
+    """
+    return {k: label(v) for k, v in names.items()}
+
+
+def plan_names(documents: pd.DataFrame | None, lang: str | None) -> dict[str, str]:
+    """``{jurisdiction: short name}`` of every plan (:func:`analysis.plots.style.plan_labels`) as chart text.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for the names.
+    lang : {"en", "zh"}, optional
+        Label language.
+
+    Returns
+    -------
+    dict of str to str
+        Plan labels, escaped by :func:`label`.
+    """
+    return labels(style.plan_labels(documents, lang))
+
+
+def plan_ticks(plans: Iterable[str], lang: str | None, documents: pd.DataFrame | None) -> list[str]:
+    """Tick labels of *plans*: their short names as chart text (a plan without one: its id, escaped).
+
+    Parameters
+    ----------
+    plans : iterable of str
+        Plan ids, in the order drawn.
+    lang : {"en", "zh"}, optional
+        Label language.
+    documents : pandas.DataFrame, optional
+        ``documents.csv``, for the names.
+
+    Returns
+    -------
+    list of str
+        One label per plan.
+    """
+    names = plan_names(documents, lang)
+    return [names.get(j, label(j)) for j in plans]
+
+
 def nothing_to_show(lang: str | None = None) -> str:
-    """The message of an empty panel."""
+    """The message of an empty panel.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Language.
+
+    Returns
+    -------
+    str
+        "Nothing to show: the table is empty", in *lang*.
+    """
     return style.tr("Nothing to show: the table is empty", "无可显示的数据：表为空", lang)
 
 
 def empty_panel(ax: Axes, text: str | None = None, lang: str | None = None) -> Axes:
-    """Turn *ax* into a panel that says there is nothing to show (or *text*), instead of an empty plot."""
+    """Turn *ax* into a panel that says there is nothing to show (or *text*), instead of an empty plot.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The panel.
+    text : str, optional
+        The message (default :func:`nothing_to_show`).
+    lang : {"en", "zh"}, optional
+        Language of the default message.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        *ax*, without ticks or spines.
+    """
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
@@ -185,7 +301,28 @@ def empty_panel(ax: Axes, text: str | None = None, lang: str | None = None) -> A
 
 def empty_figure(title: str, data: object, lang: str | None = None, text: str | None = None,
                  figsize: tuple[float, float] = (6.0, 2.2), note: str | None = None) -> Figure:
-    """A titled figure with one panel saying there is nothing to show (for an empty input table)."""
+    """A titled figure with one panel saying there is nothing to show (for an empty input table).
+
+    Parameters
+    ----------
+    title : str
+        The figure's title.
+    data : object
+        Stored as ``fig.analysis_data`` (the empty table).
+    lang : {"en", "zh"}, optional
+        Language of the default message.
+    text : str, optional
+        The message (default :func:`nothing_to_show`).
+    figsize : tuple of float
+        Size in inches.
+    note : str, optional
+        A footnote.
+
+    Returns
+    -------
+    Figure
+        The titled figure.
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=figsize)
@@ -195,117 +332,151 @@ def empty_figure(title: str, data: object, lang: str | None = None, text: str | 
 
 def grid_shape(n: int, max_cols: int = 4) -> tuple[int, int]:
     """``(rows, cols)`` of a wrapped grid of *n* small multiples: as few rows as *max_cols* panels per row
-    allow, filled evenly (5 panels, 4 per row: 2 rows of 3), at least 1 x 1."""
+    allow, filled evenly (5 panels, 4 per row: 2 rows of 3), at least 1 x 1.
+
+    Parameters
+    ----------
+    n : int
+        Panels.
+    max_cols : int
+        Most panels in a row.
+
+    Returns
+    -------
+    tuple of int
+        ``(rows, cols)``; ``cols`` is the ``wrap`` of a faceted ``seaborn.objects`` plot.
+    """
     n = max(int(n), 1)
     rows = math.ceil(n / max(int(max_cols), 1))
     return rows, math.ceil(n / rows)
 
 
 def interval_text(lo: float, hi: float, fmt: Callable[[float], str]) -> str:
-    """``"[lo–hi]"`` with *fmt* applied to both ends; empty when either end is missing."""
+    """``"[lo–hi]"`` with *fmt* applied to both ends; empty when either end is missing.
+
+    Parameters
+    ----------
+    lo, hi : float
+        The interval.
+    fmt : callable
+        Formats one end.
+
+    Returns
+    -------
+    str
+        The cell text of the interval.
+    """
     if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
         return ""
     return f"[{fmt(lo)}–{fmt(hi)}]"
 
 
-def heatmap(ax: Axes, m: pd.DataFrame, xlabels: list[str], ylabels: list[str], *,
-            fmt: Callable[[float], str] = lambda v: f"{v:.0f}", annot: pd.DataFrame | None = None,
-            vmin: float | None = None, vmax: float | None = None, missing: str = "",
-            missing_column: str | None = None, blank_zero: bool = False, fontsize: float = ANNOT_SIZE,
-            subannot: pd.DataFrame | None = None, subsize: float | None = None):
-    """Draw matrix *m* as a heatmap with values written in the cells.
+def pct_bounds(lo: float, hi: float) -> str:
+    """``"[4–30]"``: the interval of a 0-1 share in percent without the sign, whole percent unless the upper
+    end is below 10% (then one decimal); empty when either end is missing.
 
-    NaN cells are grey and hatched (:data:`style.MISSING_FACE`); they carry
-    *missing* as text, and a column that is NaN from top to bottom carries
-    *missing_column* once, vertically, instead.  *annot* (same shape) replaces
-    the formatted values as cell text.  ``blank_zero``: zero cells are white
-    (counts where "none" must not look like "one").  *subannot* (same shape,
-    strings) adds a second, smaller line under the value in each cell where it is
-    not empty (e.g. an interval); *subsize* is its font size.  Returns the image
-    (its array is the data drawn).
+    Parameters
+    ----------
+    lo, hi : float
+        The interval.
+
+    Returns
+    -------
+    str
+        The cell text of the interval.
     """
-    values = m.to_numpy(dtype=float)
-    cmap = style.sequential_cmap()
-    finite = values[np.isfinite(values)]
-    vmin = float(finite.min()) if vmin is None and finite.size else (vmin or 0.0)
-    vmax = float(finite.max()) if vmax is None and finite.size else (vmax if vmax is not None else 1.0)
-    if vmax <= vmin:
-        vmax = vmin + 1.0
-    norm = Normalize(vmin, vmax)
-    im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    n_rows, n_cols = values.shape
-    full_cols = {j for j in range(n_cols) if n_rows and np.isnan(values[:, j]).all()}
-    for i in range(n_rows):
-        for j in range(n_cols):
-            v = values[i, j]
-            if np.isnan(v):
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=style.MISSING_FACE,
-                                       edgecolor=style.MISSING_EDGE, hatch=style.MISSING_HATCH, linewidth=0))
-                if missing and not (missing_column and j in full_cols):
-                    ax.text(j, i, missing, ha="center", va="center", fontsize=fontsize - 1, color="#333333",
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-                continue
-            if blank_zero and v == 0:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", edgecolor="#dddddd",
-                                       linewidth=0.5))
-            text = annot.iat[i, j] if annot is not None else fmt(v)
-            sub = subannot.iat[i, j] if subannot is not None else ""
-            color = style.text_color_on(cmap, norm(v))
-            if isinstance(sub, str) and sub:
-                ax.text(j, i, text, ha="center", va="bottom", fontsize=fontsize, color=color)
-                ax.text(j, i + 0.04, sub, ha="center", va="top", color=color,
-                        fontsize=subsize if subsize is not None else fontsize - SUB_SIZE_DELTA)
-            else:
-                ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color=color)
-    for j in sorted(full_cols) if missing_column else []:
-        ax.text(j, (n_rows - 1) / 2, missing_column, ha="center", va="center", rotation=90, fontsize=fontsize + 0.5,
-                color="#222222", bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": style.MISSING_EDGE})
-    ax.set_xticks(range(n_cols), xlabels)
-    ax.set_yticks(range(n_rows), ylabels)
-    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.2)
-    ax.tick_params(which="both", length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    return im
+    d = 0 if hi is not None and np.isfinite(hi) and 100 * hi >= 9.95 else 1
+    return interval_text(lo, hi, lambda v: f"{100 * v:.{d}f}")
 
 
 def missing_patch(label: str) -> Patch:
-    """Legend entry for the grey hatched 'no value by construction' cells."""
+    """Legend entry for the grey hatched 'no value by construction' cells.
+
+    Parameters
+    ----------
+    label : str
+        What such a cell means.
+
+    Returns
+    -------
+    matplotlib.patches.Patch
+        The legend handle.
+    """
     return Patch(facecolor=style.MISSING_FACE, edgecolor=style.MISSING_EDGE, hatch=style.MISSING_HATCH,
                  linewidth=0, label=label)
 
 
 def pct(v: float) -> str:
+    """A 0-1 share as a whole percent.
+
+    Parameters
+    ----------
+    v : float
+        The share.
+
+    Returns
+    -------
+    str
+        ``"16%"``.
+    """
     return f"{100 * v:.0f}%"
 
 
 def small_pct(v: float) -> str:
-    """Percent for cells: a true zero is '0', a share that rounds to zero '<1%'."""
+    """Percent for cells: a true zero is '0', a share that rounds to zero '<1%'.
+
+    Parameters
+    ----------
+    v : float
+        The share.
+
+    Returns
+    -------
+    str
+        The cell text.
+    """
     return "0" if v == 0 else ("<1%" if v < 0.005 else pct(v))
 
 
 def percent_axis(axis) -> None:
-    """Ticks of a 0-1 axis at round percentages (5%, 10%... not 2.5% shown as '2%')."""
+    """Ticks of a 0-1 axis at round percentages (5%, 10%... not 2.5% shown as '2%').
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        The axis (``ax.xaxis``, a colour bar's ``cb.ax.yaxis``...).
+
+    Returns
+    -------
+    None
+    """
     axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
     axis.set_major_formatter(lambda v, _: pct(v))
 
 
-
 def slant_xticks(ax: Axes, degrees: float = 30, ha: str = "right") -> None:
-    """Rotate the x tick labels by *degrees*, anchored at the tick so long plan names stay under their column."""
+    """Rotate the x tick labels by *degrees*, anchored at the tick so long plan names stay under their column.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes.
+    degrees : float
+        Rotation.
+    ha : str
+        Horizontal alignment of the labels at their anchor.
+
+    Returns
+    -------
+    None
+    """
     ax.tick_params(axis="x", labelrotation=degrees)
     for t in ax.get_xticklabels():
         t.set_horizontalalignment(ha)
         t.set_rotation_mode("anchor")
 
 
-def plan_ticks(plans: list[str], lang: str, documents: pd.DataFrame | None) -> list[str]:
-    labels = style.plan_labels(documents, lang)
-    return [labels.get(j, j) for j in plans]
 
-
-__all__ = ["ANNOT_SIZE", "QUALITATIVE", "FOOTNOTE_SIZE", "finish", "footnote", "wrap_text", "nothing_to_show",
-           "empty_panel", "empty_figure", "grid_shape", "interval_text", "heatmap", "missing_patch", "pct",
-           "small_pct", "percent_axis", "slant_xticks", "plan_ticks"]
+__all__ = ["ANNOT_SIZE", "QUALITATIVE", "FOOTNOTE_SIZE", "SUB_SIZE_DELTA", "finish", "footnote", "wrap_text",
+           "label", "labels", "plan_names", "plan_ticks", "nothing_to_show", "empty_panel", "empty_figure",
+           "grid_shape", "interval_text", "pct_bounds", "missing_patch", "pct", "small_pct", "percent_axis", "slant_xticks"]

@@ -9,19 +9,23 @@ build uses, so a reader sees where the reported result sits on the curve.
 Pairs of plans are ordered (A → B: A's text or actions found in B).  Up to
 :data:`MAX_PAIRS_ONE_PANEL` pairs share one panel (colour = A, marker = B);
 beyond that there is one panel per plan A (colour and marker = B), so the
-chart stays readable for any number of plans.
+chart stays readable for any number of plans.  The two threshold charts are
+``seaborn.objects`` plots (``so.Line``, ``so.Range`` at the build's threshold,
+``so.Dot`` for mutual matches; ``facet(wrap=...)`` for one panel per plan);
+the cluster choice is a matplotlib line chart beside a table.
 """
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn.objects as so
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.compare.tables import plan_order
-from analysis.plots import style
-from analysis.plots.kit import empty_figure, empty_panel, finish, grid_shape, percent_axis
+from analysis.plots import style, theme
+from analysis.plots.kit import empty_figure, empty_panel, finish, grid_shape, label, percent_axis, plan_names
 from analysis.textstats.align import MATCH_THRESHOLD
 from analysis.textstats.reuse import MIN_CHARS
 
@@ -35,12 +39,8 @@ METRIC_COLORS = {"score": "#222222", "silhouette": style.TOL_MUTED[0], "silhouet
 BUILD_COLOR = style.OKABE_ITO["vermillion"]
 
 
-def _names(documents: pd.DataFrame | None, lang: str) -> dict[str, str]:
-    return style.plan_labels(documents, lang)
-
-
 def _pair_label(a: str, b: str, names: dict[str, str]) -> str:
-    return f"{names.get(a, a)} → {names.get(b, b)}"
+    return f"{names.get(a, label(a))} → {names.get(b, label(b))}"
 
 
 def _pairs(table: pd.DataFrame, keep) -> list[tuple[str, str]]:
@@ -50,19 +50,34 @@ def _pairs(table: pd.DataFrame, keep) -> list[tuple[str, str]]:
     return sorted(out, key=lambda p: (order[p[0]], order[p[1]]))
 
 
-def _layout(pairs: list[tuple[str, str]], max_cols: int, panel: tuple[float, float]):
-    """One panel for every pair (few pairs) or one per row plan: ``(fig, {row plan or None: ax}, faceted)``."""
-    if len(pairs) <= MAX_PAIRS_ONE_PANEL:
-        fig, ax = plt.subplots(figsize=(panel[0] + 2.6, panel[1]))
-        return fig, {None: ax}, False
-    rows = plan_order([a for a, _ in pairs])
+def _pair_plot(drawn: pd.DataFrame, pairs: list[tuple[str, str]], names: dict[str, str], max_cols: int,
+               panel: tuple[float, float], title_of) -> tuple[Figure, pd.DataFrame, so.Plot, bool]:
+    """The figure (one panel for every pair when few, else one per row plan), *drawn* with what is mapped --
+    ``color`` and ``marker`` (:func:`_style_of`), ``panel`` -- and its ``so.Plot``.
+
+    A pair's line is its (colour, marker) in its panel: unique by the plans' palette and marker cycle, so
+    seaborn needs no further group (each grouping variable multiplies the groups it looks up)."""
+    faceted = len(pairs) > MAX_PAIRS_ONE_PANEL
+    rows = plan_order([a for a, _ in pairs]) if faceted else []
     nrows, ncols = grid_shape(len(rows), max_cols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols + 1.6, 2.5 * nrows + 0.6), squeeze=False,
-                             sharey=True)
-    flat = axes.ravel()
-    for ax in flat[len(rows):]:
-        ax.axis("off")
-    return fig, dict(zip(rows, flat)), True
+    fig = plt.figure(figsize=(3.0 * ncols + 1.6, 2.5 * nrows + 0.6) if faceted else (panel[0] + 2.6, panel[1]))
+    key = list(zip(drawn["jurisdiction"], drawn["other_jurisdiction"]))
+    d = drawn.assign(color=[_style_of(a, b, faceted)["color"] for a, b in key],
+                     marker=[_style_of(a, b, faceted)["marker"] for a, b in key],
+                     panel=[title_of(names.get(a, label(a))) for a, _ in key])
+    markers = sorted(set(d["marker"]))  # each plan's own marker: an identity mapping seaborn turns into MarkerStyle
+    p = so.Plot(d, color="color", marker="marker").scale(
+        color=None, marker=so.Nominal(dict(zip(markers, markers)), order=markers))
+    if faceted:
+        p = p.facet(col="panel", order=[title_of(names.get(a, label(a))) for a in rows], wrap=ncols).share(y=True)
+    return fig, d, p, faceted
+
+
+def _mark_build(ax, threshold: float, text: str) -> None:
+    """The build's value: a dotted vertical line, labelled at the top."""
+    ax.axvline(threshold, color=BUILD_COLOR, linewidth=1.0, linestyle=":", zorder=0)
+    ax.text(threshold, 1.0, text, color=BUILD_COLOR, fontsize=7, va="top", ha="left",
+            transform=ax.get_xaxis_transform())
 
 
 def _style_of(a: str, b: str, faceted: bool) -> dict:
@@ -128,34 +143,23 @@ def reuse_threshold(table: pd.DataFrame, lang: str | None = None, documents: pd.
         if not pairs:
             return empty_figure(title, data, lang, style.tr("No pair of plans shares a passage at any length",
                                                             "任何长度下各方案之间都没有相同段落", lang), note=note)
-        names = _names(documents, lang)
-        fig, axes, faceted = _layout(pairs, max_cols, (6.0, 4.0))
+        names = plan_names(documents, lang)
+        fig, d, p, faceted = _pair_plot(drawn, pairs, names, max_cols, (6.0, 4.0),
+                                        lambda n: style.tr(f"text of {n}", f"{n}的文本", lang))
+        counted = d["punctuation"] == "counted"  # layer data keep d's index: the inherited variables align by it
+        theme.draw(p.add(so.Line(linewidth=1.1, pointsize=4.0, linestyle=PUNCT_STYLES["counted"]), data=d[counted],
+                         x="min_chars", y="share", legend=False)
+                   .add(so.Line(linewidth=1.1, pointsize=3.0, linestyle=PUNCT_STYLES["excluded"], fillcolor="white"),
+                        data=d[~counted], x="min_chars", y="share", legend=False)
+                   .label(x=style.tr("shortest passage counted (characters)", "最短段落长度（字）", lang),
+                          y=style.tr("share of the row plan's operative text", "占该方案执行部分的比例", lang)), fig)
         lengths = sorted(table["min_chars"].astype(int).unique())
-        for row, ax in axes.items():
-            for a, b in pairs:
-                if faceted and a != row:
-                    continue
-                st = _style_of(a, b, faceted)
-                g = drawn[(drawn["jurisdiction"] == a) & (drawn["other_jurisdiction"] == b)]
-                for punct, ls in PUNCT_STYLES.items():
-                    d = g[g["punctuation"] == punct].sort_values("min_chars")
-                    if d.empty:
-                        continue
-                    ax.plot(d["min_chars"].astype(int), d["share"].astype(float), linestyle=ls, color=st["color"],
-                            marker=st["marker"], markersize=4 if punct == "counted" else 3,
-                            markerfacecolor=st["color"] if punct == "counted" else "white", linewidth=1.1)
-            ax.axvline(threshold, color=BUILD_COLOR, linewidth=1.0, linestyle=":", zorder=0)
-            ax.text(threshold, 1.0, style.tr(f" build: {threshold}", f" 构建：{threshold}", lang), color=BUILD_COLOR,
-                    fontsize=7, va="top", ha="left", transform=ax.get_xaxis_transform())
+        for ax in fig.axes:
+            _mark_build(ax, threshold, style.tr(f" build: {threshold}", f" 构建：{threshold}", lang))
             ax.set_xticks(lengths)
             ax.set_ylim(bottom=0)
             percent_axis(ax.yaxis)
-            ax.set_xlabel(style.tr("shortest passage counted (characters)", "最短段落长度（字）", lang))
-            if row is not None:
-                ax.set_title(style.tr(f"text of {names.get(row, row)}", f"{names.get(row, row)}的文本", lang),
-                             fontsize=9)
-        first = next(iter(axes.values()))
-        first.set_ylabel(style.tr("share of the row plan's operative text", "占该方案执行部分的比例", lang))
+            ax.title.set_fontsize(9)
         handles = _pair_handles(pairs, names, faceted)
         handles += [Line2D([], [], color="#444444", linestyle=ls, label=style.tr(
             "punctuation counted" if p == "counted" else "punctuation excluded",
@@ -168,7 +172,7 @@ def _pair_handles(pairs: list[tuple[str, str]], names: dict[str, str], faceted: 
     if faceted:  # colour and marker = the other plan: one entry per plan
         others = plan_order([b for _, b in pairs])
         return [Line2D([], [], color=style.plan_color(b), marker=style.plan_marker(b), markersize=4, linewidth=1.1,
-                       label=names.get(b, b)) for b in others]
+                       label=names.get(b, label(b))) for b in others]
     return [Line2D([], [], color=style.plan_color(a), marker=style.plan_marker(b), markersize=4, linewidth=1.1,
                    label=_pair_label(a, b, names)) for a, b in pairs]
 
@@ -233,41 +237,28 @@ def counterpart_threshold(table: pd.DataFrame, lang: str | None = None, document
             return empty_figure(title, data, lang, style.tr(
                 f"No pair of plans has more than {100 * min_share:.0f}% counterparts at any threshold",
                 f"任何阈值下都没有对应行动占比超过{100 * min_share:.0f}%的方案对", lang), note=note)
-        names = _names(documents, lang)
-        fig, axes, faceted = _layout(pairs, max_cols, (6.0, 4.2))
-        at_build = np.isclose(drawn["threshold"].astype(float), threshold)
-        for row, ax in axes.items():
-            for a, b in pairs:
-                if faceted and a != row:
-                    continue
-                st = _style_of(a, b, faceted)
-                g = drawn[(drawn["jurisdiction"] == a) & (drawn["other_jurisdiction"] == b)].sort_values("threshold")
-                ax.plot(g["threshold"].astype(float), g["share"].astype(float), color=st["color"],
-                        marker=st["marker"], markersize=3.5, linewidth=1.1)
-                b_ = g[at_build[g.index]]
-                if len(b_) and {"share_lo", "share_hi"} <= set(g.columns):
-                    v = b_["share"].astype(float).to_numpy()
-                    err = np.vstack([np.clip(v - b_["share_lo"].astype(float).to_numpy(), 0, None),
-                                     np.clip(b_["share_hi"].astype(float).to_numpy() - v, 0, None)])
-                    ax.errorbar(b_["threshold"].astype(float), v, yerr=err, fmt="none", ecolor=st["color"],
-                                elinewidth=0.8, capsize=2, alpha=0.8)
-                if "share_mutual" in g.columns and len(g):
-                    ax.scatter([mutual_x], [float(g["share_mutual"].iloc[0])], marker=st["marker"], s=28,
-                               facecolor="white", edgecolor=st["color"], linewidth=1.1, zorder=3)
-            ax.axvline(threshold, color=BUILD_COLOR, linewidth=1.0, linestyle=":", zorder=0)
-            ax.text(threshold, 1.0, style.tr(f" build: {threshold:g}", f" 构建：{threshold:g}", lang),
-                    color=BUILD_COLOR, fontsize=7, va="top", ha="left", transform=ax.get_xaxis_transform())
+        names = plan_names(documents, lang)
+        fig, d, p, faceted = _pair_plot(drawn, pairs, names, max_cols, (6.0, 4.2),
+                                        lambda n: style.tr(f"actions of {n}", f"{n}的行动", lang))
+        p = p.add(so.Line(linewidth=1.1, pointsize=3.5), x="threshold", y="share", legend=False)
+        if {"share_lo", "share_hi"} <= set(d.columns):
+            p = p.add(so.Range(linewidth=0.8, alpha=0.8), data=d[np.isclose(d["threshold"].astype(float), threshold)],
+                      x="threshold", ymin="share_lo", ymax="share_hi", orient="x", legend=False)
+        if "share_mutual" in d.columns:
+            # layer data keep d's index: seaborn aligns the inherited variables (colour, marker, panel) by it
+            p = p.add(so.Dot(pointsize=5.3, fill=False, stroke=1.1),
+                      data=d.drop_duplicates(["jurisdiction", "other_jurisdiction"]).assign(x=mutual_x),
+                      x="x", y="share_mutual", legend=False)
+        theme.draw(p.label(x=style.tr("similarity threshold of a counterpart", "对应行动的相似度阈值", lang),
+                           y=style.tr("share of the row plan's actions", "占该方案行动的比例", lang)), fig)
+        for ax in fig.axes:
+            _mark_build(ax, threshold, style.tr(f" build: {threshold:g}", f" 构建：{threshold:g}", lang))
             ax.axvline((ths[-1] + mutual_x) / 2, color="#cccccc", linewidth=0.6)
             ax.set_xticks(list(ths) + [mutual_x], [f"{t:g}" for t in ths] + [style.tr("mutual", "互为\n最佳", lang)])
             ax.set_xlim(ths[0] - step / 2, mutual_x + step / 2)
             ax.set_ylim(0, 1.02)
             percent_axis(ax.yaxis)
-            ax.set_xlabel(style.tr("similarity threshold of a counterpart", "对应行动的相似度阈值", lang))
-            if row is not None:
-                ax.set_title(style.tr(f"actions of {names.get(row, row)}", f"{names.get(row, row)}的行动", lang),
-                             fontsize=9)
-        first = next(iter(axes.values()))
-        first.set_ylabel(style.tr("share of the row plan's actions", "占该方案行动的比例", lang))
+            ax.title.set_fontsize(9)
         handles = _pair_handles(pairs, names, faceted)
         handles.append(Line2D([], [], linestyle="", marker="o", markerfacecolor="white", markeredgecolor="#444444",
                               label=style.tr("mutual best match", "互为最佳匹配", lang)))

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from analysis.plots import style
 from analysis.plots.instruments import code_labels, kind_colors, kind_labels, kind_order
-from analysis.plots.kit import ANNOT_SIZE, empty_panel, finish
+from analysis.plots.kit import ANNOT_SIZE, empty_panel, finish, label, labels
 
 #: Krippendorff's (2004) conventions: alpha >= 0.8 reliable, >= 0.667 for tentative conclusions.
 ALPHA_RELIABLE, ALPHA_TENTATIVE = 0.8, 0.667
@@ -114,7 +114,7 @@ def validation(seg: pd.DataFrame | None, fields: pd.DataFrame | None, instr: pd.
             for yi, v in zip(y, alpha["alpha"]):
                 ax1.text((0 if np.isnan(v) else max(v, 0)) + 0.01, yi, "n/a" if np.isnan(v) else f"{v:.2f}",
                          va="center", fontsize=ANNOT_SIZE)
-            ax1.set_yticks(y, list(alpha["label"]))
+            ax1.set_yticks(y, [label(x) for x in alpha["label"]])
             ax1.set_ylim(len(alpha) - 0.5, -0.6)
             for x in (ALPHA_TENTATIVE, ALPHA_RELIABLE):
                 ax1.axvline(x, color="#777777", linestyle=":", linewidth=0.9, zorder=0)
@@ -127,7 +127,7 @@ def validation(seg: pd.DataFrame | None, fields: pd.DataFrame | None, instr: pd.
         ax1.set_title(style.tr("A. Agreement between the coders", "A. 编码员间一致性", lang), loc="left")
         # B: precision and recall per code
         if n_codes:
-            clabels, klabels = code_labels(lang), kind_labels(lang)
+            clabels, klabels = labels(code_labels(lang)), labels(kind_labels(lang))
             kinds = [k for k in kind_order() if k in set(codes["kind"])]
             kcol = kind_colors(kinds)
             y = np.arange(n_codes)
@@ -138,7 +138,7 @@ def validation(seg: pd.DataFrame | None, fields: pd.DataFrame | None, instr: pd.
                          label=style.tr(m, "精确率" if m == "precision" else "召回率", lang))
             for yi, ng in zip(y, codes["n_gold"]):
                 ax2.text(1.02, yi, f"n = {int(ng)}", va="center", fontsize=ANNOT_SIZE - 0.5, color="#333333")
-            ax2.set_yticks(y, [clabels.get(c, c) for c in codes["code"]])
+            ax2.set_yticks(y, [clabels.get(c, label(c)) for c in codes["code"]])
             for t, k in zip(ax2.get_yticklabels(), codes["kind"]):
                 t.set_color(kcol[k])
             ax2.set_ylim(n_codes - 0.5, -0.5)
@@ -152,7 +152,7 @@ def validation(seg: pd.DataFrame | None, fields: pd.DataFrame | None, instr: pd.
             ax2.tick_params(axis="y", length=0)
             handles = [Patch(color=PR_COLORS[m], label=style.tr(m, "精确率" if m == "precision" else "召回率", lang))
                        for m in ("precision", "recall")]
-            handles += [Patch(color=kcol[k], label=klabels.get(k, k)) for k in kinds]
+            handles += [Patch(color=kcol[k], label=klabels.get(k, label(k))) for k in kinds]
             fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=7.5)
         else:
             empty_panel(ax2, lang=lang)
