@@ -62,6 +62,9 @@ def test_matching_extension_gives_no_note_and_plain_text_stays_text():
     assert detect(F.PLAN_TEXT.encode("utf-8"), "plan.txt").note is None
     # a plan that mentions a tag or two in its text is not a web page
     assert detect("一、总体目标\n比例<10%的<p>标记\n".encode(), "plan.txt").format == "text"
+    # a text quoting inline tags (a link, an image, a script) is a text, whatever their number
+    quoted = '一、总体目标\n<img src=x onerror="f()">[a](javascript:f())\n1.<script>f()</script>加强\n'
+    assert detect(quoted.encode(), "plan.txt").format == "text"
     # text copied from a page with its tags is HTML
     assert detect("一、总体目标</p><p align=\"left\">（一）青少年</p><p>1.加强</p>".encode(), "x.txt").format == "html"
 

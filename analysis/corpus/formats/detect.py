@@ -5,7 +5,9 @@ holding ``word/document.xml`` (``.docx``), the OLE2 compound-file signature ``D0
 (Word 97-2003 ``.doc`` and WPS ``.wps``), ``{\\rtf`` (RTF), a MIME header with ``multipart/related``
 (``.mht`` web archives).  Everything else is text, and text is HTML when its markup says so: it opens with
 a document type, ``<html>``, ``<head>`` or ``<meta>``, or holds at least :data:`MIN_HTML_TAGS` tags of HTML
-elements (a page saved with a ``.txt`` name, or text copied with its tags, is still HTML).
+elements that lay out a page -- paragraphs, line breaks, divisions, tables, lists, headings (a page saved with a
+``.txt`` name, or text copied with its tags, is still HTML).  Inline tags (``<a>``, ``<img>``, ``<script>``,
+``<span>``, ``<b>``) do not count: a text that quotes a few of them is a text, and keeps them as written.
 
 A file whose extension names another format is read by its content; :func:`detect` says so in a note.
 """
@@ -34,9 +36,8 @@ SNIFF_BYTES = 256 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START_RE = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                             r"<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
-_HTML_TAG_RE = re.compile(r"</?(?:p|div|br|span|table|tbody|tr|td|th|li|ul|ol|h[1-6]|html|body|head|meta|script|"
-                          r"style|a|font|strong|b|center|section|article|nav|header|footer|img|hr)(?:\s[^<>]*)?/?>",
-                          re.I)
+_HTML_TAG_RE = re.compile(r"</?(?:p|div|br|table|tbody|tr|td|th|li|ul|ol|h[1-6]|html|body|head|center|section|"
+                          r"article|nav|header|footer|hr)(?:\s[^<>]*)?/?>", re.I)
 _XML_RE = re.compile(r"^\s*<\?xml\b", re.I)
 _WORD_XML_RE = re.compile(r"<w:wordDocument\b|progid=\"Word\.Document\"|<pkg:package\b", re.I)
 #: Streams an OLE2 compound file of each kind holds (their names are stored in UTF-16LE).
