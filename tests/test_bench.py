@@ -20,12 +20,14 @@ RUN_KEYS = {"n_plans", "n_chars", "n_actions", "stages", "total_s", "peak_rss_mb
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
+    """A whole benchmark run of 3 plans and a short long-plan check (fresh processes, as it measures: ~1 min)."""
     tmp = tmp_path_factory.mktemp("bench")
     doc = run_bench([3], tmp / "results.json", seed=0, work_dir=tmp / "work", quiet=True,
                     long_plan=(60_000, 120_000))
     return tmp, doc
 
 
+@pytest.mark.slow
 def test_results_file_has_every_key(results):
     tmp, doc = results
     text = (tmp / "results.json").read_text(encoding="utf-8")
@@ -123,6 +125,7 @@ def test_inherited_methods_are_timed_in_their_stage():
     assert res["totals"]["vectorize"] > 0
 
 
+@pytest.mark.slow
 def test_tiny_run_charges_tfidf_to_vectors(results):
     _, doc = results
     run = doc["runs"][0]

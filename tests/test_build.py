@@ -8,10 +8,9 @@ from analysis.pipeline.run import build
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fresh") / "processed"
-    build(paths.RAW, out, progress=False)
-    return out
+def fresh(shipped_build):
+    """A build of data/raw made now (the session's, conftest.shipped_build)."""
+    return shipped_build.out
 
 
 def files(d: Path) -> dict[str, bytes]:
@@ -32,14 +31,13 @@ def test_outputs_hold_no_absolute_paths_or_timestamps(fresh):
         assert "\r" not in text, name
 
 
-def test_no_similarity_warns_when_the_kept_crossplan_tables_describe_other_texts(tmp_path):
+def test_no_similarity_warns_when_the_kept_crossplan_tables_describe_other_texts(tmp_path, shipped_build):
     """--no-similarity keeps the cross-plan tables of the earlier build; if the texts changed since, it says so."""
     from analysis.corpus.manifest import load_manifest
-    from tests.conftest import copy_raw, rewrite_manifest
+    from tests.conftest import copy_build, copy_raw, rewrite_manifest
 
     raw = copy_raw(tmp_path / "raw")
-    out = tmp_path / "out"
-    build(raw, out, progress=False, verbose=False)
+    out = copy_build(shipped_build, tmp_path / "out")  # an earlier whole build of these texts
     same = build(raw, out, progress=False, verbose=False, similarity=False).warnings
     assert not [w for w in same if "describe other texts" in w], same  # same texts: nothing to say
     first = load_manifest(raw, verify=False)[0]

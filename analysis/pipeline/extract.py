@@ -18,6 +18,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,9 @@ from analysis.corpus.normalization import LineIndex, normalize_mapped
 from analysis.pipeline import catalog
 from analysis.processes import worker_pool
 
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.pipeline.crossplan import CrossPlanResult
+
 #: Below this many documents the build runs in one process (start-up costs more than it saves).
 PARALLEL_MIN_DOCS = 40
 #: A plan longer than this (characters) shows its own progress through the stages.
@@ -50,7 +54,9 @@ class Dataset:
     (``coded["assignments"]`` …), also reachable as attributes
     (``dataset.assignments``, ``dataset.mentions`` for ``group_mentions``,
     ``dataset.targets``); ``texts`` the normalised text of each document;
-    ``warnings`` what the build reports at its end.
+    ``warnings`` what the build reports at its end; ``crossplan`` the
+    :class:`~analysis.pipeline.crossplan.CrossPlanResult` of the build that
+    returned this dataset (None: no cross-plan stage ran).
     """
 
     documents: pd.DataFrame
@@ -61,6 +67,7 @@ class Dataset:
     coded: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     gaps: pd.DataFrame | None = None
+    crossplan: "CrossPlanResult | None" = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         coded = self.__dict__.get("coded", {})

@@ -110,6 +110,12 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
         gaps) on stderr at the end.
     params : CrossPlanParams, optional
         Parameters of the cross-plan stage.
+
+    Returns
+    -------
+    Dataset
+        What was extracted, with the cross-plan result in ``crossplan``
+        (None with ``similarity=False``).
     """
     corpus = extract_corpus(Path(raw_dir), codebook, progress)
     if strict and corpus.gaps is not None and not corpus.gaps.empty:
@@ -134,6 +140,7 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
 
             result = write_crossplan(corpus, stage, progress=progress, params=params)
             corpus.warnings.extend(result.warnings)
+            corpus.crossplan = result
     summary = gaps_summary(corpus)
     if summary:
         corpus.warnings.append(summary)
