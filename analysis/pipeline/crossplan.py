@@ -29,7 +29,7 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,12 +38,13 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
+from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE, CrossPlanParams, read_params
+from analysis.textstats.align import align_actions, plan_similarity
 from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
 from analysis import schema
 from analysis.files import write_csv, write_text
 from analysis.textstats.keyness import keyness_table, merge_place_names
-from analysis.textstats.reuse import MIN_CHARS, find_reuse
+from analysis.textstats.reuse import find_reuse
 from analysis.textstats.tokens import default_tokenizer, tokenize_many
 from analysis.textstats.vectorize import LSA, WordTfidf
 
@@ -55,193 +56,6 @@ __all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_cro
 
 #: Files written by :func:`write_crossplan`, in writing order.
 OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "crossplan"]
-
-
-@dataclass(frozen=True)
-class CrossPlanParams:
-    """Every parameter of the cross-plan stage, with its default.
-
-    General
-      - ``random_state`` = 0: seed of LSA, k-means and resampling.
-      - ``n_jobs`` = None: processes for tokenisation (None = every core; the
-        work stays in one process below 200,000 characters).
-      - ``decimals`` = 6: rounding of floats in the written files.
-      - ``blas_threads`` = 1: threads of BLAS/OpenMP during the numeric
-        stages (None = library default).  One thread makes every sum run in
-        the same order on every machine (bit-identical vectors), and was
-        faster on the two-core machine measured: a QR of a 30,000 x 74 matrix
-        took 0.15 s with one OpenBLAS thread and 2.0 s with two.  Parallelism
-        at scale comes from tokenising in several processes.
-
-    Vectors and clusters
-      - ``min_df`` = 1: a term must occur in this many actions to count.
-      - ``lsa_components`` = 15: LSA dimensions the clusters are computed in.
-        With nearly as many dimensions as actions, silhouette only rises with
-        k up to the end of the range (no structure found) and stability
-        falls; ``cluster_sensitivity.csv`` shows, for each corpus, how the
-        partition moves at the sizes of ``sensitivity_lsa``.
-      - ``include_safeguards`` = False: cluster actions only (module docstring).
-      - ``n_clusters`` = None: choose k in ``k_min`` = 8 .. ``k_max`` = 30 by the mean
-        of silhouette and stability (:func:`analysis.textstats.cluster.choose_k`);
-        an integer fixes k.
-      - ``n_init`` = 10: k-means restarts.
-      - ``stability_runs`` = 5: re-clusterings per stability figure (for
-        every k tried: k is chosen by silhouette and stability together).
-      - ``sensitivity`` = None, ``sensitivity_lsa`` = (10, 15, 25, 50): also
-        cluster in LSA spaces of these sizes and report how the partition
-        moves (``cluster_sensitivity.csv``); None does so up to
-        ``sensitivity_max_actions`` = 600 clustered actions (each size costs
-        as much as the clustering itself).
-      - ``selection_sample`` = 1000: above this many actions, k and stability
-        are computed on a sample of this size (silhouette is quadratic).
-      - ``cluster_terms`` = 10: c-TF-IDF terms listed per cluster.
-      - ``label_terms`` = 3: terms joined into a cluster's label.
-
-    Alignment
-      - ``align_kinds`` = ("action", "safeguard"): rows aligned.
-      - ``all_pairs_max_plans`` = 50: up to this many plans, alignment, plan
-        similarity and reuse are computed for every pair of plans; beyond,
-        each keeps its top k.
-      - ``align_top_k`` = 10: plans kept per action (and per plan) beyond it.
-      - ``retrieval_components`` = 64: LSA dimensions used beyond it to find
-        candidate matches (reported similarities are always exact TF-IDF
-        cosines; see :mod:`analysis.textstats.align`).
-      - ``match_threshold`` = 0.35: similarity counted as a counterpart in
-        ``share_matched`` (:data:`analysis.textstats.align.MATCH_THRESHOLD`).
-
-    Keyness
-      - ``keyness_top_n`` = 30, ``keyness_min_count`` = 3: terms kept per plan,
-        minimum count in the plan for a term to be tested.
-      - ``keyness_alpha`` = 0.05: family-wise error rate (Bonferroni over the
-        terms tested in the plan); ``keyness_min_log_ratio`` = 1.0: effect-size
-        floor of a key term (twice as frequent as in the other plans).
-
-    Reuse
-      - ``reuse_min_chars`` = 20: shortest shared passage
-        (:data:`analysis.textstats.reuse.MIN_CHARS`, justified there).
-      - ``reuse_exclude_errata`` = True: cut the spans an erratum repaired out
-        of every text before comparing (their text is a reconstruction).
-      - ``sensitivity_min_chars`` = (10, 12, 15, 20, 25, 30): passage lengths
-        of ``reuse_sensitivity.csv`` (punctuation counted and not).
-      - ``template_min_share`` = 0.10: two plans sharing at least this share of
-        either one's operative text verbatim belong to one template family
-        (``documents.csv`` ``template_family``).
-      - ``reuse_top_k`` = 5: sources kept per plan beyond ``all_pairs_max_plans``.
-      - ``reuse_max_postings`` = 256: beyond ``all_pairs_max_plans``, a window
-        hash held by more plans than this votes for a fixed sample of this many
-        when sources are searched, so the search stays linear in the number of
-        plans (:func:`analysis.textstats.reuse.reuse`, ``max_postings``).
-    """
-
-    random_state: int = 0
-    n_jobs: int | None = None
-    decimals: int = 6
-    blas_threads: int | None = 1
-    min_df: int = 1
-    lsa_components: int = 15
-    include_safeguards: bool = False
-    n_clusters: int | None = None
-    k_min: int = 8
-    k_max: int = 30
-    n_init: int = 10
-    stability_runs: int = 5
-    sensitivity: bool | None = None
-    sensitivity_max_actions: int = 600
-    sensitivity_lsa: tuple[int, ...] = (10, 15, 25, 50)
-    selection_sample: int = 1000
-    cluster_terms: int = 10
-    label_terms: int = 3
-    align_kinds: tuple[str, ...] = ("action", "safeguard")
-    all_pairs_max_plans: int = 50
-    align_top_k: int = 10
-    retrieval_components: int = 64
-    match_threshold: float = MATCH_THRESHOLD
-    keyness_top_n: int = 30
-    keyness_min_count: int = 3
-    keyness_alpha: float = 0.05
-    keyness_min_log_ratio: float = 1.0
-    reuse_min_chars: int = MIN_CHARS
-    reuse_exclude_errata: bool = True
-    sensitivity_min_chars: tuple[int, ...] = (10, 12, 15, 20, 25, 30)
-    template_min_share: float = 0.10
-    reuse_top_k: int = 5
-    reuse_max_postings: int = 256
-
-    def as_dict(self) -> dict:
-        """Every parameter by name (tuples as lists), for ``parameters.json``."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "CrossPlanParams":
-        """Parameters from :meth:`as_dict` output (unknown names refused)."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-
-    @classmethod
-    def from_assignments(cls, items: "list[str] | tuple[str, ...]") -> "CrossPlanParams":
-        """Parameters from ``NAME=VALUE`` strings (the command line's ``--set``), the rest at their defaults.
-
-        A value is read as the type of the parameter's default: integers,
-        decimals, ``true``/``false``, ``none`` where the default allows it, and
-        comma-separated integers for tuples (``sensitivity_lsa=10,20``).
-        Raises :class:`ValueError` naming the item and what was expected.
-        """
-        defaults = cls()
-        kinds = {f.name: f.type for f in fields(cls)}
-        out: dict = {}
-        for item in items:
-            name, sep, raw = str(item).partition("=")
-            name, raw = name.strip(), raw.strip()
-            if not sep or name not in kinds:
-                raise ValueError(f"--set {item!r}: expected NAME=VALUE with NAME one of "
-                                 f"{', '.join(sorted(kinds))}")
-            out[name] = _parse_value(name, raw, str(kinds[name]), getattr(defaults, name))
-        return replace(defaults, **out)
-
-
-def _parse_value(name: str, raw: str, kind: str, default):
-    """*raw* as a value of the parameter *name* (type annotation *kind*)."""
-    low = raw.lower()
-    if "None" in kind and low in ("none", "null", ""):
-        return None
-    try:
-        if kind.startswith("tuple[int"):
-            return tuple(int(x) for x in raw.split(",") if x.strip())
-        if kind.startswith("tuple[str"):
-            return tuple(x.strip() for x in raw.split(",") if x.strip())
-        if kind.startswith("bool"):
-            if low in ("true", "yes", "1"):
-                return True
-            if low in ("false", "no", "0"):
-                return False
-            raise ValueError
-        if kind.startswith("int"):
-            return int(raw)
-        if kind.startswith("float"):
-            return float(raw)
-    except ValueError:
-        pass
-    raise ValueError(f"--set {name}={raw}: not a valid {kind} (default: {default!r})")
-
-
-#: The file in which the build records the parameters of its cross-plan stage.
-PARAMETERS_FILE = "parameters.json"
-#: The documents the cross-plan tables were computed from: ``{jurisdiction: sha256}`` (written beside them, and
-#: carried with them by ``--no-similarity``, so a later build can tell when they describe other texts).
-INPUTS_FILE = "crossplan_inputs.json"
-
-
-def read_params(folder: Path) -> CrossPlanParams:
-    """The parameters a build used (its ``parameters.json``; the defaults when the file is absent)."""
-    import json
-
-    path = Path(folder) / PARAMETERS_FILE
-    if not path.is_file():
-        return CrossPlanParams()
-    return CrossPlanParams.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass
