@@ -7,10 +7,43 @@ and installed is :mod:`analysis.pipeline.output`.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pandas as pd
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of *data*, as 64 lowercase hexadecimal digits (the one hash of the package).
+
+    Parameters
+    ----------
+    data : bytes
+
+    Returns
+    -------
+    str
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of the file at *path* (read in blocks), as :func:`sha256` gives it for its bytes.
+
+    Parameters
+    ----------
+    path : Path or str
+
+    Returns
+    -------
+    str
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def write_csv(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> None:

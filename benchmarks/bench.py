@@ -58,6 +58,7 @@ import time
 from pathlib import Path
 
 from analysis import paths
+from analysis.files import sha256
 
 STAGES = ("normalise", "actions", "vectors", "clusters", "alignment", "reuse")
 #: Module -> detail stage; detail stages roll up into STAGES (or ``other``).
@@ -576,14 +577,13 @@ def _bodies(raw_dir: Path) -> tuple[str, list[str]]:
 
 def _write_corpus(raw: Path, texts: dict[str, str]) -> None:
     import csv
-    import hashlib
 
     raw.mkdir(parents=True, exist_ok=True)
     rows = []
     for j, text in texts.items():
         data = text.encode("utf-8")
         (raw / f"{j}.txt").write_bytes(data)
-        rows.append([j, f"{j}.txt", hashlib.sha256(data).hexdigest(), "平安县", "Ping'an County", "county"])
+        rows.append([j, f"{j}.txt", sha256(data), "平安县", "Ping'an County", "county"])
     with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"])

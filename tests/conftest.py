@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import shutil
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
+from analysis.files import file_sha256
 from analysis.corpus.manifest import load_manifest
 from analysis.pipeline.extract import Dataset, extract_corpus
 
@@ -63,7 +63,7 @@ def _manifest_rows() -> dict[str, dict[str, str]]:
 
 @functools.lru_cache(maxsize=None)
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return file_sha256(path) if path.is_file() else ""
 
 
 @functools.lru_cache(maxsize=None)
@@ -217,7 +217,7 @@ def rewrite_manifest(raw_dir: Path) -> None:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
-        r["sha256"] = hashlib.sha256((raw_dir / r["file"]).read_bytes()).hexdigest()
+        r["sha256"] = file_sha256(raw_dir / r["file"])
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
@@ -254,7 +254,7 @@ def pytest_collection_modifyitems(session, config, items):
 def _digest(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {p.relative_to(folder).as_posix(): file_sha256(p)
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

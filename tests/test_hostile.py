@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import collections
 import csv
-import hashlib
 import io
 import itertools
 import json
@@ -48,6 +47,7 @@ from typing import Callable
 import pytest
 
 from analysis.corpus.decode import read_text
+from analysis.files import file_sha256
 from analysis.corpus.manifest import Document, ERRATA_COLUMNS, load_manifest
 from conftest import copy_build, copy_raw, rewrite_manifest
 from tests.cli import Run, run
@@ -90,7 +90,7 @@ def popen_build(raw, out, *extra, similarity: bool = False, log: Path) -> subpro
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 def snapshot(*roots) -> dict[str, str | None]:

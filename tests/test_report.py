@@ -15,7 +15,6 @@ tables are what the build makes from data/raw, by ``tests/test_build.py``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -24,6 +23,7 @@ import nbformat
 import pytest
 
 from analysis import paths
+from analysis.files import file_sha256
 from analysis.report import figures as registry
 from tests import cli
 from tests.conftest import copy_raw
@@ -34,7 +34,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {p.relative_to(folder).as_posix(): file_sha256(p)
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
@@ -51,7 +51,7 @@ def _add_plan(raw: Path, fixture: str, jurisdiction: str) -> dict:
         header = next(csv.reader(fh))
     row = {c: "" for c in header}
     row.update({"jurisdiction": jurisdiction, "file": f"{jurisdiction}.txt",
-                "sha256": hashlib.sha256((raw / f"{jurisdiction}.txt").read_bytes()).hexdigest(),
+                "sha256": file_sha256(raw / f"{jurisdiction}.txt"),
                 "name_zh": expected["name_zh"], "name_en": "A test prefecture", "level": expected["level"]})
     with open(raw / "manifest.csv", "a", encoding="utf-8", newline="") as fh:
         csv.DictWriter(fh, fieldnames=header, lineterminator="\n").writerow(row)

@@ -1,5 +1,4 @@
 """The similarity outputs of the build: every file, fixed columns, byte-identical across runs."""
-import copy
 import os
 
 import pandas as pd
@@ -36,13 +35,19 @@ def _written_tables_are_sound(a, tables) -> None:
 
 def test_write_similarity_is_byte_identical_and_matches_compute(corpus, tmp_path, capfd):
     a, b = tmp_path / "a", tmp_path / "b"
-    corpus = copy.copy(corpus)  # write_crossplan sets the template families on its documents: not on the shared one
+    documents, tables = corpus.documents, {k: v.copy() for k, v in corpus.coded.items()}
+    before = documents.copy()
     ra = write_crossplan(corpus, a, progress=False, params=CHEAP)
     write_crossplan(corpus, b, progress=False, params=CHEAP)
     assert capfd.readouterr().err == ""  # no progress bar, no jieba log
     for name in sorted(p.name for p in a.iterdir()):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     _written_tables_are_sound(a, ra.tables)
+    # its input is left as it was: the template families are in the result, not set on the corpus
+    assert corpus.documents is documents and documents.equals(before)
+    assert all(corpus.coded[k].equals(v) for k, v in tables.items())
+    if (a / "documents.csv").is_file():
+        assert list(pd.read_csv(a / "documents.csv")["jurisdiction"]) == list(ra.documents["jurisdiction"])
 
 
 @pytest.mark.slow
@@ -50,7 +55,6 @@ def test_write_similarity_at_the_defaults_is_the_builds_bytes(corpus, tmp_path, 
     """At the default parameters: written again here, in this process, the cross-plan files are the bytes the
     session's build wrote (two computations of the whole stage, the clustering's choice of k included)."""
     a = tmp_path / "a"
-    corpus = copy.copy(corpus)
     write_crossplan(corpus, a, progress=False)
     assert capfd.readouterr().err == ""
     for name in sorted(p.name for p in a.iterdir()):

@@ -60,12 +60,6 @@ def prefix_for(level_id: str) -> str:
     return lv.prefix if lv else ""
 
 
-def party_prefix_for(level_id: str) -> str:
-    """The party committee's prefix for *level_id* (``区委``, ``自治区党委`` …; ``""`` if unknown)."""
-    lv = level(level_id)
-    return lv.party_prefix if lv else ""
-
-
 def party_prefix_of(prefix: str) -> str:
     """The party committee's prefix in a plan whose departments take *prefix* (``区`` -> ``区委``)."""
     return "自治区党委" if prefix == "自治区" else (f"{prefix}委" if prefix else "")
@@ -105,5 +99,5 @@ def short_name_zh(name_zh: str) -> str:
     return parts[-1] if parts else str(name_zh)
 
 
-__all__ = ["Level", "LEVELS", "PREFIXES", "level", "prefix_for", "party_prefix_for", "party_prefix_of", "describe", "place_names",
+__all__ = ["Level", "LEVELS", "PREFIXES", "level", "prefix_for", "party_prefix_of", "describe", "place_names",
            "short_name_zh"]

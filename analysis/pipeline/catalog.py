@@ -48,8 +48,8 @@ def frame(rows, name: str):
 
 def data_dictionary() -> str:
     """The data dictionary of every table (Markdown), and of the build's other files."""
-    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
     from analysis.pipeline.output import MARKER
+    from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE
 
     return schema.data_dictionary(TABLES.values()) + "\n".join([
         "", "## Other files of a build", "",

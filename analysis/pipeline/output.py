@@ -28,7 +28,6 @@ belongs to a process started at another time).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -38,18 +37,14 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from analysis.errors import BuildError
+from analysis.files import file_sha256
 
 MARKER = ".analysis-build.json"
 OWNER = ".owner.json"
 _SHOW = 8
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha = file_sha256
 
 
 def _files(folder: Path) -> list[str]:

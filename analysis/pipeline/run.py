@@ -8,6 +8,7 @@ previous results untouched, and a build never deletes a file it did not write.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from analysis import paths
@@ -41,7 +42,7 @@ def write_dataset(c: Dataset, out: Path) -> None:
 
 def crossplan_files() -> list[str]:
     """The files the cross-plan stage writes."""
-    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
+    from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE
 
     return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"] + [PARAMETERS_FILE, INPUTS_FILE]
 
@@ -51,7 +52,7 @@ def _carried_describe_other_texts(out: Path, corpus: Dataset) -> str:
     there are none): plans added, dropped or changed since they were computed (their ``crossplan_inputs.json``)."""
     import json
 
-    from analysis.pipeline.crossplan import INPUTS_FILE
+    from analysis.pipeline.params import INPUTS_FILE
     from analysis.pipeline.output import read_marker
 
     marker = read_marker(out) if out.is_dir() else None
@@ -139,8 +140,8 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
             from analysis.pipeline.crossplan import write_crossplan
 
             result = write_crossplan(corpus, stage, progress=progress, params=params)
-            corpus.warnings.extend(result.warnings)
-            corpus.crossplan = result
+            corpus = replace(corpus, documents=result.documents, crossplan=result,
+                             warnings=corpus.warnings + result.warnings)
     summary = gaps_summary(corpus)
     if summary:
         corpus.warnings.append(summary)
