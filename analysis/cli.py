@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                    help="change a parameter of the cross-plan stage (repeatable; e.g. --set n_clusters=12); "
                         "the build records every parameter in parameters.json")
+    b.add_argument("--no-cache", action="store_true",
+                   help="extract every plan again instead of reusing the unchanged plans of the earlier build in --out "
+                        "(its per-plan cache, .analysis-cache/)")
     b.add_argument("--quiet", action="store_true", help="no progress bars and no warnings; errors only")
 
     nb = sub.add_parser("notebooks", parents=[common], help="execute the report notebooks in place (writes figures/)",
@@ -190,9 +193,10 @@ def run(args: argparse.Namespace) -> int:
         console.set_quiet(args.quiet)
         c = build(args.raw, args.out, args.codebook, progress=not args.quiet, similarity=not args.no_similarity,
                   keep_other_files=args.keep_other_files, strict=args.strict, verbose=not args.quiet,
-                  params=_params(args.params))
+                  params=_params(args.params), reuse=not args.no_cache)
+        reused = f"; {len(c.reused)} unchanged since the last build, not extracted again" if c.reused else ""
         console.info(f"built {len(c.plans)} plans ({len(c.plans_with_actions)} with actions), "
-                     f"{len(c.actions)} actions -> {args.out}")
+                     f"{len(c.actions)} actions{reused} -> {args.out}")
     elif args.command == "notebooks":
         from analysis.report.notebooks import execute_all
 

@@ -48,6 +48,7 @@ import pytest
 
 from analysis.corpus.decode import read_text
 from analysis.files import file_sha256
+from analysis.pipeline.output import CACHE_DIR, is_own_cache
 from analysis.corpus.manifest import Document, ERRATA_COLUMNS, load_manifest
 from conftest import copy_build, copy_raw, rewrite_manifest
 from tests.cli import Run, run
@@ -263,10 +264,13 @@ def marker_files(out: Path) -> dict[str, str]:
 
 
 def assert_complete_build(out: Path) -> None:
-    """The marker lists exactly the files of *out* (but itself), each with its sha256."""
+    """The marker lists exactly the files of *out* (but itself and the build's cache), each with its sha256;
+    the cache, if there, carries its tag."""
     listed = marker_files(out)
     present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                     if (p.is_file() or p.is_symlink()) and p.name != MARKER)
+                     if (p.is_file() or p.is_symlink()) and p.name != MARKER
+                     and p.relative_to(out).parts[0] != CACHE_DIR)
+    assert not (out / CACHE_DIR).exists() or is_own_cache(out / CACHE_DIR)
     assert sorted(listed) == present, (sorted(set(listed) ^ set(present)))
     bad = [f for f in present if sha256(out / f) != listed[f]]
     assert not bad, f"files whose sha256 differs from the marker: {bad}"
