@@ -369,6 +369,12 @@ def run_one(corpus_dir: Path) -> dict:
     for detail, stage in ROLLUP.items():
         if detail in t:
             stages[stage] = (stages.get(stage) or 0.0) + t[detail]
+    own = dict(corpus.crossplan.timings) if corpus.crossplan is not None else {}
+    # a stage the build ran in a process of its own, beside the others (the reuse stage of a large corpus), took
+    # no time of this process: 0 here, its own duration in crossplan_timings
+    concurrent = [s for s in STAGES if stages.get(s) is None and s in own]
+    for s in concurrent:
+        stages[s] = 0.0
     for s in STAGES:
         stages.setdefault(s, None)
     stages["other"] = max(0.0, total - sum(v for k, v in stages.items() if v is not None and k != "other"))
@@ -395,6 +401,8 @@ def run_one(corpus_dir: Path) -> dict:
         "stages": {k: (None if v is None else round(v, 4)) for k, v in stages.items()},
         "stage_detail": {k: round(v, 4) for k, v in sorted(t.items())},
         "stage_calls": dict(sorted(clock.calls.items())),
+        "crossplan_timings": {k: round(v, 4) for k, v in own.items()},
+        "concurrent_stages": concurrent,
         "normalise_actions_split": split,
         "worker_seconds": {"normalise": round(norm_w, 4), "per_document_total": round(doc_w, 4)},
         "total_s": round(total, 4),

@@ -91,3 +91,32 @@ def test_build_is_byte_identical_under_different_hash_seeds(tmp_path, shipped_bu
     assert files == sorted(f.relative_to(b) for f in b.rglob("*") if f.is_file())
     for f in files:
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_the_reuse_stage_in_its_own_process_gives_the_same_tables(corpus, monkeypatch):
+    """For a large corpus the reuse stage runs in a forked worker beside the other stages; the tables, warnings
+    and notes are those of running it in this process (forced here on the corpus at hand)."""
+    import multiprocessing
+
+    from analysis.pipeline import crossplan
+
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        pytest.skip("the reuse stage runs in the background only where processes fork")
+    serial = compute_crossplan(corpus, CrossPlanParams(n_clusters=6, stability_runs=0, sensitivity=False, n_jobs=1))
+    monkeypatch.setattr(crossplan, "MIN_PARALLEL_CHARS", 0)
+    started = []
+    real = crossplan._ReuseJob.__init__
+
+    def spy(self, args, background):
+        started.append(background)
+        real(self, args, background)
+
+    monkeypatch.setattr(crossplan._ReuseJob, "__init__", spy)
+    forked = compute_crossplan(corpus, CrossPlanParams(n_clusters=6, stability_runs=0, sensitivity=False, n_jobs=2))
+    assert started == [True]
+    assert forked.warnings == serial.warnings
+    assert set(forked.tables) == set(serial.tables) == set(OUTPUT_FILES)
+    for name in OUTPUT_FILES:
+        pd.testing.assert_frame_equal(forked.tables[name], serial.tables[name], check_exact=True, obj=name)
+    assert forked.families.equals(serial.families)
+    assert set(forked.timings) == set(serial.timings) and forked.timings["reuse"] > 0

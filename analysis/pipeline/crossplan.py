@@ -28,7 +28,9 @@ same corpus write identical bytes.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import sys
 import time
 import warnings
@@ -51,7 +53,8 @@ from analysis.pipeline.sensitivity_stage import cluster_sensitivity, reuse_sensi
 from analysis.textstats.align import align_actions, plan_similarity
 from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms
 from analysis.textstats.keyness import keyness_table, merge_place_names
-from analysis.textstats.tokens import default_tokenizer, tokenize_many
+from analysis.processes import worker_pool
+from analysis.textstats.tokens import MIN_PARALLEL_CHARS, default_tokenizer, resolve_n_jobs, tokenize_many
 from analysis.textstats.vectorize import LSA, WordTfidf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,13 +128,19 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
         bar.close()
         notes.append("cross-plan stage: the actions hold no content words, so their tables are written empty")
         return CrossPlanResult(empty_tables(), timings, notes)
-    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
-        warnings.simplefilter("always")
-        tables = _analyse(corpus, items, tokens, plans, p, lap, t)
+    # the reuse stage needs no tokens: for a large corpus it runs in a process of its own, beside the
+    # vectors, clusters, alignment and keyness (which use one core: tokenising used them all)
+    with _reuse_job(corpus, items, plans, p) as reuse_job:
+        with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
+            warnings.simplefilter("always")
+            tables = _analyse(corpus, items, tokens, plans, p, lap, t)
+        reuse, reuse_warnings, timings["reuse"] = reuse_job.result()
+        tables.update(reuse)
+        bar.update(1)
     bar.close()
     seen = set()
-    for w in caught:
-        msg = f"cross-plan stage: {w.category.__name__}: {w.message}"
+    for name, message in [(w.category.__name__, str(w.message)) for w in caught] + reuse_warnings:
+        msg = f"cross-plan stage: {name}: {message}"
         if msg not in seen:
             seen.add(msg)
             notes.append(msg)
@@ -191,17 +200,79 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
     key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
                         plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
                         min_log_ratio=p.keyness_min_log_ratio)
-    t = lap("keyness", t)
-
-    passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
-    rsens = reuse_sensitivity(corpus, items, plans, p) if (
-        p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
-        schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
-    lap("reuse", t)
+    lap("keyness", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
-            "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
-            "reuse_summary": rsum, "reuse_sensitivity": rsens}
+            "jurisdiction_similarity": jsim, "keyness": key}
+
+
+def _reuse_stage(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams):
+    """The reuse tables (and their sensitivity), the warnings they raised as ``(category, message)``, and the
+    seconds they took.  Needs no tokens: it runs beside the other stages (:class:`_ReuseJob`)."""
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
+        warnings.simplefilter("always")
+        passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
+        rsens = reuse_sensitivity(corpus, items, plans, p) if (
+            p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
+            schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
+    tables = {"reuse_passages": passages, "reuse_matrix": matrix, "reuse_summary": rsum, "reuse_sensitivity": rsens}
+    return tables, [(w.category.__name__, str(w.message)) for w in caught], time.perf_counter() - t0
+
+
+#: The inputs of the reuse stage while a forked worker computes it (read by the worker, which is a copy of this
+#: process made when the job starts: nothing is pickled on the way in).
+_REUSE_INPUTS: tuple | None = None
+
+
+def _reuse_in_worker():
+    return _reuse_stage(*_REUSE_INPUTS)
+
+
+class _ReuseJob:
+    """The reuse stage, computed in a forked worker process while this process tokenises, vectorises,
+    clusters and aligns (the reuse stage needs only the texts), or here, when :meth:`result` is asked, for a
+    small corpus, one core, or a platform without ``fork``.  Same tables, same warnings either way."""
+
+    def __init__(self, args: tuple, background: bool) -> None:
+        self.args, self.future, self.pool = args, None, None
+        if background:
+            global _REUSE_INPUTS
+            _REUSE_INPUTS = args
+            self.pool = worker_pool(1)
+            executor = self.pool.__enter__()
+            self.future = executor.submit(_reuse_in_worker)  # forks now, with the inputs in memory
+
+    def result(self):
+        return self.future.result() if self.future is not None else _reuse_stage(*self.args)
+
+    def close(self, exc: BaseException | None) -> None:
+        global _REUSE_INPUTS
+        try:
+            if self.pool is not None:
+                if exc is None:
+                    self.pool.__exit__(None, None, None)
+                else:
+                    self.pool.__exit__(type(exc), exc, exc.__traceback__)
+        finally:
+            _REUSE_INPUTS = None
+
+
+@contextlib.contextmanager
+def _reuse_job(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams):
+    """A :class:`_ReuseJob`, in the background when the corpus is large enough for a process to pay (as
+    large as tokenising in parallel needs: :data:`analysis.textstats.tokens.MIN_PARALLEL_CHARS`)."""
+    chars = int(items["text"].astype(str).str.len().sum())
+    background = (resolve_n_jobs(p.n_jobs) > 1 and chars >= MIN_PARALLEL_CHARS
+                  and multiprocessing.get_start_method(allow_none=False) == "fork")
+    job = _ReuseJob((corpus, items, plans, p), background)
+    try:
+        yield job
+    except BaseException as exc:
+        job.close(exc)
+        raise
+    else:
+        job.close(None)
 
 
 def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
