@@ -153,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     sy.add_argument("--out", type=Path, required=True, help="folder to write raw/ and truth/ into")
 
     be = sub.add_parser("bench", parents=[common], help="benchmark the build on synthetic corpora (repository tooling)")
-    be.add_argument("--sizes", default="100,1000,2000", help="comma-separated numbers of plans")
+    be.add_argument("--sizes", default="100,1000,2000,10000", help="comma-separated numbers of plans")
     be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json", help="JSON file to write")
     be.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     be.add_argument("--long-plan", default="10000000,20000000", metavar="CHARS",
