@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import functools
+import gc
 import importlib
 import inspect
 import json
@@ -393,10 +394,9 @@ def run_one(corpus_dir: Path) -> dict:
         floor = time.perf_counter() - f0
 
     report = accuracy_report(corpus_dir / "truth", corpus, max_failures=20)
-    incremental = _add_one_and_rebuild(corpus_dir / "raw", processed, build_mod, corpus, clock, total) \
-        if len(corpus.documents) <= INCREMENTAL_MAX_PLANS else None
     missing = [s for s in STAGES if stages[s] is None]
-    return {
+    first = str(corpus.documents["jurisdiction"].iloc[0])
+    res = {
         "n_plans": int(len(corpus.documents)),
         "n_chars": int(sum(len(x) for x in texts)),
         "n_actions": int(len(corpus.actions)),
@@ -422,20 +422,26 @@ def run_one(corpus_dir: Path) -> dict:
         "extraction_accuracy": round(report["accuracy"], 6),
         "extraction": {k: v for k, v in report.items() if k not in ("accuracy", "failures")},
         "extraction_failures": report["failures"][:5],
-        "incremental": incremental,
     }
+    if res["n_plans"] <= INCREMENTAL_MAX_PLANS:
+        # the full build's results are let go first: the rebuild's memory is its own, as in a new session
+        first_text = corpus.texts[first]
+        del corpus, texts, report
+        gc.collect()
+        res["incremental"] = _add_one_and_rebuild(corpus_dir / "raw", processed, build_mod, first_text, clock, total)
+    else:
+        res["incremental"] = None
+    return res
 
 
-def _add_one_plan(raw: Path, corpus) -> str:
-    """Add one plan to the raw folder *raw*: the normalised text of its first plan behind a website index line of
-    its own (the build refuses one text under two ids), as UTF-8, with a manifest row like the first plan's."""
+def _add_one_plan(raw: Path, first_text: str) -> str:
+    """Add one plan to the raw folder *raw*: *first_text* (the normalised text of its first plan) behind a website
+    index line of its own (the build refuses one text under two ids), as UTF-8, with a manifest row like the
+    first plan's."""
     import csv
 
-    from analysis.corpus.manifest import load_manifest
-
-    first = load_manifest(raw, verify=False)[0]
     j = "added_plan"
-    data = ("索引号：added-0001\n" + corpus.texts[first.jurisdiction]).encode("utf-8")
+    data = ("索引号：added-0001\n" + first_text).encode("utf-8")
     (raw / f"{j}.txt").write_bytes(data)
     with open(raw / "manifest.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -448,9 +454,10 @@ def _add_one_plan(raw: Path, corpus) -> str:
     return j
 
 
-def _add_one_and_rebuild(raw: Path, processed: Path, build_mod, corpus, clock: "StageClock", full_s: float) -> dict:
+def _add_one_and_rebuild(raw: Path, processed: Path, build_mod, first_text: str, clock: "StageClock",
+                         full_s: float) -> dict:
     """The incremental case: one plan added to the corpus just built, then the build again into its folder."""
-    added = _add_one_plan(raw, corpus)
+    added = _add_one_plan(raw, first_text)
     before = dict(clock.totals)
     with CpuWatch() as cpu:
         t0 = time.perf_counter()

@@ -29,6 +29,7 @@ same corpus write identical bytes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import multiprocessing
 import sys
@@ -241,7 +242,13 @@ class _ReuseJob:
             _REUSE_INPUTS = args
             self.pool = worker_pool(1)
             executor = self.pool.__enter__()
-            self.future = executor.submit(_reuse_in_worker)  # forks now, with the inputs in memory
+            # forks now, with the inputs in memory; frozen, the objects this process holds are left alone by the
+            # worker's garbage collector, so their pages stay shared instead of being copied
+            gc.freeze()
+            try:
+                self.future = executor.submit(_reuse_in_worker)
+            finally:
+                gc.unfreeze()
 
     def result(self):
         return self.future.result() if self.future is not None else _reuse_stage(*self.args)
