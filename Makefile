@@ -1,8 +1,11 @@
 # The two commands (see README):
 #   make figures  - set up .venv on first use, rebuild data/processed, execute the notebooks, rewrite figures/,
 #                   refresh the generated docs pages and the README's findings
-#   make test     - set up .venv on first use, run the unit tests and nbval on every notebook
-# Others: make docs (build the documentation site), make bench (scale benchmark), make lock (refresh the lock).
+#   make test     - set up .venv on first use, run the unit tests and nbval on every notebook (the fast tier:
+#                   every test not marked `slow`; a few minutes, see docs/testing.md)
+# Others: make test-all (every test, the slow ones too: whole reports on other corpora, fresh-process
+# determinism, interrupted builds, the benchmark's own run), make docs (build the documentation site),
+# make bench (scale benchmark), make lock (refresh the lock).
 #
 # The environment is exactly requirements.lock (every package pinned, with hashes, dev tools included):
 # when the lock or pyproject.toml changes, .venv is rebuilt from scratch.
@@ -12,7 +15,10 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup data figures test unit nbval docs bench lock lock-upgrade clean-venv
+.PHONY: setup data figures test test-all unit nbval docs bench lock lock-upgrade clean-venv
+
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+NBVAL := --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "requirements.lock needs Python 3.11 or later; run make PYTHON=python3.11 ...")'
@@ -33,13 +39,16 @@ figures: data
 	$(BIN)/python -m analysis docs --no-site
 
 unit: setup
-	$(BIN)/python -m pytest tests
+	$(PYTEST) tests -m "not slow"
 
 nbval: setup
-	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(PYTEST) $(NBVAL)
 
 test: setup
-	$(BIN)/python -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(PYTEST) tests $(NBVAL) -m "not slow"
+
+test-all: setup
+	$(PYTEST) tests $(NBVAL)
 
 docs: setup
 	$(BIN)/python -m analysis docs

@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                    help="change a parameter of the cross-plan stage (repeatable; e.g. --set n_clusters=12); "
                         "the build records every parameter in parameters.json")
+    b.add_argument("--no-cache", action="store_true",
+                   help="extract every plan again instead of reusing the unchanged plans of the earlier build in --out "
+                        "(its per-plan cache, .analysis-cache/)")
     _quiet_options(b)
 
     nb = sub.add_parser("notebooks", parents=[common], help="execute the report notebooks in place (writes figures/)",
@@ -172,7 +175,7 @@ def parser() -> argparse.ArgumentParser:
     sy.add_argument("--out", type=Path, required=True, help="folder to write raw/ and truth/ into")
 
     be = sub.add_parser("bench", parents=[common], help="benchmark the build on synthetic corpora (repository tooling)")
-    be.add_argument("--sizes", default="100,1000,2000", help="comma-separated numbers of plans")
+    be.add_argument("--sizes", default="100,1000,2000,10000", help="comma-separated numbers of plans")
     be.add_argument("--out", type=Path, default=paths.BENCHMARKS / "results.json",
                     help="JSON file to write (an existing file only if an earlier bench wrote it, or with --force)")
     _force_option(be, "--out")
@@ -343,9 +346,10 @@ def run(args: argparse.Namespace) -> int:
         console.set_quiet(args.quiet)
         c = build(args.raw, args.out, args.codebook, progress=args.quiet == 0, similarity=not args.no_similarity,
                   keep_other_files=args.keep_other_files, strict=args.strict, verbose=args.quiet < 2,
-                  params=_params(args.params))
+                  params=_params(args.params), reuse=not args.no_cache)
+        reused = f"; {len(c.reused)} unchanged since the last build, not extracted again" if c.reused else ""
         console.info(f"built {len(c.plans)} plans ({len(c.plans_with_actions)} with actions), "
-                     f"{len(c.actions)} actions -> {args.out}")
+                     f"{len(c.actions)} actions{reused} -> {args.out}")
     elif args.command == "notebooks":
         from analysis.report.notebooks import execute_all
 

@@ -62,13 +62,13 @@ def _docstring_sections(doc: str) -> tuple[str, list[tuple[str, list[str]]]]:
 
 def parameters_markdown() -> str:
     """The parameters page (Markdown) from :class:`~analysis.pipeline.crossplan.CrossPlanParams`."""
-    from analysis.pipeline.crossplan import PARAMETERS_FILE, CrossPlanParams
+    from analysis.pipeline.params import PARAMETERS_FILE, RANGES, CrossPlanParams
 
     doc = CrossPlanParams.__doc__ or ""
     summary, sections = _docstring_sections(doc)
     defaults = CrossPlanParams()
     out = ["# Parameters", "",
-           "Generated from `analysis.pipeline.crossplan.CrossPlanParams` by `python -m analysis docs`; do not edit "
+           "Generated from `analysis.pipeline.params.CrossPlanParams` by `python -m analysis docs`; do not edit "
            "by hand.", "",
            "The segmentation and coding rules have no numeric parameters: what they recognise is the codebook "
            "(`analysis/resources/codebook.yaml`, replaceable with `--codebook`; see [your own corpus](corpus.md)). "
@@ -85,17 +85,21 @@ def parameters_markdown() -> str:
            "from analysis.pipeline import build, CrossPlanParams",
            "build(\"my_plans\", \"my_build\", params=CrossPlanParams(n_clusters=12))",
            "```", "",
-           "Values are read as the type of the default: integers, decimals, `true`/`false`, `none` where allowed, "
-           "comma-separated lists for tuples (`--set sensitivity_lsa=10,20,40`).", "",
+           "Values are read as the parameter's type: integers, decimals, `true`/`false`, `none` where allowed, "
+           "comma-separated lists for tuples (`--set sensitivity_lsa=10,20,40`); each must lie in the range the "
+           "table at the end gives.", "",
            f"## {_rst_to_md(summary)}", ""]
     for title, bullets in sections:
         out += [f"### {_rst_to_md(title)}", ""]
         out += [f"- {_rst_to_md(b)}" for b in bullets]
         out.append("")
-    out += ["## Every field", "", "| parameter | type | default |", "|---|---|---|"]
+    out += ["## Every field", "",
+            "A value outside its range is refused with an `error:` naming the parameter, the value and the range "
+            "(exit status 2); so is `k_min` above `k_max`.", "",
+            "| parameter | type | range | default |", "|---|---|---|---|"]
     for f in fields(CrossPlanParams):
         kind = str(f.type).replace(" | ", " or ")
-        out.append(f"| `{f.name}` | {kind} | `{getattr(defaults, f.name)!r}` |")
+        out.append(f"| `{f.name}` | {kind} | {RANGES[f.name].text()} | `{getattr(defaults, f.name)!r}` |")
     return "\n".join(out).rstrip() + "\n"
 
 

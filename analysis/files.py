@@ -39,6 +39,38 @@ SIDECAR_SUFFIX = ".analysis.json"
 _CHUNK = 1 << 20
 
 
+def sha256(data: bytes) -> str:
+    """The SHA-256 of *data*, as 64 lowercase hexadecimal digits (the one hash of the package).
+
+    Parameters
+    ----------
+    data : bytes
+
+    Returns
+    -------
+    str
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of the file at *path* (read in blocks), as :func:`sha256` gives it for its bytes.
+
+    Parameters
+    ----------
+    path : Path or str
+
+    Returns
+    -------
+    str
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def write_csv(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> None:
     """Write *df* as UTF-8 CSV with ``\\n`` endings and no index (inside a staging folder of the build)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,14 +93,6 @@ def csv_bytes(df: pd.DataFrame, float_format: str = "%.6g") -> bytes:
         UTF-8 CSV with ``\\n`` line endings and no index.
     """
     return df.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
-
-
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _missing_parents(folder: Path) -> list[Path]:
@@ -178,7 +202,7 @@ def is_owned(path: Path | str) -> bool:
     if path.is_symlink() or not path.is_file():
         return False
     sha = _recorded_sha(path)
-    return sha is not None and sha == _sha(path)
+    return sha is not None and sha == file_sha256(path)
 
 
 def check_writable(path: Path | str, *, suffixes: Iterable[str], force: bool = False, option: str = "--out",
@@ -274,7 +298,7 @@ def write_owned(path: Path | str, data: bytes, *, written_by: str, suffixes: Ite
         return False  # nothing would change
     created = _missing_parents(path.parent)
     side = sidecar(path)
-    record = json.dumps({"file": path.name, "sha256": hashlib.sha256(data).hexdigest(), "written_by": written_by},
+    record = json.dumps({"file": path.name, "sha256": sha256(data), "written_by": written_by},
                         indent=1, sort_keys=True).encode("utf-8") + b"\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,13 +34,13 @@ shows only that the parser handles the layouts it generates.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.files import sha256
 
 VALIDATION = paths.DATA / "validation"
 LABELS = ("action_start", "safeguard_start", "continuation", "outside")
@@ -48,7 +48,7 @@ LABELS = ("action_start", "safeguard_start", "continuation", "outside")
 
 # ------------------------------------------------------------------ the sample
 def _key(action_id: str, seed: int = 0) -> str:
-    return hashlib.sha256(f"{seed}:{action_id}".encode()).hexdigest()
+    return sha256(f"{seed}:{action_id}".encode())
 
 
 def field_sample(actions: pd.DataFrame, per_plan: int = 15, seed: int = 0) -> list[str]:

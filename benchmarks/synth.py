@@ -26,7 +26,6 @@ plans exercise every format.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import random
 import re
@@ -37,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import paths
+from analysis.files import sha256
 from analysis.coding.codebook import load_codebook
 from analysis.corpus.levels import prefix_for
 from analysis.corpus.manifest import REQUIRED_COLUMNS
@@ -885,7 +885,7 @@ def generate(n: int, seed: int, out, *, quiet: bool = False, processed: Path | N
                                "reason": "Not damage: a programme name with a genuine Latin letter "
                                          "(see data/raw/errata.csv)."})
         (raw / fname).write_bytes(data)
-        manifest.append({"jurisdiction": j, "file": fname, "sha256": hashlib.sha256(data).hexdigest(),
+        manifest.append({"jurisdiction": j, "file": fname, "sha256": sha256(data),
                          "name_zh": w.name_zh, "name_en": f"Synthetic plan {i + 1} ({w.level})",
                          "level": w.level, "province": w.province})
         chars = sum(len(x) + 1 for x in w.lines)

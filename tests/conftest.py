@@ -7,20 +7,35 @@ when the corpus holds that very text -- the manifest row and the file have
 the shipped SHA-256 (:data:`SHIPPED`) -- and are skipped, saying which plan is
 absent or different, when a researcher replaces or edits it.  Mark them with
 ``@golden("plan", ...)``, or call ``require_shipped("plan", ...)`` inside a test.
+
+Speed (see docs/testing.md): the costly results are made once per session and shared, read-only --
+the corpus of data/raw (:func:`corpus`), one whole build of it with the cross-plan stage
+(:func:`shipped_build`, :func:`shipped`; its cross-plan result is the one every similarity test reads,
+``tests/similarity_cache.py``) -- and the command line runs in processes forked from one that has
+already imported the package (``tests/cli.py``).  Tests marked ``slow`` (whole reports on other
+corpora, fresh-process determinism, interrupted builds) run in ``make test-all`` only.
 """
 from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from analysis import paths
+from analysis.files import file_sha256
 from analysis.corpus.manifest import load_manifest
-from analysis.pipeline.extract import extract_corpus
+from analysis.pipeline.extract import Dataset, extract_corpus
+
+# Test modules import this file both as ``conftest`` and as ``tests.conftest``: one module under both
+# names, so the session's shared results exist once.
+sys.modules.setdefault("conftest", sys.modules[__name__])
+sys.modules.setdefault("tests.conftest", sys.modules[__name__])
 
 #: The plans of the repository's corpus, in manifest order (tests never assume which, or how many).
 MANIFEST_PLANS = [d.jurisdiction for d in load_manifest(paths.RAW, verify=False) if d.role == "plan"]
@@ -48,7 +63,7 @@ def _manifest_rows() -> dict[str, dict[str, str]]:
 
 @functools.lru_cache(maxsize=None)
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return file_sha256(path) if path.is_file() else ""
 
 
 @functools.lru_cache(maxsize=None)
@@ -142,6 +157,51 @@ def corpus():
     return extract_corpus(paths.RAW, progress=False)
 
 
+# ------------------------------------------------------------------------------------ shared session results
+
+
+@dataclass(frozen=True)
+class Built:
+    """One build made for the session: its output folder (read-only: copy it to change it) and the
+    :class:`~analysis.pipeline.extract.Dataset` :func:`analysis.pipeline.run.build` returned."""
+
+    out: Path
+    dataset: Dataset
+
+
+_SESSION: dict = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_folder(tmp_path_factory):
+    """Where the session's shared builds go (pytest's temporary folder, kept as pytest keeps it)."""
+    _SESSION["tmp"] = tmp_path_factory
+    yield
+
+
+def _session_dir(name: str) -> Path:
+    factory = _SESSION.get("tmp")
+    return factory.mktemp(name) if factory is not None else Path(tempfile.mkdtemp(prefix=f"{name}-"))
+
+
+def shipped() -> Built:
+    """The whole build of data/raw (every table, cross-plan stage at its defaults), made once per session
+    with :func:`analysis.pipeline.run.build`, into a folder of the session.  For helpers that are not
+    fixtures; tests ask for the :func:`shipped_build` fixture."""
+    if "shipped" not in _SESSION:
+        from analysis.pipeline.run import build
+
+        out = _session_dir("shipped_build") / "processed"
+        _SESSION["shipped"] = Built(out, build(paths.RAW, out, progress=False, verbose=False))
+    return _SESSION["shipped"]
+
+
+@pytest.fixture(scope="session")
+def shipped_build() -> Built:
+    """The whole build of data/raw, once per session (see :func:`shipped`); copy ``out`` before changing it."""
+    return shipped()
+
+
 def copy_raw(dst: Path) -> Path:
     """Copy data/raw (texts, manifest, errata) into *dst* and return it."""
     dst.mkdir(parents=True, exist_ok=True)
@@ -157,8 +217,47 @@ def rewrite_manifest(raw_dir: Path) -> None:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
-        r["sha256"] = hashlib.sha256((raw_dir / r["file"]).read_bytes()).hexdigest()
+        r["sha256"] = file_sha256(raw_dir / r["file"])
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def copy_build(built: Built | Path, dst: Path) -> Path:
+    """A copy of a build's output folder at *dst* (symlinks kept as links), to change or build over."""
+    shutil.copytree(built.out if isinstance(built, Built) else built, dst, symlinks=True)
+    return dst
+
+
+# ------------------------------------------------------------------------------------------- tiers and order
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a costly test run by `make test-all` only (not by `make test`): "
+                                       "whole reports, fresh-process determinism, interrupted builds")
+
+
+#: The test that checks the figures nbval's run of the notebooks drew; it runs after every notebook.
+AFTER_NOTEBOOKS = "test_notebooks_drew_the_committed_figures"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the figure check after the notebooks nbval executes (it compares what they drew)."""
+    last = [it for it in items if it.name == AFTER_NOTEBOOKS]
+    if last:
+        items[:] = [it for it in items if it.name != AFTER_NOTEBOOKS] + last
+    _SESSION["nbval_items"] = [it for it in items if it.__class__.__module__.startswith("nbval")]
+    _SESSION["figures_before"] = _digest(paths.FIGURES)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): file_sha256(p)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def nbval_session() -> tuple[list, dict[str, str]]:
+    """The notebook items nbval collected in this session, and the digests of figures/ before any test ran."""
+    return _SESSION.get("nbval_items", []), _SESSION.get("figures_before", {})

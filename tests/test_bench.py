@@ -15,17 +15,20 @@ from analysis import paths
 from benchmarks.bench import STAGES, StageClock, evaluate_targets, run_bench
 
 RUN_KEYS = {"n_plans", "n_chars", "n_actions", "stages", "total_s", "peak_rss_mb", "tokenize_floor_s",
-            "extraction_accuracy", "stage_detail", "memory", "build_complete", "stages_missing", "synth_s"}
+            "extraction_accuracy", "stage_detail", "memory", "build_complete", "stages_missing", "synth_s",
+            "incremental"}
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
+    """A whole benchmark run of 3 plans and a short long-plan check (fresh processes, as it measures: ~1 min)."""
     tmp = tmp_path_factory.mktemp("bench")
     doc = run_bench([3], tmp / "results.json", seed=0, work_dir=tmp / "work", quiet=True,
                     long_plan=(60_000, 120_000))
     return tmp, doc
 
 
+@pytest.mark.slow
 def test_results_file_has_every_key(results):
     tmp, doc = results
     text = (tmp / "results.json").read_text(encoding="utf-8")
@@ -49,24 +52,32 @@ def test_results_file_has_every_key(results):
     assert run["tokenize_floor_s"] > 0 and run["peak_rss_mb"] > 0
     assert 0 <= run["extraction_accuracy"] <= 1
     assert set(doc["targets"]) == {"time_vs_tokenize_floor_n1000", "growth_n2000_over_n1000", "peak_rss_n2000",
-                                   "extraction_accuracy", "all"}
+                                   "peak_rss_n10000", "incremental_add_one_n1000", "extraction_accuracy", "all"}
     assert doc["targets"]["peak_rss_n2000"]["pass"] is None  # N = 2,000 was not run
+    inc = run["incremental"]  # one plan added to the corpus just built, and the build again
+    assert inc["n_plans"] == run["n_plans"] + 1 and inc["reused"] == run["n_plans"] and inc["extracted"] == 1
+    assert inc["total_s"] > 0 and inc["crossplan_s"] > 0
     assert not (tmp / "work").exists()  # synthetic corpora are cleaned up
 
 
 def test_targets_pass_and_fail():
-    def run(n, total, floor, rss=1000.0, acc=1.0, missing=()):
+    def run(n, total, floor, rss=1000.0, acc=1.0, missing=(), extracted=1):
         return {"n_plans": n, "total_s": total, "tokenize_floor_s": floor, "peak_rss_mb": rss,
-                "extraction_accuracy": acc, "stages_missing": list(missing)}
+                "extraction_accuracy": acc, "stages_missing": list(missing), "incremental": {"extracted": extracted}}
 
-    ok = evaluate_targets([run(100, 5, 3), run(1000, 50, 30), run(2000, 110, 60, rss=3000)])
-    assert all(t["pass"] for t in ok.values())
-    bad = evaluate_targets([run(1000, 70, 30, acc=0.98), run(2000, 170, 60, rss=4100)])
-    assert [bad[k]["pass"] for k in ("time_vs_tokenize_floor_n1000", "growth_n2000_over_n1000", "peak_rss_n2000",
-                                     "extraction_accuracy", "all")] == [False, False, False, False, False]
-    partial = evaluate_targets([run(1000, 50, 30, missing=["clusters"])])
+    names = ("time_vs_tokenize_floor_n1000", "growth_n2000_over_n1000", "peak_rss_n2000", "peak_rss_n10000",
+             "incremental_add_one_n1000", "extraction_accuracy", "all")
+    ok = evaluate_targets([run(100, 5, 3), run(1000, 40, 30), run(2000, 80, 60, rss=3000),
+                           run(10000, 500, 300, rss=7000)])
+    assert set(ok) == set(names) and all(t["pass"] for t in ok.values())
+    bad = evaluate_targets([run(1000, 50, 30, acc=0.98, extracted=1001), run(2000, 110, 60, rss=4100),
+                            run(10000, 600, 300, rss=8100)])
+    assert [bad[k]["pass"] for k in names] == [False] * len(names)
+    assert bad["time_vs_tokenize_floor_n1000"]["rule"] == "N = 1,000: total_s <= 1.5 x tokenize_floor_s"
+    partial = evaluate_targets([run(1000, 40, 30, missing=["clusters"])])
     assert partial["time_vs_tokenize_floor_n1000"]["pass"] is None
     assert "clusters" in partial["time_vs_tokenize_floor_n1000"]["note"]
+    assert partial["peak_rss_n10000"]["pass"] is None and partial["peak_rss_n10000"]["note"] == "N = 10,000 not run"
     assert partial["all"]["pass"] is False
 
 
@@ -123,6 +134,7 @@ def test_inherited_methods_are_timed_in_their_stage():
     assert res["totals"]["vectorize"] > 0
 
 
+@pytest.mark.slow
 def test_tiny_run_charges_tfidf_to_vectors(results):
     _, doc = results
     run = doc["runs"][0]

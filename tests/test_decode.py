@@ -48,3 +48,12 @@ def test_empty_and_binary_are_refused():
 def test_bad_utf16_after_bom_is_refused():
     with pytest.raises(BuildError, match="UTF-16"):
         decode_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8\x41", "u16.txt")  # lone surrogate
+
+
+def test_the_common_characters_file_is_what_its_generator_makes():
+    """analysis/resources/common_hanzi.txt is generated (from jieba's dictionary and OpenCC) by
+    ``build_common_hanzi``; the two agree, so the file can be regenerated when the dictionary changes."""
+    from analysis.corpus.decode import COMMON_HANZI, build_common_hanzi
+
+    assert build_common_hanzi() == COMMON_HANZI.read_text(encoding="utf-8"), \
+        "regenerate analysis/resources/common_hanzi.txt with analysis.corpus.decode.build_common_hanzi()"

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import fields
 
 import pytest
 
 from analysis import docgen, paths
 from analysis.pipeline.crossplan import PARAMETERS_FILE, CrossPlanParams, read_params
+from tests import cli
 
 
 def test_generated_pages_are_current():
@@ -98,8 +97,7 @@ def test_read_params_without_a_file_gives_defaults(tmp_path):
 
 
 def test_cli_refuses_an_unknown_parameter(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--out", str(tmp_path / "o"),
-                           "--set", "no_such=1"], capture_output=True, text=True, cwd=paths.ROOT)
-    assert proc.returncode == 2
-    assert "no_such" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli.run("build", "--out", tmp_path / "o", "--set", "no_such=1")
+    assert proc.rc == 2
+    assert "no_such" in proc.err and "Traceback" not in proc.err
     assert not (tmp_path / "o").exists()

@@ -129,3 +129,30 @@ def test_runner_writes_the_readme_after_the_notebooks(tmp_path, monkeypatch):
     assert not (figs / figures.README).exists()
     execute_all(nbs, quiet=True, figures_readme=True)
     assert (figs / figures.README).read_text(encoding="utf-8") == figures.readme_text()
+
+
+def test_notebooks_drew_the_committed_figures():
+    """The committed figures are what the notebooks draw today, checked on nbval's run of them.
+
+    ``make test`` executes every notebook once, with nbval, against data/processed; each saves its figures
+    into figures/ (``style.save_figure`` rewrites a file only when its bytes change).  This test runs after
+    the last notebook (conftest moves it there) and finds figures/ byte for byte as it was before the
+    session: with ``test_build``'s check that data/processed is what the build makes from data/raw, the
+    committed figures are what the code and the data make.  (Skipped when nbval did not run.)
+    """
+    from conftest import _digest, nbval_session
+
+    items, before = nbval_session()
+    if not items:
+        pytest.skip("nbval did not run in this session (`make test` runs it: pytest tests --nbval notebooks)")
+    ran = {item.path.name for item in items}
+    drawn = [name for name, (nb, _) in figures.FIGURES.items() if nb in ran]
+    if not drawn:
+        pytest.skip(f"nbval ran no notebook that draws a figure ({', '.join(sorted(ran))})")
+    after = _digest(paths.FIGURES)
+    for name in drawn:
+        for ext in figures.FORMATS:
+            f = f"{name}.{ext}"
+            assert f in after, f"figures/{f} is missing: run `make figures`"
+            assert after[f] == before.get(f), f"figures/{f} is not what the notebooks draw now: run `make figures`"
+    assert after == before, "the notebooks changed figures/: run `make figures`"

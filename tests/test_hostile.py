@@ -1,7 +1,7 @@
 """Hostile input and interruption: the build never loses a file, never reads outside the raw folder,
 never builds silently wrong text and never prints a traceback.
 
-Every case runs the command line in a subprocess (``python -m analysis build``) on a copy of
+Every case runs the command line (``python -m analysis build``) in a process of its own on a copy of
 ``data/raw`` in pytest's ``tmp_path`` and asserts, in this order:
 
 1. the exit status;
@@ -19,14 +19,16 @@ corpus may lack (a department list, a text that converts to Big5) adds a plan te
 the copy when the case is set up, never from ``data/raw`` when the module is imported.
 
 Builds run without ``--quiet`` (so progress bars are drawn) and, where the cross-plan tables do not
-matter, with ``--no-similarity`` (faster).  stderr is read as bytes, not in universal-newline mode, so a
+matter, with ``--no-similarity`` (faster).  The command runs in a process forked from one that has
+already imported the package (:mod:`tests.cli`: same exit status, same stdout and stderr, without paying
+~2 s of imports per case); the signal, kill and concurrency tests, and a sample of the refusals
+(:func:`test_refusals_are_the_same_from_a_fresh_interpreter`), run a fresh ``python -m analysis``.  stderr is read as bytes, not in universal-newline mode, so a
 ``\\r`` that glues a message to a progress bar is seen.
 """
 from __future__ import annotations
 
 import collections
 import csv
-import hashlib
 import io
 import itertools
 import json
@@ -45,8 +47,11 @@ from typing import Callable
 import pytest
 
 from analysis.corpus.decode import read_text
+from analysis.files import file_sha256
+from analysis.pipeline.output import CACHE_DIR, is_own_cache
 from analysis.corpus.manifest import Document, ERRATA_COLUMNS, load_manifest
-from conftest import copy_raw, rewrite_manifest
+from conftest import copy_build, copy_raw, rewrite_manifest
+from tests.cli import Run, run
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Plan texts of our own making, with their expected reading (see tests/fixtures/layouts/README.md).
@@ -59,22 +64,11 @@ POSIX = os.name == "posix"
 # --------------------------------------------------------------------------------------------- helpers
 
 
-@dataclass
-class Run:
-    rc: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
-def cli(*args, timeout: float = 300) -> Run:
-    """``python -m analysis ARGS`` from the repository root; stdout/stderr decoded without newline translation."""
-    p = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT, capture_output=True,
-                       timeout=timeout)
-    return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+def cli(*args, timeout: float = 300, fresh: bool = False) -> Run:
+    """``python -m analysis ARGS`` from the repository root (:func:`tests.cli.run`: a process forked from one that
+    has imported the package, or with *fresh* a new interpreter); stdout/stderr decoded without newline
+    translation."""
+    return run(*args, timeout=timeout, fresh_process=fresh)
 
 
 def build(raw, out, *extra, similarity: bool = False, timeout: float = 300) -> Run:
@@ -97,7 +91,7 @@ def popen_build(raw, out, *extra, similarity: bool = False, log: Path) -> subpro
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 def snapshot(*roots) -> dict[str, str | None]:
@@ -270,10 +264,13 @@ def marker_files(out: Path) -> dict[str, str]:
 
 
 def assert_complete_build(out: Path) -> None:
-    """The marker lists exactly the files of *out* (but itself), each with its sha256."""
+    """The marker lists exactly the files of *out* (but itself and the build's cache), each with its sha256;
+    the cache, if there, carries its tag."""
     listed = marker_files(out)
     present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                     if (p.is_file() or p.is_symlink()) and p.name != MARKER)
+                     if (p.is_file() or p.is_symlink()) and p.name != MARKER
+                     and p.relative_to(out).parts[0] != CACHE_DIR)
+    assert not (out / CACHE_DIR).exists() or is_own_cache(out / CACHE_DIR)
     assert sorted(listed) == present, (sorted(set(listed) ^ set(present)))
     bad = [f for f in present if sha256(out / f) != listed[f]]
     assert not bad, f"files whose sha256 differs from the marker: {bad}"
@@ -313,12 +310,10 @@ def prev_out(tmp_path_factory, base_raw) -> Path:
 
 
 @pytest.fixture(scope="module")
-def full_out(tmp_path_factory, base_raw) -> Path:
-    """An earlier full build's output (with the cross-plan tables); tests copy it."""
-    out = tmp_path_factory.mktemp("full") / "out"
-    r = build(base_raw, out, "--quiet", similarity=True, timeout=600)
-    assert r.rc == 0, r.err
-    return out
+def full_out(shipped_build) -> Path:
+    """An earlier full build's output (with the cross-plan tables) of the texts of ``base_raw``: the session's
+    build of data/raw (conftest.shipped_build); tests copy it."""
+    return shipped_build.out
 
 
 @pytest.fixture(scope="module")
@@ -461,6 +456,52 @@ def batch(tmp_path_factory, base_raw, prev_out) -> Batch:
     with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 2) + 1))) as pool:
         list(pool.map(run, [o for o in outcomes.values() if not (o.error or o.skip)]))
     return Batch(outcomes)
+
+
+# ------------------------------------------------------------------------ the forked command is the real one
+
+#: Refusal cases run again, after the batch, from a fresh ``python -m analysis``: the same exit status and the
+#: same bytes on stdout and stderr as from the forked process (and, again, nothing changed).
+#: (Two in ``make test``, the others in ``make test-all``.)
+FRESH_SAMPLE = ["own_folder", "codebook:python_tag"] + [
+    pytest.param(n, marks=pytest.mark.slow) for n in ("path:parent", "decode:random_bytes")]
+
+
+@pytest.mark.parametrize("name", FRESH_SAMPLE)
+def test_refusals_are_the_same_from_a_fresh_interpreter(batch, name):
+    forked = batch.check(name)  # the case itself holds (status, message, nothing changed)
+    ws = batch.workspace(name)
+    before = snapshot(ws.root)
+    r = cli(*batch.outcomes[name].argv, fresh=True)
+    assert (r.rc, r.out, settled(r.err)) == (forked.rc, forked.out, settled(forked.err))
+    assert_unchanged(before, snapshot(ws.root), f"the case's folder {ws.root}")
+
+
+def test_a_build_is_the_same_from_a_fresh_interpreter(tmp_path, base_raw):
+    a, b = tmp_path / "a", tmp_path / "b"
+    forked = build(base_raw, a, "--quiet")
+    fresh = cli("build", "--raw", base_raw, "--out", b, "--no-similarity", "--quiet", fresh=True)
+    assert forked.rc == fresh.rc == 0, fresh.err + forked.err
+    assert (forked.out.replace(str(a), "OUT"), settled(forked.err)) == (fresh.out.replace(str(b), "OUT"),
+                                                                         settled(fresh.err))
+    files = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    assert [f for f in files if sha256(a / f) != sha256(b / f)] == []
+
+
+_BAR = re.compile(r"^(?P<desc>[^\r\n|]*?):? *\d+%\|[^|]*\| *\d+/\d+ \[[^\]]*\]$")
+
+
+def settled(err: str) -> list[str]:
+    """stderr without the timing of its progress bars: each bar once (its description, drawn to the end or not),
+    every other line as printed.  (How often a bar redraws, and its rates, depend on the machine's speed.)"""
+    out: list[str] = []
+    for seg in re.split(r"[\r\n]", err):
+        m = _BAR.match(seg)
+        item = f"<bar {m['desc'].strip()}>" if m else seg
+        if not (m and out and out[-1] == item):
+            out.append(item)
+    return [x for x in out if x]
 
 
 # ------------------------------------------------------------------------------------ output folder safety
@@ -1482,8 +1523,11 @@ posix_only = pytest.mark.skipif(not POSIX or not Path("/proc").is_dir(), reason=
 
 
 @posix_only
-@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("phase", ["extract", "stage"])
+# make test interrupts the extraction with Ctrl-C; SIGTERM, and the stage phase (which waits for the cross-plan
+# stage of 60 plans), run in make test-all
+@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), pytest.param(signal.SIGTERM, 143, marks=pytest.mark.slow)],
+                         ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("phase", ["extract", pytest.param("stage", marks=pytest.mark.slow)])
 def test_signal_stops_build_cleanly(tmp_path, synth_raw, prev_out, sig, code, phase):
     out = tmp_path / "out"
     shutil.copytree(prev_out, out)
@@ -1538,6 +1582,7 @@ def test_sigkill_during_parallel_pass_leaves_no_workers(tmp_path, synth_raw, pre
 
 
 @posix_only
+@pytest.mark.slow
 def test_sigkill_with_staging_then_next_build_cleans_up(tmp_path, synth_raw, base_raw, prev_out):
     out = tmp_path / "out"
     shutil.copytree(prev_out, out)
@@ -1603,7 +1648,7 @@ def test_disk_full_is_a_message(tmp_path, base_raw, prev_out):
 # ---------------------------------------------------------------------------------------------- concurrency
 
 
-@pytest.mark.parametrize("start", ["earlier_output", "no_folder"])
+@pytest.mark.parametrize("start", [pytest.param("earlier_output", marks=pytest.mark.slow), "no_folder"])
 def test_concurrent_builds_leave_one_complete_build(tmp_path, base_raw, prev_out, start):
     out = tmp_path / "out"
     if start == "earlier_output":

@@ -1,9 +1,6 @@
 """Policy instruments, the concordance and the validation statistics."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +9,7 @@ from analysis import paths, validation
 from analysis.coding import load_codebook
 from analysis.coding.instruments import clauses, code_clause, instrument_codes
 from analysis.compare import kwic, read_processed
+from tests import cli
 from tests.conftest import require_shipped
 
 CB = load_codebook()
@@ -86,14 +84,11 @@ def test_kwic_pattern_code_and_sort(t):
 
 def test_kwic_command_line(tmp_path, t):
     out = tmp_path / "k.csv"
-    r = subprocess.run([sys.executable, "-m", "analysis", "kwic", "科普", "--plans",
-                        t["documents"]["jurisdiction"].iloc[0], "--out", str(out)], capture_output=True, text=True,
-                       cwd=paths.ROOT)
-    assert r.returncode == 0, r.stderr
+    r = cli.run("kwic", "科普", "--plans", t["documents"]["jurisdiction"].iloc[0], "--out", out)
+    assert r.rc == 0, r.err
     assert len(pd.read_csv(out)) > 0
-    bad = subprocess.run([sys.executable, "-m", "analysis", "kwic", "("], capture_output=True, text=True,
-                         cwd=paths.ROOT)
-    assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+    bad = cli.run("kwic", "(")
+    assert bad.rc == 2 and bad.err.startswith("error:") and "Traceback" not in bad.err
 
 
 def test_alpha_and_precision_recall():

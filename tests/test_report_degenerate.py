@@ -1,7 +1,8 @@
 """The report of the smallest corpora the build accepts (``python -m analysis report``).
 
 Two raw folders of our own making, each reported once (a module-scoped
-fixture; every run executes every notebook, a few minutes):
+fixture; every run executes every notebook, a few minutes: ``slow``, in
+``make test-all``):
 
 1. ``one_plan``: one plan with actions beside one whose text yields none --
    nothing to compare across plans;
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -31,6 +31,7 @@ import pytest
 from analysis import paths
 from analysis.corpus.manifest import REQUIRED_COLUMNS
 from analysis.report import figures as registry
+from tests.cli import Run
 from tests.test_report import _report  # the report command as a researcher runs it
 
 #: One plan's layout: 一、总体要求 … 二、重点任务 （一）… （二）… 三、保障措施.
@@ -107,8 +108,8 @@ def _printed(nb: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream")
 
 
-def _assert_clean_run(out: Path, proc: subprocess.CompletedProcess) -> dict[str, nbformat.NotebookNode]:
-    assert proc.returncode == 0, proc.stderr
+def _assert_clean_run(out: Path, proc: Run) -> dict[str, nbformat.NotebookNode]:
+    assert proc.rc == 0, proc.err
     nbs = _notebooks(out)
     assert set(nbs) == {p.name for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
     for name, nb in nbs.items():
@@ -121,6 +122,7 @@ def _assert_clean_run(out: Path, proc: subprocess.CompletedProcess) -> dict[str,
     return nbs
 
 
+@pytest.mark.slow
 def test_one_plan_with_actions_reports_and_says_why_nothing_is_compared(one_plan):
     out, proc = one_plan
     nbs = _assert_clean_run(out, proc)
@@ -138,6 +140,7 @@ def test_one_plan_with_actions_reports_and_says_why_nothing_is_compared(one_plan
     assert "lanxi" in lexicon  # the mention lexicon, per plan, is still shown
 
 
+@pytest.mark.slow
 def test_two_plans_of_one_action_each_report_with_one_cluster(two_actions):
     out, proc = two_actions
     nbs = _assert_clean_run(out, proc)
@@ -200,10 +203,10 @@ def test_a_corpus_without_any_action_is_an_error_not_a_report(tmp_path):
     raw = _raw(tmp_path / "raw", {"qingyuan": NO_ACTIONS})
     proc = _report(raw, tmp_path / "report")
     # warnings of the build survive --quiet (docs/safety.md); the error is the one `error:` line after them
-    lines = proc.stderr.splitlines()
+    lines = proc.err.splitlines()
     first_error = next(i for i, ln in enumerate(lines) if ln.startswith("error:"))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert all(ln.startswith("warning:") for ln in lines[:first_error]), proc.stderr
+    assert proc.rc == 2 and "Traceback" not in proc.err
+    assert all(ln.startswith("warning:") for ln in lines[:first_error]), proc.err
     assert sum(ln.startswith("error:") for ln in lines) == 1
-    assert "qingyuan" in proc.stderr and "no plan yields a single action" in proc.stderr
+    assert "qingyuan" in proc.err and "no plan yields a single action" in proc.err
     assert not (tmp_path / "report").exists() or not any((tmp_path / "report").iterdir())

@@ -8,7 +8,6 @@ disagree, so a researcher always knows exactly which bytes were analysed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from analysis.paths import ERRATA_NAME, MANIFEST_NAME
 from analysis.corpus import levels
 from analysis.errors import BuildError
+from analysis.files import file_sha256
 
 #: Columns every manifest row fills.
 REQUIRED_COLUMNS = ["jurisdiction", "file", "sha256", "name_zh", "name_en", "level"]
@@ -80,12 +80,8 @@ class Erratum:
     line: int  # line of errata.csv, for messages
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+#: The SHA-256 of a file (:func:`analysis.files.file_sha256`), under the name this module has exported.
+sha256_of = file_sha256
 
 
 class Problems:

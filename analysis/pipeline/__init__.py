@@ -2,7 +2,10 @@
 
 - :func:`extract_corpus` -- the per-document pass (decode, normalise, code), in memory;
 - :func:`compute_crossplan` / :func:`write_crossplan` -- the cross-plan stage (clusters, alignment,
-  keyness, reuse), parameters in :class:`CrossPlanParams`;
+  keyness, reuse; :mod:`~analysis.pipeline.crossplan`, with the reuse stage in
+  :mod:`~analysis.pipeline.reuse_stage` and the sensitivity tables in
+  :mod:`~analysis.pipeline.sensitivity_stage`), parameters and their ranges in :class:`CrossPlanParams`
+  (:mod:`~analysis.pipeline.params`);
 - :func:`build` -- both, written atomically into an output folder.
 """
 from analysis.pipeline.crossplan import CrossPlanParams, CrossPlanResult, compute_crossplan, read_params, write_crossplan

@@ -48,8 +48,8 @@ def frame(rows, name: str):
 
 def data_dictionary() -> str:
     """The data dictionary of every table (Markdown), and of the build's other files."""
-    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
-    from analysis.pipeline.output import MARKER
+    from analysis.pipeline.output import CACHE_DIR, MARKER, TAG
+    from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE
 
     return schema.data_dictionary(TABLES.values()) + "\n".join([
         "", "## Other files of a build", "",
@@ -60,7 +60,11 @@ def data_dictionary() -> str:
         f"- `{INPUTS_FILE}`: the documents the cross-plan tables describe, each id with the SHA-256 of its text; "
         "a `--no-similarity` build that keeps those tables warns when the texts have changed since.",
         f"- `{MARKER}`: the files the build wrote, each with its SHA-256. A later build overwrites only a folder "
-        "holding this marker, and only the files it lists (see [bad input and safety](safety.md)).", ""])
+        "holding this marker, and only the files it lists (see [bad input and safety](safety.md)).",
+        f"- `{CACHE_DIR}/`: the per-plan results of the build, one `<plan>.json` each, keyed on the plan's raw file, "
+        "manifest row and errata, the codebook and the code; the next build into this folder extracts only the "
+        f"plans whose key changed (`--no-cache`: every plan). Marked by its `{TAG}`, not listed in the marker "
+        "(it changes with the code, the tables need not), never committed; safe to delete.", ""])
 
 
 __all__ = ["TABLES", "table", "columns", "frame", "data_dictionary"]

@@ -3,8 +3,11 @@ keyness and text reuse, written as deterministic CSV files.
 
 :func:`write_crossplan` is what ``python -m analysis build`` calls;
 :func:`compute_crossplan` returns the same tables without writing, for
-notebooks and the benchmark.  Every default lives in :class:`CrossPlanParams`;
-pass another instance to change one (``CrossPlanParams(n_clusters=12)``).
+notebooks and the benchmark.  Every default lives in :class:`CrossPlanParams`
+(:mod:`analysis.pipeline.params`, with the range of each); pass another
+instance to change one (``CrossPlanParams(n_clusters=12)``).  This module
+drives the stages; the reuse stage is :mod:`analysis.pipeline.reuse_stage`, the
+sensitivity tables :mod:`analysis.pipeline.sensitivity_stage`.
 
 Which rows go where, and why:
 
@@ -25,11 +28,14 @@ same corpus write identical bytes.
 """
 from __future__ import annotations
 
-import re
+import contextlib
+import gc
+import json
+import multiprocessing
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,227 +44,32 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from analysis.textstats.align import MATCH_THRESHOLD, align_actions, plan_similarity
-from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms, shared_by_all_counts
 from analysis import schema
 from analysis.files import write_csv, write_text
+from analysis.pipeline import catalog
+from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE, CrossPlanParams, read_params
+from analysis.pipeline.reuse_stage import (erratum_spans, reuse_spans, reuse_tables, template_families,
+                                           with_families)
+from analysis.pipeline.sensitivity_stage import cluster_sensitivity, reuse_sensitivity
+from analysis.textstats.align import align_actions, plan_similarity
+from analysis.textstats.cluster import cluster_tables, cluster_vectors, ctfidf_terms, shared_by_all_counts
 from analysis.textstats.keyness import keyness_table, merge_place_names
-from analysis.textstats.reuse import MIN_CHARS, find_reuse
-from analysis.textstats.tokens import default_tokenizer, tokenize_many
+from analysis.processes import worker_pool
+from analysis.selection import excluded
+from analysis.textstats.tokens import MIN_PARALLEL_CHARS, default_tokenizer, resolve_n_jobs, tokenize_many
 from analysis.textstats.vectorize import LSA, WordTfidf
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.pipeline.extract import Dataset
 
 __all__ = ["CrossPlanParams", "CrossPlanResult", "compute_crossplan", "write_crossplan", "read_params",
-           "OUTPUT_FILES", "PARAMETERS_FILE", "INPUTS_FILE"]
+           "OUTPUT_FILES", "PARAMETERS_FILE", "INPUTS_FILE", "empty_tables",
+           # the stages of their own modules, re-exported where they used to live
+           "erratum_spans", "reuse_spans", "reuse_tables", "template_families", "with_families",
+           "cluster_sensitivity", "reuse_sensitivity"]
 
 #: Files written by :func:`write_crossplan`, in writing order.
 OUTPUT_FILES = [name for name, t in schema.CORE_TABLES.items() if t.stage == "crossplan"]
-
-
-@dataclass(frozen=True)
-class CrossPlanParams:
-    """Every parameter of the cross-plan stage, with its default.
-
-    General
-      - ``random_state`` = 0: seed of LSA, k-means and resampling.
-      - ``n_jobs`` = None: processes for tokenisation (None = every core; the
-        work stays in one process below 200,000 characters).
-      - ``decimals`` = 6: rounding of floats in the written files.
-      - ``blas_threads`` = 1: threads of BLAS/OpenMP during the numeric
-        stages (None = library default).  One thread makes every sum run in
-        the same order on every machine (bit-identical vectors), and was
-        faster on the two-core machine measured: a QR of a 30,000 x 74 matrix
-        took 0.15 s with one OpenBLAS thread and 2.0 s with two.  Parallelism
-        at scale comes from tokenising in several processes.
-
-    Vectors and clusters
-      - ``min_df`` = 1: a term must occur in this many actions to count.
-      - ``lsa_components`` = 15: LSA dimensions the clusters are computed in.
-        With nearly as many dimensions as actions, silhouette only rises with
-        k up to the end of the range (no structure found) and stability
-        falls; ``cluster_sensitivity.csv`` shows, for each corpus, how the
-        partition moves at the sizes of ``sensitivity_lsa``.
-      - ``include_safeguards`` = False: cluster actions only (module docstring).
-      - ``n_clusters`` = None: choose k in ``k_min`` = 8 .. ``k_max`` = 30 by the mean
-        of silhouette and stability, the smallest k within one standard error of
-        the best (:func:`analysis.textstats.cluster.choose_k`); an integer fixes k.
-      - ``n_init`` = 10: k-means restarts.
-      - ``stability_runs`` = 5: most rounds of seed and resample runs per k while
-        choosing it (rounds stop when the choice is stable), and the runs behind
-        the chosen k's stabilities and each action's co-assignment stability.
-      - ``sensitivity`` = None, ``sensitivity_lsa`` = (10, 15, 25, 50): also
-        cluster in LSA spaces of these sizes and report how the partition
-        moves (``cluster_sensitivity.csv``); None does so up to
-        ``sensitivity_max_actions`` = 600 clustered actions (each size costs
-        as much as the clustering itself).
-      - ``selection_sample`` = 1000: above this many actions, k and stability
-        are computed on a sample of this size (silhouette is quadratic).
-      - ``cluster_terms`` = 10: c-TF-IDF terms listed per cluster.
-      - ``label_terms`` = 3: terms joined into a cluster's label.
-
-    Alignment
-      - ``align_kinds`` = ("action", "safeguard"): rows aligned.
-      - ``all_pairs_max_plans`` = 50: up to this many plans, alignment, plan
-        similarity and reuse are computed for every pair of plans; beyond,
-        each keeps its top k.
-      - ``align_top_k`` = 10: plans kept per action (and per plan) beyond it.
-      - ``retrieval_components`` = 64: LSA dimensions used beyond it to find
-        candidate matches (reported similarities are always exact TF-IDF
-        cosines; see :mod:`analysis.textstats.align`).
-      - ``match_threshold`` = 0.35: similarity counted as a counterpart in
-        ``share_matched`` (:data:`analysis.textstats.align.MATCH_THRESHOLD`).
-
-    Keyness
-      - ``keyness_top_n`` = 30, ``keyness_min_count`` = 3: terms kept per plan,
-        minimum count in the plan for a term to be tested (why 3:
-        :mod:`analysis.textstats.keyness`).
-      - ``keyness_exclude_family`` = True: leave a plan's template family
-        (``template_min_share``) out of its reference corpus, so a template's
-        own words are not hidden by its twin.
-      - ``keyness_alpha`` = 0.05: family-wise error rate (Bonferroni over the
-        terms tested in the plan); ``keyness_min_log_ratio`` = 1.0: effect-size
-        floor of a key term (twice as frequent as in the other plans).
-
-    Reuse
-      - ``reuse_min_chars`` = 20: shortest shared passage
-        (:data:`analysis.textstats.reuse.MIN_CHARS`, justified there).
-      - ``reuse_exclude_errata`` = True: cut the spans an erratum repaired out
-        of every text before comparing (their text is a reconstruction).
-      - ``sensitivity_min_chars`` = (10, 12, 15, 20, 25, 30): passage lengths
-        of ``reuse_sensitivity.csv`` (punctuation counted and not).
-      - ``template_min_share`` = 0.10: two plans sharing at least this share of
-        either one's operative text verbatim belong to one template family
-        (``documents.csv`` ``template_family``).
-      - ``reuse_top_k`` = 5: sources kept per plan beyond ``all_pairs_max_plans``.
-      - ``reuse_max_postings`` = 256: beyond ``all_pairs_max_plans``, a window
-        hash held by more plans than this votes for a fixed sample of this many
-        when sources are searched, so the search stays linear in the number of
-        plans (:func:`analysis.textstats.reuse.reuse`, ``max_postings``).
-
-    Documents compared
-      - ``exclude_documents`` = (): rules ``FIELD:TEXT`` (FIELD ``genre``,
-        ``framework`` or ``plan``) leaving documents out of every comparison
-        across plans (:mod:`analysis.selection`); e.g. ``genre:工作要点``.
-    """
-
-    random_state: int = 0
-    n_jobs: int | None = None
-    decimals: int = 6
-    blas_threads: int | None = 1
-    min_df: int = 1
-    lsa_components: int = 15
-    include_safeguards: bool = False
-    n_clusters: int | None = None
-    k_min: int = 8
-    k_max: int = 30
-    n_init: int = 10
-    stability_runs: int = 5
-    sensitivity: bool | None = None
-    sensitivity_max_actions: int = 600
-    sensitivity_lsa: tuple[int, ...] = (10, 15, 25, 50)
-    selection_sample: int = 1000
-    cluster_terms: int = 10
-    label_terms: int = 3
-    align_kinds: tuple[str, ...] = ("action", "safeguard")
-    all_pairs_max_plans: int = 50
-    align_top_k: int = 10
-    retrieval_components: int = 64
-    match_threshold: float = MATCH_THRESHOLD
-    keyness_top_n: int = 30
-    keyness_min_count: int = 3
-    keyness_alpha: float = 0.05
-    keyness_min_log_ratio: float = 1.0
-    keyness_exclude_family: bool = True
-    reuse_min_chars: int = MIN_CHARS
-    reuse_exclude_errata: bool = True
-    sensitivity_min_chars: tuple[int, ...] = (10, 12, 15, 20, 25, 30)
-    template_min_share: float = 0.10
-    reuse_top_k: int = 5
-    reuse_max_postings: int = 256
-    exclude_documents: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        from analysis.selection import parse_rules
-
-        parse_rules(self.exclude_documents)  # a malformed rule is refused when the parameters are made
-
-    def as_dict(self) -> dict:
-        """Every parameter by name (tuples as lists), for ``parameters.json``."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "CrossPlanParams":
-        """Parameters from :meth:`as_dict` output (unknown names refused)."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-
-    @classmethod
-    def from_assignments(cls, items: "list[str] | tuple[str, ...]") -> "CrossPlanParams":
-        """Parameters from ``NAME=VALUE`` strings (the command line's ``--set``), the rest at their defaults.
-
-        A value is read as the type of the parameter's default: integers,
-        decimals, ``true``/``false``, ``none`` where the default allows it, and
-        comma-separated integers for tuples (``sensitivity_lsa=10,20``).
-        Raises :class:`ValueError` naming the item and what was expected.
-        """
-        defaults = cls()
-        kinds = {f.name: f.type for f in fields(cls)}
-        out: dict = {}
-        for item in items:
-            name, sep, raw = str(item).partition("=")
-            name, raw = name.strip(), raw.strip()
-            if not sep or name not in kinds:
-                raise ValueError(f"--set {item!r}: expected NAME=VALUE with NAME one of "
-                                 f"{', '.join(sorted(kinds))}")
-            out[name] = _parse_value(name, raw, str(kinds[name]), getattr(defaults, name))
-        return replace(defaults, **out)
-
-
-def _parse_value(name: str, raw: str, kind: str, default):
-    """*raw* as a value of the parameter *name* (type annotation *kind*)."""
-    low = raw.lower()
-    if "None" in kind and low in ("none", "null", ""):
-        return None
-    try:
-        if kind.startswith("tuple[int"):
-            return tuple(int(x) for x in raw.split(",") if x.strip())
-        if kind.startswith("tuple[str"):
-            return tuple(x.strip() for x in raw.split(",") if x.strip())
-        if kind.startswith("bool"):
-            if low in ("true", "yes", "1"):
-                return True
-            if low in ("false", "no", "0"):
-                return False
-            raise ValueError
-        if kind.startswith("int"):
-            return int(raw)
-        if kind.startswith("float"):
-            return float(raw)
-    except ValueError:
-        pass
-    raise ValueError(f"--set {name}={raw}: not a valid {kind} (default: {default!r})")
-
-
-#: The file in which the build records the parameters of its cross-plan stage.
-PARAMETERS_FILE = "parameters.json"
-#: The documents the cross-plan tables were computed from: ``{jurisdiction: sha256}`` (written beside them, and
-#: carried with them by ``--no-similarity``, so a later build can tell when they describe other texts).
-INPUTS_FILE = "crossplan_inputs.json"
-
-
-def read_params(folder: Path) -> CrossPlanParams:
-    """The parameters a build used (its ``parameters.json``; the defaults when the file is absent)."""
-    import json
-
-    path = Path(folder) / PARAMETERS_FILE
-    if not path.is_file():
-        return CrossPlanParams()
-    return CrossPlanParams.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -269,6 +80,8 @@ class CrossPlanResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     families: pd.DataFrame | None = None  # jurisdiction, template_family, template_basis
+    #: documents.csv with the template families (set by :func:`write_crossplan`).
+    documents: pd.DataFrame | None = None
 
 
 def _round(df: pd.DataFrame, decimals: int) -> pd.DataFrame:
@@ -290,8 +103,6 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     *params*: :class:`CrossPlanParams` (default: its defaults).  *progress*:
     show a progress bar on stderr.
     """
-    from analysis.selection import excluded
-
     p = params or CrossPlanParams()
     notes: list[str] = []
     left_out = excluded(corpus.documents, p.exclude_documents)
@@ -323,13 +134,25 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
         bar.close()
         notes.append("cross-plan stage: the actions hold no content words, so their tables are written empty")
         return CrossPlanResult(empty_tables(), timings, notes)
-    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
-        warnings.simplefilter("always")
-        tables = _analyse(corpus, items, tokens, plans, p, lap, t)
+    # the reuse stage needs no tokens: for a large corpus it runs in a process of its own, beside the
+    # vectors, clusters, alignment and keyness (which use one core: tokenising used them all)
+    with _reuse_job(corpus, items, plans, p) as reuse_job:
+        with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
+            warnings.simplefilter("always")
+            tables = _analyse(corpus, items, tokens, plans, p, lap, t)
+        reuse, reuse_warnings, timings["reuse"] = reuse_job.result()
+        tables.update(reuse)
+        bar.update(1)
+        with warnings.catch_warnings(record=True) as caught_keyness:
+            warnings.simplefilter("always")
+            t = time.perf_counter()
+            tables["keyness"] = _keyness(corpus, items, tokens, plans, p, reuse["reuse_matrix"])
+            lap("keyness", t)
+        caught += caught_keyness
     bar.close()
     seen = set()
-    for w in caught:
-        msg = f"cross-plan stage: {w.category.__name__}: {w.message}"
+    for name, message in [(w.category.__name__, str(w.message)) for w in caught] + reuse_warnings:
+        msg = f"cross-plan stage: {name}: {message}"
         if msg not in seen:
             seen.add(msg)
             notes.append(msg)
@@ -387,258 +210,134 @@ def _analyse(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
     jsim = plan_similarity(Xa, sub["jurisdiction"].tolist(), plans, all_pairs_max_plans=p.all_pairs_max_plans,
                            top_k=p.align_top_k, threshold=p.match_threshold, retrieval=R,
                            random_state=p.random_state)
-    t = lap("alignment", t)
+    lap("alignment", t)
 
-    passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
-    rsens = reuse_sensitivity(corpus, items, plans, p) if (
-        p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
-        schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
-    t = lap("reuse", t)
-
-    names = corpus.documents.set_index("jurisdiction")["name_zh"]
-    exclude = None
-    if p.keyness_exclude_family:  # a plan's template twin is not its reference (keyness module docstring)
-        fam = template_families(_round(matrix, p.decimals), plans, p.template_min_share)
-        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
-    key = keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
-                        plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
-                        min_log_ratio=p.keyness_min_log_ratio, exclude=exclude)
-    lap("keyness", t)
     return {"clusters": clusters, "cluster_terms": terms, "cluster_summary": summary,
             "cluster_plans": plan_counts, "cluster_quality": quality, "cluster_sensitivity": sens, "alignment": alignment,
-            "jurisdiction_similarity": jsim, "keyness": key, "reuse_passages": passages, "reuse_matrix": matrix,
-            "reuse_summary": rsum, "reuse_sensitivity": rsens}
+            "jurisdiction_similarity": jsim}
 
 
-def erratum_spans(corpus: "Dataset") -> dict[str, list[tuple[int, int]]]:
-    """Spans of the normalised texts repaired by an erratum (``qa_report.csv`` rows of kind ``erratum``)."""
-    qa = corpus.qa
-    out: dict[str, list[tuple[int, int]]] = {}
-    rows = qa[(qa["kind"] == "erratum") & qa["text_start"].astype(str).ne("")]
-    for j, s, e in zip(rows["document"], rows["text_start"], rows["text_end"]):
-        out.setdefault(j, []).append((int(s), int(e)))
-    return out
+def _keyness(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], plans: list[str],
+             p: CrossPlanParams, reuse_matrix: pd.DataFrame) -> pd.DataFrame:
+    """The keyness table; a plan's template family (from *reuse_matrix*, as the build will round it) is left
+    out of its reference corpus when ``keyness_exclude_family`` (:mod:`analysis.textstats.keyness`)."""
+    exclude = None
+    if p.keyness_exclude_family:  # a plan's template twin is not its reference
+        fam = template_families(_round(reuse_matrix, p.decimals), plans, p.template_min_share)
+        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
+    names = corpus.documents.set_index("jurisdiction")["name_zh"]
+    with threadpool_limits(limits=p.blas_threads):
+        return keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
+                             plans, top_n=p.keyness_top_n, min_count=p.keyness_min_count, alpha=p.keyness_alpha,
+                             min_log_ratio=p.keyness_min_log_ratio, exclude=exclude)
 
 
-def _minus(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """*spans* with the characters of *holes* cut out (a passage never crosses or includes a hole)."""
-    out = []
-    for s, e in spans:
-        cur = s
-        for hs, he in sorted(holes):
-            if he <= cur or hs >= e:
-                continue
-            if hs > cur:
-                out.append((cur, hs))
-            cur = max(cur, he)
-        if cur < e:
-            out.append((cur, e))
-    return out
+def _reuse_stage(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams):
+    """The reuse tables (and their sensitivity), the warnings they raised as ``(category, message)``, and the
+    seconds they took.  Needs no tokens: it runs beside the other stages (:class:`_ReuseJob`)."""
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=p.blas_threads):
+        warnings.simplefilter("always")
+        passages, matrix, rsum = reuse_tables(corpus, items, plans, p)
+        rsens = reuse_sensitivity(corpus, items, plans, p) if (
+            p.sensitivity if p.sensitivity is not None else len(plans) <= p.all_pairs_max_plans) else \
+            schema.frame([], schema.CORE_TABLES["reuse_sensitivity"])
+    tables = {"reuse_passages": passages, "reuse_matrix": matrix, "reuse_summary": rsum, "reuse_sensitivity": rsens}
+    return tables, [(w.category.__name__, str(w.message)) for w in caught], time.perf_counter() - t0
 
 
-def reuse_spans(corpus: "Dataset", items: pd.DataFrame, exclude_errata: bool = True) -> dict[str, list]:
-    """Operative spans of every plan with actions (errata cut out), and the whole text of every reference."""
-    holes = erratum_spans(corpus) if exclude_errata else {}
-    spans = {j: _minus(list(zip(g["start"].astype(int), g["end"].astype(int))), holes.get(j, []))
-             for j, g in items.groupby("jurisdiction")}
-    docs = corpus.documents
-    for j in docs.loc[docs["role"] == "reference", "jurisdiction"]:
-        spans[j] = _minus([(0, len(corpus.texts[j]))], holes.get(j, []))
-    return spans
+#: The inputs of the reuse stage while a forked worker computes it (read by the worker, which is a copy of this
+#: process made when the job starts: nothing is pickled on the way in).
+_REUSE_INPUTS: tuple | None = None
 
 
-def reuse_tables(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams,
-                 min_chars: int | None = None, punctuation: bool = True):
-    """Passages, matrix and summary of verbatim reuse among the plans and against the reference documents.
+def _reuse_in_worker():
+    return _reuse_stage(*_REUSE_INPUTS)
 
-    Plans are compared on their operative text, references on their whole
-    text.  A passage two *plans* share that also occurs in a reference is
-    marked (``in_reference``): it may come from the common source rather
-    than from one plan copying the other, and ``share_direct`` leaves it out.
-    Erratum spans are cut out of every text (``reuse_exclude_errata``).
-    *punctuation* False counts only Chinese characters, letters and digits in
-    shares (passages are the same).
-    """
-    n = int(min_chars or p.reuse_min_chars)
-    refs = [str(j) for j in corpus.documents.loc[corpus.documents["role"] == "reference", "jurisdiction"]]
-    spans = reuse_spans(corpus, items, p.reuse_exclude_errata)
-    texts = corpus.texts
-    passages, matrix, rsum = find_reuse(texts, spans, plans + refs, min_chars=n,
-                                        all_pairs_max_plans=p.all_pairs_max_plans, top_k=p.reuse_top_k,
-                                        max_postings=p.reuse_max_postings)
-    plan_set = set(plans)
-    in_ref = []
-    for a, b, txt in zip(passages["jurisdiction_a"], passages["jurisdiction_b"], passages["text"]):
-        in_ref.append(";".join(r for r in refs if a in plan_set and b in plan_set and txt in texts[r]))
-    passages["in_reference"] = in_ref
-    # characters of A shared with B, directly (not found in a reference) and with punctuation or not
-    keep = _content_mask(texts) if not punctuation else None
-    rows = []
-    for (a, b), g in passages.groupby(["jurisdiction_a", "jurisdiction_b"], sort=False):
-        for x, y, s_col, e_col in ((a, b, "start_a", "end_a"), (b, a, "start_b", "end_b")):
-            if x not in plan_set:
-                continue
-            iv = list(zip(g[s_col], g[e_col]))
-            direct = [(s, e) for (s, e), r in zip(iv, g["in_reference"]) if not r]
-            rows.append({"jurisdiction": x, "other_jurisdiction": y,
-                         "shared_chars": _count(iv, keep, x), "shared_direct": _count(direct, keep, x)})
-    op = {j: _count(spans.get(j, []), keep, j) for j in plans}
-    m = pd.DataFrame(rows, columns=["jurisdiction", "other_jurisdiction", "shared_chars", "shared_direct"])
-    m = m[m["shared_chars"] > 0].copy()
-    m["operative_chars"] = m["jurisdiction"].map(op)
-    m["share"] = m["shared_chars"] / m["operative_chars"]
-    m["share_direct"] = m["shared_direct"] / m["operative_chars"]
-    m["other_role"] = np.where(m["other_jurisdiction"].isin(refs), "reference", "plan")
-    order = {j: i for i, j in enumerate(plans + refs)}
-    m = m.assign(_a=m["jurisdiction"].map(order), _b=m["other_jurisdiction"].map(order))
-    m = m.sort_values(["_a", "shared_chars", "_b"], ascending=[True, False, True], kind="mergesort")
-    m["rank"] = m.groupby("_a").cumcount() + 1
-    matrix = schema.frame(m.to_dict("records"), schema.CORE_TABLES["reuse_matrix"])
-    rsum = rsum[rsum["jurisdiction"].isin(plan_set)].reset_index(drop=True)
-    if refs:
-        ref_cov = {}
-        for j in plans:
-            g = passages[((passages["jurisdiction_a"] == j) & passages["jurisdiction_b"].isin(refs))]
-            ref_cov[j] = _count(list(zip(g["start_a"], g["end_a"])), keep, j)
-        rsum["share_reference"] = [ref_cov[j] / op[j] if op[j] else float("nan") for j in rsum["jurisdiction"]]
+
+class _ReuseJob:
+    """The reuse stage, computed in a forked worker process while this process tokenises, vectorises,
+    clusters and aligns (the reuse stage needs only the texts), or here, when :meth:`result` is asked, for a
+    small corpus, one core, or a platform without ``fork``.  Same tables, same warnings either way."""
+
+    def __init__(self, args: tuple, background: bool) -> None:
+        self.args, self.future, self.pool = args, None, None
+        if background:
+            global _REUSE_INPUTS
+            _REUSE_INPUTS = args
+            self.pool = worker_pool(1)
+            executor = self.pool.__enter__()
+            # forks now, with the inputs in memory; frozen, the objects this process holds are left alone by the
+            # worker's garbage collector, so their pages stay shared instead of being copied
+            gc.freeze()
+            try:
+                self.future = executor.submit(_reuse_in_worker)
+            finally:
+                gc.unfreeze()
+
+    def result(self):
+        return self.future.result() if self.future is not None else _reuse_stage(*self.args)
+
+    def close(self, exc: BaseException | None) -> None:
+        global _REUSE_INPUTS
+        try:
+            if self.pool is not None:
+                if exc is None:
+                    self.pool.__exit__(None, None, None)
+                else:
+                    self.pool.__exit__(type(exc), exc, exc.__traceback__)
+        finally:
+            _REUSE_INPUTS = None
+
+
+@contextlib.contextmanager
+def _reuse_job(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams):
+    """A :class:`_ReuseJob`, in the background when the corpus is large enough for a process to pay (as
+    large as tokenising in parallel needs: :data:`analysis.textstats.tokens.MIN_PARALLEL_CHARS`)."""
+    chars = int(items["text"].astype(str).str.len().sum())
+    background = (resolve_n_jobs(p.n_jobs) > 1 and chars >= MIN_PARALLEL_CHARS
+                  and multiprocessing.get_start_method(allow_none=False) == "fork")
+    job = _ReuseJob((corpus, items, plans, p), background)
+    try:
+        yield job
+    except BaseException as exc:
+        job.close(exc)
+        raise
     else:
-        rsum["share_reference"] = float("nan")
-    rsum["operative_chars"] = rsum["jurisdiction"].map(op)
-    if keep is not None:  # share_any with punctuation excluded is not recomputed: only pairwise shares are
-        rsum["shared_chars_any"] = float("nan")
-        rsum["share_any"] = float("nan")
-    passages = schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
-    rsum = schema.frame(rsum.to_dict("records"), schema.CORE_TABLES["reuse_summary"])
-    return passages, matrix, rsum
-
-
-_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]")
-
-
-def _content_mask(texts: dict[str, str]) -> dict[str, np.ndarray]:
-    return {j: np.fromiter((bool(_CONTENT.match(c)) for c in t), dtype=bool, count=len(t)) for j, t in texts.items()}
-
-
-def _count(intervals, keep: dict | None, j: str) -> int:
-    """Characters covered by *intervals* (union), counting only content characters when *keep* is given."""
-    if not len(intervals):
-        return 0
-    end = max(int(e) for _, e in intervals)
-    cov = np.zeros(end + 1, dtype=np.int64)
-    for s, e in intervals:
-        cov[int(s)] += 1
-        cov[int(e)] -= 1
-    covered = np.cumsum(cov)[:end] > 0
-    if keep is not None:
-        covered &= keep[j][:end]
-    return int(covered.sum())
-
-
-def reuse_sensitivity(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: CrossPlanParams) -> pd.DataFrame:
-    """Verbatim shares of every ordered pair of plans at each passage length of ``p.sensitivity_min_chars``,
-    with punctuation counted and not counted (``reuse_sensitivity.csv``)."""
-    rows = []
-    for n in p.sensitivity_min_chars:
-        for punct in (True, False):
-            _, m, _ = reuse_tables(corpus, items, plans, p, min_chars=n, punctuation=punct)
-            m = m[m["other_role"] == "plan"]
-            for r in m.itertuples():
-                rows.append({"min_chars": n, "punctuation": "counted" if punct else "excluded",
-                             "jurisdiction": r.jurisdiction, "other_jurisdiction": r.other_jurisdiction,
-                             "shared_chars": r.shared_chars, "operative_chars": r.operative_chars, "share": r.share})
-    return schema.frame(rows, schema.CORE_TABLES["reuse_sensitivity"])
-
-
-def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) -> pd.DataFrame:
-    """Plans written from one template: connected components of the pairs whose verbatim share (either
-    direction) reaches *min_share*.  One row per plan: ``jurisdiction, template_family, template_basis``."""
-    links: dict[str, dict[str, float]] = {}
-    for a, b, s in zip(matrix["jurisdiction"], matrix["other_jurisdiction"], matrix["share"]):
-        if s >= min_share:
-            links.setdefault(a, {})[b] = max(s, links.get(a, {}).get(b, 0.0))
-            links.setdefault(b, {})
-    order = {j: i for i, j in enumerate(plans)}
-    seen, family = set(), {}
-    for j in list(links):
-        if j in seen:
-            continue
-        comp, todo = set(), [j]
-        while todo:
-            x = todo.pop()
-            if x in comp:
-                continue
-            comp.add(x)
-            todo += [y for y in links.get(x, {})] + [y for y, nb in links.items() if x in nb]
-        seen |= comp
-        if len(comp) > 1:
-            members = ";".join(sorted(comp, key=lambda x: order.get(x, len(order))))
-            for x in comp:
-                family[x] = members
-    rows = []
-    for j in plans:
-        basis = ", ".join(f"{b} {s:.3f}" for b, s in sorted(links.get(j, {}).items(),
-                                                             key=lambda kv: order.get(kv[0], len(order))))
-        rows.append({"jurisdiction": j, "template_family": family.get(j, ""),
-                     "template_basis": f"verbatim share ≥ {min_share:g}: {basis}" if family.get(j) and basis
-                     else ("" if not family.get(j) else "linked through another member")})
-    return pd.DataFrame(rows)
-
-
-def cluster_sensitivity(X, build, build_dims: int, p: CrossPlanParams) -> pd.DataFrame:
-    """How the clustering moves with the LSA dimension: one row per size in ``p.sensitivity_lsa``.
-
-    For each size, k is chosen by the same criterion (:func:`analysis.textstats.cluster.choose_k`);
-    the row gives that k, its silhouette (LSA and full space), its stabilities,
-    and the adjusted Rand index between that partition and the build's
-    (*build*, a :class:`~analysis.textstats.cluster.ClusterResult` in *build_dims* dimensions).
-    """
-    from sklearn.metrics import adjusted_rand_score
-
-    rows = []
-    for dims in sorted(set(p.sensitivity_lsa) | {build_dims}):
-        if dims == build_dims:
-            res, got = build, build_dims
-        else:
-            Z = LSA(n_components=dims, random_state=p.random_state).fit_transform(X)
-            got = Z.shape[1]
-            res = cluster_vectors(Z, k_min=p.k_min, k_max=p.k_max, random_state=p.random_state, n_init=p.n_init,
-                                  stability_runs=p.stability_runs, selection_sample=p.selection_sample,
-                                  selection_runs=p.stability_runs, X_full=X)
-        if res.quality.empty or not res.quality["chosen"].any():
-            continue
-        row = res.quality[res.quality["chosen"]].iloc[0]
-        rows.append({"lsa_components": got, "k": res.k, "silhouette": row["silhouette"],
-                     "silhouette_full": row["silhouette_full"], "stability_seeds_ari": row["stability_seeds_ari"],
-                     "stability_bootstrap_ari": row["stability_bootstrap_ari"], "score": row["score"],
-                     "edge": row.get("edge", ""), "ari_with_build": float(adjusted_rand_score(build.labels, res.labels)),
-                     "is_build": dims == build_dims})
-    return schema.frame(rows, schema.CORE_TABLES["cluster_sensitivity"]).drop_duplicates("lsa_components")
+        job.close(None)
 
 
 def write_crossplan(corpus: "Dataset", out: Path, progress: bool = True,
                     params: CrossPlanParams | None = None) -> CrossPlanResult:
     """Compute every cross-plan table of *corpus* and write them into *out* (the build's staging folder).
 
-    Also writes the template families into ``documents.csv`` (``template_family``,
-    ``template_basis``), which the cross-plan stage detects from verbatim reuse.
-    *progress* [True]: a progress bar on stderr.  *params* [None = :class:`CrossPlanParams`
-    defaults].  Returns the :class:`CrossPlanResult`, timings included.
-    """
-    from analysis.pipeline import catalog
+    Parameters
+    ----------
+    corpus : Dataset
+        What the per-document pass extracted; not changed.
+    out : Path
+        The folder to write into.
+    progress : bool
+        A progress bar on stderr.
+    params : CrossPlanParams, optional
+        Parameters (default: their defaults); written to ``parameters.json``.
 
-    result = compute_crossplan(corpus, params, progress)
+    Returns
+    -------
+    CrossPlanResult
+        The tables, timings and warnings; ``documents`` is ``documents.csv``
+        with the template families the stage detects from verbatim reuse
+        (``template_family``, ``template_basis``), written too when there are any.
+    """
+    p = params or CrossPlanParams()
+    result = compute_crossplan(corpus, p, progress)
     out = Path(out)
     for name in OUTPUT_FILES:
         write_csv(result.tables[name], out / schema.CORE_TABLES[name].file, float_format="%.15g")
-    import json
-
-    write_text(json.dumps((params or CrossPlanParams()).as_dict(), indent=1, sort_keys=True) + "\n",
-               out / PARAMETERS_FILE)
+    write_text(json.dumps(p.as_dict(), indent=1, sort_keys=True) + "\n", out / PARAMETERS_FILE)
     inputs = dict(zip(corpus.documents["jurisdiction"], corpus.documents["sha256"]))
     write_text(json.dumps(inputs, indent=1, sort_keys=True) + "\n", out / INPUTS_FILE)
-    if result.families is not None and len(result.families):
-        docs = corpus.documents.drop(columns=["template_family", "template_basis"])
-        docs = docs.merge(result.families, on="jurisdiction", how="left")
-        corpus.documents = docs[catalog.columns("documents")]
-        write_csv(corpus.documents, out / catalog.table("documents").file)
+    result.documents = with_families(corpus.documents, result.families)
+    if result.documents is not corpus.documents:
+        write_csv(result.documents, out / catalog.table("documents").file)
     return result

@@ -19,6 +19,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,10 @@ from analysis.corpus.normalization import LineIndex, normalize_mapped
 from analysis.pipeline import catalog
 from analysis.processes import worker_pool
 
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.pipeline.cache import PlanCache
+    from analysis.pipeline.crossplan import CrossPlanResult
+
 #: Below this many documents the build runs in one process (start-up costs more than it saves).
 PARALLEL_MIN_DOCS = 40
 #: A plan longer than this (characters) shows its own progress through the stages.
@@ -52,7 +57,10 @@ class Dataset:
     (``coded["assignments"]`` …), also reachable as attributes
     (``dataset.assignments``, ``dataset.mentions`` for ``group_mentions``,
     ``dataset.targets``); ``texts`` the normalised text of each document;
-    ``warnings`` what the build reports at its end.
+    ``warnings`` what the build reports at its end; ``crossplan`` the
+    :class:`~analysis.pipeline.crossplan.CrossPlanResult` of the build that
+    returned this dataset (None: no cross-plan stage ran); ``reused`` the plans
+    an incremental build took from its cache (:mod:`analysis.pipeline.cache`).
     """
 
     documents: pd.DataFrame
@@ -63,6 +71,9 @@ class Dataset:
     coded: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     gaps: pd.DataFrame | None = None
+    crossplan: "CrossPlanResult | None" = None
+    #: The plans whose per-plan result came from the build's cache (unchanged since the last build).
+    reused: list[str] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         coded = self.__dict__.get("coded", {})
@@ -228,33 +239,63 @@ def gap_table(gaps: list[dict], plans: list[str]) -> pd.DataFrame:
 
 
 def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: bool = True,
-                   n_jobs: int | None = None) -> Dataset:
+                   n_jobs: int | None = None, cache: "PlanCache | None" = None) -> Dataset:
     """Decode, normalise and code every document of *raw_dir* (no writing).
 
-    ``n_jobs``: worker processes (default: all cores when there are at least
-    :data:`PARALLEL_MIN_DOCS` documents, else 1).  Results are identical either
-    way and always in manifest order.
+    Parameters
+    ----------
+    raw_dir : Path
+        The raw folder (plans, ``manifest.csv``, optionally ``errata.csv``).
+    codebook_path : Path, optional
+        A codebook YAML file (default: the one in use, see :func:`analysis.coding.codebook.load_codebook`).
+    progress : bool
+        A progress bar on stderr.
+    n_jobs : int, optional
+        Worker processes (default: all cores when at least :data:`PARALLEL_MIN_DOCS` documents are to be
+        extracted, else 1).  Results are identical either way and always in manifest order.
+    cache : PlanCache, optional
+        Per-plan results of an earlier build (:mod:`analysis.pipeline.cache`): a plan whose key is
+        unchanged is taken from it instead of being extracted again; every plan's result is added to it.
+
+    Returns
+    -------
+    Dataset
     """
     docs = load_manifest(raw_dir)
     errata = load_errata(raw_dir, docs)
     cb = load_codebook(codebook_path)  # fail early on a bad codebook, every dimension's section included
     for d in DIMENSIONS:
         d.check(cb)
+    results: list[dict | None] = [None] * len(docs)
+    keys: list[str | None] = [None] * len(docs)
+    if cache is not None:
+        from analysis.files import file_sha256
+        from analysis.pipeline.cache import pass_key
+
+        cb_sha = file_sha256(cb.path)  # the file the codebook in use was read from
+        for i, d in enumerate(docs):
+            keys[i] = pass_key(d, errata[d.file], cb_sha)
+            results[i] = cache.get(d.jurisdiction, keys[i])
+    todo = [i for i, r in enumerate(results) if r is None]
     if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if len(docs) >= PARALLEL_MIN_DOCS else 1
-    bar = tqdm(total=len(docs), desc="normalise + extract", unit="plan", disable=not progress, file=sys.stderr)
-    results = []
-    if n_jobs > 1:
+        n_jobs = (os.cpu_count() or 1) if len(todo) >= PARALLEL_MIN_DOCS else 1
+    bar = tqdm(total=len(docs), initial=len(docs) - len(todo), desc="normalise + extract", unit="plan",
+               disable=not progress, file=sys.stderr)
+    if n_jobs > 1 and len(todo) > 1:
         with worker_pool(n_jobs) as pool:
-            futures = [pool.submit(process_document, d, errata[d.file], codebook_path) for d in docs]
-            for fut in futures:
-                results.append(fut.result())
+            futures = [(i, pool.submit(process_document, docs[i], errata[docs[i].file], codebook_path))
+                       for i in todo]
+            for i, fut in futures:
+                results[i] = fut.result()
                 bar.update()
     else:
-        for d in docs:
-            results.append(process_document(d, errata[d.file], codebook_path, progress=progress))
+        for i in todo:
+            results[i] = process_document(docs[i], errata[docs[i].file], codebook_path, progress=progress)
             bar.update()
     bar.close()
+    if cache is not None:
+        for i in todo:
+            cache.put(docs[i].jurisdiction, keys[i], results[i])
     cat = lambda key: [row for r in results for row in r[key]]  # noqa: E731
     frame = catalog.frame
     coded = {d.table.name: frame([row for r in results for row in r["coded"][d.table.name]], d.table.name)
@@ -263,7 +304,8 @@ def extract_corpus(raw_dir: Path, codebook_path: Path | None = None, progress: b
     gaps = gap_table(cat("gaps"), [d.jurisdiction for d in docs])
     return Dataset(documents, {d.jurisdiction: r["text"] for d, r in zip(docs, results)},
                    frame(cat("actions"), "actions"), frame(cat("sections"), "sections"),
-                   frame(cat("qa"), "qa_report"), coded, [w for r in results for w in r["warnings"]], gaps)
+                   frame(cat("qa"), "qa_report"), coded, [w for r in results for w in r["warnings"]], gaps,
+                   reused=list(cache.reused) if cache is not None else [])
 
 
 __all__ = ["Dataset", "process_document", "extract_corpus", "gap_table", "PARALLEL_MIN_DOCS"]

@@ -28,7 +28,6 @@ belongs to a process started at another time).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -38,28 +37,61 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from analysis.errors import BuildError
+from analysis.files import file_sha256
 
 MARKER = ".analysis-build.json"
 OWNER = ".owner.json"
 _SHOW = 8
+#: The build's cache folder inside its output folder (:mod:`analysis.pipeline.cache`): the build's own, but not
+#: listed in the marker; recognised by its tag file.
+CACHE_DIR = ".analysis-cache"
+#: The cache folder's tag file (https://bford.info/cachedir/; backup tools skip a folder holding it).
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# The per-plan cache of `python -m analysis build` (analysis.pipeline.cache); safe to delete.\n")
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def is_own_cache(folder: Path) -> bool:
+    """*folder* is a cache folder the build wrote: a real folder (not a link) holding the tag file.
+
+    Parameters
+    ----------
+    folder : Path
+
+    Returns
+    -------
+    bool
+    """
+    folder = Path(folder)
+    tag = folder / TAG
+    try:
+        return (folder.is_dir() and not folder.is_symlink() and tag.is_file() and not tag.is_symlink()
+                and tag.read_text(encoding="utf-8") == TAG_TEXT)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+_sha = file_sha256
+
+
+def _walk(folder: Path):
+    """Every path under *folder*, but the build's own cache folder (:data:`CACHE_DIR`, tagged) at its top."""
+    folder = Path(folder)
+    own = folder / CACHE_DIR if is_own_cache(folder / CACHE_DIR) else None
+    for p in folder.rglob("*"):
+        if own is not None and (p == own or own in p.parents):
+            continue
+        yield p
 
 
 def _files(folder: Path) -> list[str]:
-    """Relative POSIX paths of every file (and symlink) under *folder*, sorted."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    """Relative POSIX paths of every file (and symlink) under *folder*, sorted (the build's cache aside)."""
+    return sorted(p.relative_to(folder).as_posix() for p in _walk(folder) if p.is_file() or p.is_symlink())
 
 
 def _empty_dirs(folder: Path) -> list[str]:
     """Relative POSIX paths, ending in ``/``, of the empty folders under *folder* (never written by the build)."""
-    return sorted(p.relative_to(folder).as_posix() + "/" for p in folder.rglob("*")
+    return sorted(p.relative_to(folder).as_posix() + "/" for p in _walk(folder)
                   if p.is_dir() and not p.is_symlink() and not any(p.iterdir()))
 
 
@@ -258,8 +290,25 @@ def _install_files(stage: Path, target: Path, new: dict[str, str], old: dict[str
     for rel in old:
         if rel not in new and (target / rel).is_file():
             (target / rel).unlink()
+    _install_cache(stage, target, old)
     os.replace(stage / MARKER, target / MARKER)
     shutil.rmtree(stage, ignore_errors=True)
 
 
-__all__ = ["MARKER", "staged_output", "check_target", "read_marker", "write_marker", "remove_stale_stages"]
+def _install_cache(stage: Path, target: Path, old: dict[str, str]) -> None:
+    """Replace the build's cache folder in *target* by the stage's.  A folder of that name the build did not
+    write -- no tag, or in a folder without the build's marker (*old* empty) -- is left alone, and the new
+    cache is then dropped."""
+    new, cur = stage / CACHE_DIR, target / CACHE_DIR
+    if not is_own_cache(new):
+        return
+    if cur.exists() or cur.is_symlink():
+        if not (old and is_own_cache(cur)):
+            return
+        gone = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-cache-", dir=target.parent))
+        os.replace(cur, gone / CACHE_DIR)
+        shutil.rmtree(gone, ignore_errors=True)
+    os.replace(new, cur)
+
+
+__all__ = ["MARKER", "CACHE_DIR", "TAG", "is_own_cache", "staged_output", "check_target", "read_marker", "write_marker", "remove_stale_stages"]

@@ -1,13 +1,16 @@
 """``python -m analysis build``: raw corpus -> every table in ``data/processed``.
 
 The build is one pass over the manifest's documents (:mod:`analysis.pipeline.extract`),
-then the cross-plan analyses (:mod:`analysis.pipeline.crossplan`).  All outputs are
+then the cross-plan analyses (:mod:`analysis.pipeline.crossplan`).  A build into the
+folder of an earlier one extracts only the plans that changed, or were added, since
+(:mod:`analysis.pipeline.cache`).  All outputs are
 staged and installed at the end (:mod:`analysis.pipeline.output`), so a build that
 stops -- on bad input, an error of the machine or an interruption -- leaves the
 previous results untouched, and a build never deletes a file it did not write.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from analysis import paths
@@ -15,6 +18,7 @@ from analysis.console import warn
 from analysis.errors import BuildError
 from analysis.files import write_csv, write_text
 from analysis.pipeline import catalog
+from analysis.pipeline.cache import PlanCache
 from analysis.pipeline.extract import Dataset, extract_corpus
 from analysis.pipeline.output import staged_output
 
@@ -41,7 +45,7 @@ def write_dataset(c: Dataset, out: Path) -> None:
 
 def crossplan_files() -> list[str]:
     """The files the cross-plan stage writes."""
-    from analysis.pipeline.crossplan import INPUTS_FILE, PARAMETERS_FILE
+    from analysis.pipeline.params import INPUTS_FILE, PARAMETERS_FILE
 
     return [t.file for t in catalog.TABLES.values() if t.stage == "crossplan"] + [PARAMETERS_FILE, INPUTS_FILE]
 
@@ -51,7 +55,7 @@ def _carried_describe_other_texts(out: Path, corpus: Dataset) -> str:
     there are none): plans added, dropped or changed since they were computed (their ``crossplan_inputs.json``)."""
     import json
 
-    from analysis.pipeline.crossplan import INPUTS_FILE
+    from analysis.pipeline.params import INPUTS_FILE
     from analysis.pipeline.output import read_marker
 
     marker = read_marker(out) if out.is_dir() else None
@@ -86,7 +90,7 @@ def gaps_summary(c: Dataset, limit: int = 12) -> str:
 
 def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: Path | None = None,
           progress: bool = True, similarity: bool = True, keep_other_files: bool = False, strict: bool = False,
-          verbose: bool = True, params=None) -> Dataset:
+          verbose: bool = True, params=None, reuse: bool = True) -> Dataset:
     """Run the whole extraction from *raw_dir* into *out_dir* (staged; see :mod:`analysis.pipeline.output`).
 
     Parameters
@@ -110,8 +114,20 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
         gaps) on stderr at the end.
     params : CrossPlanParams, optional
         Parameters of the cross-plan stage.
+    reuse : bool
+        Take the per-plan results of the plans that did not change since the
+        build that wrote *out_dir* from its cache instead of extracting them
+        again (:mod:`analysis.pipeline.cache`; the tables are the same bytes).
+        False extracts every plan; the cache is rewritten either way.
+
+    Returns
+    -------
+    Dataset
+        What was extracted, with the cross-plan result in ``crossplan``
+        (None with ``similarity=False``).
     """
-    corpus = extract_corpus(Path(raw_dir), codebook, progress)
+    cache = PlanCache(Path(out_dir) if reuse else None)
+    corpus = extract_corpus(Path(raw_dir), codebook, progress, cache=cache)
     if strict and corpus.gaps is not None and not corpus.gaps.empty:
         g = corpus.gaps
         lines = "\n".join(f"  - {k} {n!r}: {p} ({w}; suggested: {s or '-'})"
@@ -128,12 +144,14 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
     with staged_output(Path(out_dir), raw_dir, keep_other_files,
                        carry=() if similarity else crossplan_files()) as stage:
         write_dataset(corpus, stage)
+        cache.write(stage)
         (stage / CODEBOOK_FILE).write_bytes(Path(codebook or paths.CODEBOOK).read_bytes())
         if similarity:
             from analysis.pipeline.crossplan import write_crossplan
 
             result = write_crossplan(corpus, stage, progress=progress, params=params)
-            corpus.warnings.extend(result.warnings)
+            corpus = replace(corpus, documents=result.documents, crossplan=result,
+                             warnings=corpus.warnings + result.warnings)
     summary = gaps_summary(corpus)
     if summary:
         corpus.warnings.append(summary)

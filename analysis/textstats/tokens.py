@@ -24,7 +24,6 @@ put back in input order, so the result equals the serial one.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -36,6 +35,7 @@ from typing import Iterable, Sequence
 import jieba
 
 from analysis import paths
+from analysis.files import file_sha256
 from analysis.processes import worker_pool
 
 __all__ = ["ChineseTokenizer", "default_tokenizer", "jieba_for", "load_wordlist", "tokenize", "tokenize_many",
@@ -70,7 +70,7 @@ def load_wordlist(path: Path) -> list[str]:
 
 
 def _digest(path: Path | None) -> str:
-    return "" if path is None else hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return "" if path is None else file_sha256(path)
 
 
 def jieba_for(userdict: Path | None = paths.USERDICT) -> jieba.Tokenizer:
