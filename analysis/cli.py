@@ -350,7 +350,9 @@ def run(args: argparse.Namespace) -> int:
         from analysis.report.notebooks import execute_all
 
         console.set_quiet(args.quiet)
-        execute_all(args.dir, quiet=args.quiet > 0)
+        # the repository's notebooks save into figures/, whose README lists them; other folders name their own
+        ours = Path(args.dir).resolve() == paths.NOTEBOOKS.resolve()
+        execute_all(args.dir, quiet=args.quiet > 0, figures_readme=paths.FIGURES if ours else None)
     elif args.command == "report":
         from analysis.report.own_corpus import make_report
 
@@ -367,7 +369,7 @@ def run(args: argparse.Namespace) -> int:
                 raise BuildError(f"docs/: out of date: {', '.join(stale)}; run `python -m analysis docs`.")
             console.info("docs/: generated pages are current")
         else:
-            changed = docgen.write_pages()
+            changed = docgen.write_pages(docgen.DOCS, docgen.README)
             console.info(f"docs/: {', '.join(changed) if changed else 'no page'} rewritten")
             if not args.no_site:
                 console.info(f"site -> {docgen.build_site(args.site)}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import BuildError
+from analysis.files import write_if_changed
 
 #: The documentation folder and the MkDocs configuration of the repository.
 DOCS = paths.ROOT / "docs"
@@ -190,7 +191,8 @@ def readme_findings(processed: Path | None = None) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = report.load(processed)
-    return corpus_table(r) + "\n" + headlines(r)
+    with r:
+        return corpus_table(r) + "\n" + headlines(r)
 
 
 def readme_with_findings(text: str, block: str) -> str:
@@ -216,10 +218,21 @@ def stale_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
     return out
 
 
-def write_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
-    """Write the generated pages into *docs* and the findings into *readme*; returns what changed."""
-    from analysis.files import write_if_changed
+def write_pages(docs: Path, readme: Path | None) -> list[str]:
+    """Write the generated pages into *docs* and the findings into *readme* (each only if a byte changes).
 
+    Parameters
+    ----------
+    docs : path
+        The documentation folder (``python -m analysis docs`` names the repository's :data:`DOCS`).
+    readme : path or None
+        The README whose findings block is rewritten (None: none).
+
+    Returns
+    -------
+    list of str
+        The names of the files rewritten.
+    """
     changed = []
     for name, text in pages().items():
         if write_if_changed(Path(docs) / name, text.encode("utf-8")):

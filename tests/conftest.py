@@ -162,3 +162,20 @@ def rewrite_manifest(raw_dir: Path) -> None:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def processed_settings():
+    """data/processed loaded (:func:`analysis.report.load`) and its settings -- plans' order, codebook, documents
+    table -- in force for a whole test module (``with r:``), as a notebook of that build has them; None (and no
+    settings) when it is not built.  Use with ``pytestmark = pytest.mark.usefixtures("processed_settings")``."""
+    from analysis import report
+    from analysis.errors import BuildError
+
+    try:
+        r = report.load(paths.PROCESSED)
+    except BuildError:
+        yield None
+        return
+    with r:
+        yield r

@@ -432,13 +432,8 @@ def package_coding(processed: Path | str | None = None, codebook=None) -> Coding
     from analysis.coding.registry import DIMENSIONS
     from analysis.compare.tables import processed_dir
 
-    from analysis.compare.tables import corpus_plans, set_plan_order
-
     folder = processed_dir(processed)
-    before = corpus_plans()
     docs = _documents(folder)
-    if before:  # reading documents.csv registers its plan order; exporting another folder should not change it
-        set_plan_order(before)
     ids = [str(j) for j in docs["jurisdiction"].dropna()]
     ctx = _Context(folder, codebook)
     cod = Coding(folder, _read_texts(folder, ids), docs)

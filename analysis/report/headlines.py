@@ -7,8 +7,11 @@ findings robust only under every weighting rule, and every sentence right for on
 """
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 
+from analysis import compare
 from analysis.report.instruments import KIND_NAMES, leading_kinds
 from analysis.report.per_plan import older_frameworks
 from analysis.report.wording import (_num, _period, agree, all_of, bullets, count_word, counted, lower, names,
@@ -29,6 +32,16 @@ def corpus_table(r) -> str:
     body, the framework it implements, its science-literacy target), its period, issue date and actions.
 
     A document the build's ``exclude_documents`` leaves out of the comparisons is marked so.
+
+    Parameters
+    ----------
+    r : ReportData
+        A loaded build.
+
+    Returns
+    -------
+    str
+        A Markdown table.
     """
     d = r["documents"]
     excluded = getattr(r, "excluded", {}) or {}
@@ -50,9 +63,24 @@ def corpus_table(r) -> str:
 # ------------------------------------------------------------------ headlines
 def headlines(r) -> str:
     """The report's main findings in a few bullets (the README's *Findings*), from a loaded build *r*
-    (:func:`analysis.report.load`), computed by the same functions as the notebooks."""
-    from analysis import compare
+    (:func:`analysis.report.load`), computed by the same functions as the notebooks, under the build's settings
+    (its codebook and plans' order: ``with r:``).
 
+    Parameters
+    ----------
+    r : ReportData
+        A loaded build.
+
+    Returns
+    -------
+    str
+        Markdown bullets.
+    """
+    with r.context() if hasattr(r, "context") else contextlib.nullcontext():
+        return _headlines(r)
+
+
+def _headlines(r) -> str:
     docs, actions = r["documents"], r["actions"]
     plans = r.plans_with_actions
     out = [_corpus(r)]

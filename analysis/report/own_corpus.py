@@ -223,7 +223,8 @@ def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebook
         from analysis.report.context import load
 
         r = load(processed, stage / "figures", lang)
-        findings_md = findings.headlines(r) + "\n" + findings.corpus_design(r["documents"], r.labels) + "\n"
+        with r:
+            findings_md = findings.headlines(r) + "\n" + findings.corpus_design(r["documents"], r.labels) + "\n"
     except Exception as exc:  # the front page still shows everything else; the notebooks show the detail
         error = f"{type(exc).__name__}: {exc}"
         console.warn(f"the front page has no findings ({error}); the notebooks show them.")
