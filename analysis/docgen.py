@@ -78,7 +78,7 @@ def parameters_markdown() -> str:
            "notebooks read them from there.", "",
            "## Changing a parameter", "",
            "```bash",
-           "python -m analysis build --set n_clusters=12 --set reuse_min_chars=15",
+           "python -m analysis build --raw my_plans --out my_build --set n_clusters=12 --set reuse_min_chars=15",
            "python -m analysis report --raw my_plans --out my_report --set match_threshold=0.4",
            "```", "",
            "From Python:", "",
