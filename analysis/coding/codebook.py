@@ -24,8 +24,9 @@ from pathlib import Path
 import yaml
 
 from analysis import config
-from analysis.paths import CODEBOOK
+from analysis.corpus.decode import decode_bytes
 from analysis.errors import BuildError
+from analysis.paths import CODEBOOK
 from analysis.patterns import PATTERN_ERRORS, compile_user
 
 
@@ -191,8 +192,6 @@ def codebook_data(path: Path | str) -> tuple[object, bool]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        from analysis.corpus.decode import decode_bytes
-
         try:
             what = f"it reads as {decode_bytes(raw, path)[1].upper()}"
         except BuildError:

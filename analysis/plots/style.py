@@ -40,14 +40,14 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
-from matplotlib.colors import Colormap
+from matplotlib.colors import Colormap, hsv_to_rgb, to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analysis import config
+from analysis.coding.codebook import load_codebook
 from analysis.corpus import levels
 from analysis.files import write_if_changed
-from analysis.coding.codebook import load_codebook
 
 LANGS = config.LANGS
 
@@ -345,7 +345,6 @@ def distinct_colors(n: int) -> list[str]:
     alternating lightness (deterministic)."""
     if n <= len(TOL_MUTED):
         return TOL_MUTED[:n]
-    from matplotlib.colors import hsv_to_rgb, to_hex
 
     out = []
     for i in range(n):

@@ -31,6 +31,7 @@ import pandas as pd
 from analysis import config, paths
 from analysis.compare.tables import documents_plan_order, read_processed
 from analysis.errors import BuildError
+from analysis.pipeline import catalog
 from analysis.pipeline.crossplan import read_params
 from analysis.pipeline.output import MARKER, read_marker
 from analysis.pipeline.run import build_codebook
@@ -285,7 +286,6 @@ def check_build(folder: Path | str) -> Path:
         raise BuildError(f"{folder}: the folder is empty, not a build. {todo}")
     if read_marker(folder) is None:
         raise BuildError(f"{folder}: not a build (no {MARKER}, the marker every build writes). {todo}")
-    from analysis.pipeline import catalog
 
     missing = [catalog.table(n).file for n in REQUIRED_TABLES if not (folder / catalog.table(n).file).is_file()]
     if missing:

@@ -12,10 +12,12 @@ import contextlib
 import pandas as pd
 
 from analysis import compare
+from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTING_NAMES
 from analysis.report.instruments import KIND_NAMES, leading_kinds
 from analysis.report.per_plan import older_frameworks
-from analysis.report.wording import (_num, _period, agree, all_of, bullets, count_word, counted, lower, names,
-                                     plural, with_ci)
+from analysis.report.wording import (_num, _period, agree, all_of, bullets, count_word, counted, lower, names, plural,
+                                     with_ci)
+from analysis.selection import mix
 
 
 # ------------------------------------------------------------------ the corpus table
@@ -106,8 +108,6 @@ def _headlines(r) -> str:
 
 def _corpus(r) -> str:
     """What the corpus holds: the documents, their levels and periods, the genres and frameworks they mix."""
-    from analysis.selection import mix
-
     docs, actions = r["documents"], r["actions"]
     plans = r.plans
     d = docs[docs["jurisdiction"].isin(plans)]
@@ -184,8 +184,6 @@ def _departments(workload: pd.DataFrame, summary: pd.DataFrame, tests: pd.DataFr
                  labels: dict[str, str]) -> str:
     """科协's share of the load: its range under the default rule, the plans where the rule moves it, and the
     differences that hold under every rule."""
-    from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTING_NAMES
-
     lab = lambda j: labels.get(j, j)  # noqa: E731
     cast = workload[(workload["category"] == "cast") & workload["assigned"].astype(bool)].dropna(
         subset=["load_share"])

@@ -13,6 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.compare.tables import read_table
+from analysis.files import write_if_changed
+from analysis.pipeline import catalog
 from analysis.report.evidence import row_anchor
 from analysis.report.markup import anchor_id, html_text, safe_href
 from analysis.report.pages import page, table_html
@@ -91,10 +94,6 @@ def write_table_pages(processed: Path | str, out: Path | str) -> list[Path]:
     list of Path
         The pages written, the index last.
     """
-    from analysis.compare.tables import read_table
-    from analysis.files import write_if_changed
-    from analysis.pipeline import catalog
-
     folder, out = Path(processed), Path(out)
     written, listed, files = [], [], set()
     for name, what in TABLES.items():
