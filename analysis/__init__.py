@@ -42,7 +42,7 @@ _PUBLIC = {
     "Document": "analysis.corpus", "load_manifest": "analysis.corpus", "load_errata": "analysis.corpus",
     "decode_bytes": "analysis.corpus", "read_text": "analysis.corpus", "read_document": "analysis.corpus", "normalize": "analysis.corpus",
     "Codebook": "analysis.coding", "load_codebook": "analysis.coding", "extract_metadata": "analysis.coding",
-    "extract": "analysis.coding", "Tables": "analysis.coding",
+    "extract": "analysis.coding", "PlanRows": "analysis.coding",
     "Dataset": "analysis.pipeline", "extract_corpus": "analysis.pipeline", "build": "analysis.pipeline",
     "CrossPlanParams": "analysis.pipeline", "CrossPlanResult": "analysis.pipeline",
     "compute_crossplan": "analysis.pipeline", "write_crossplan": "analysis.pipeline",

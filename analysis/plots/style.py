@@ -151,18 +151,16 @@ def check_figure_text(fig: Figure) -> Figure:
 
 # ------------------------------------------------------------------ language
 def set_lang(lang: str) -> str:
-    """Set the label language explicitly (``analysis.set_config(lang=...)``): for the process, or until the
-    :func:`analysis.config_context` it is called in ends.
+    """Set the label language on purpose (``analysis.set_config(lang=...)``), for the process or the
+    :func:`analysis.config_context` it is called in.
 
     Parameters
     ----------
     lang : {"en", "zh"}
-        The language.
 
     Returns
     -------
     str
-        *lang*.
     """
     config.set_config(lang=lang)
     return config.lang_setting()
@@ -174,7 +172,6 @@ def get_lang(lang: str | None = None) -> str:
     Parameters
     ----------
     lang : {"en", "zh"}, optional
-        A language.
 
     Returns
     -------
@@ -310,13 +307,11 @@ def category_labels(lang: str | None = None, short: bool = False) -> dict[str, s
 
 
 def plan_index(jurisdiction: str) -> int:
-    """The plan's position in the corpus (the ``plan_order`` setting of :mod:`analysis.config`: manifest order);
-    plans outside it follow, in a stable order.
+    """The plan's position in the ``plan_order`` setting (:mod:`analysis.config`); others follow, stably.
 
     Parameters
     ----------
     jurisdiction : str
-        A plan id.
 
     Returns
     -------
@@ -450,19 +445,16 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
 
 
 def figure_paths(name: str, figures_dir: Path | str) -> list[Path]:
-    """The files :func:`save_figure` writes for *name*.
+    """The files :func:`save_figure` writes for *name*: ``<figures_dir>/<name>.png`` and ``.svg``.
 
     Parameters
     ----------
     name : str
-        The figure's name.
     figures_dir : path
-        The folder.
 
     Returns
     -------
     list of Path
-        ``<figures_dir>/<name>.png`` and ``.svg``.
     """
     if figures_dir is None:
         raise TypeError("figures_dir: name the folder the figure goes into (there is no default folder)")
@@ -482,12 +474,10 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str) -> None:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        The figure.
     name : str
         The files' stem: letters, digits, ``_`` and ``-``.
     figures_dir : path
-        The folder (created if missing).  There is no default: nothing is written where the caller did
-        not ask for it.
+        The folder (created if missing); no default: nothing is written where the caller did not ask.
 
     Returns
     -------
