@@ -16,7 +16,9 @@ The package follows the data flow, one subpackage per stage:
 - :mod:`analysis.selection` -- which documents an analysis compares (``exclude_documents``).
 
 Infrastructure used by all of them: :mod:`analysis.paths`, :mod:`analysis.errors`,
-:mod:`analysis.files`.
+:mod:`analysis.files`, and :mod:`analysis.config` -- the settings every comparison and chart reads (the
+codebook, the plans' order, the language), set explicitly with :func:`set_config` or for a block with
+:func:`config_context`; a loaded build (:func:`analysis.report.load`) carries its own.
 
 Importing :mod:`analysis` is cheap: the public names below are resolved on first use
 (PEP 562), so ``import analysis.errors`` does not load pandas, scikit-learn or matplotlib.
@@ -32,12 +34,15 @@ _PUBLIC = {
     "textstats": "analysis.textstats", "compare": "analysis.compare", "plots": "analysis.plots",
     "report": "analysis.report", "paths": "analysis.paths", "errors": "analysis.errors",
     "exchange": "analysis.exchange", "validation": "analysis.validation", "schema": "analysis.schema",
+    "config": "analysis.config",
+    # settings a comparison or chart reads (codebook, plans' order, language), scikit-learn's manner
+    "config_context": "analysis.config", "set_config": "analysis.config", "get_config": "analysis.config",
     # the most used names of each stage
     "BuildError": "analysis.errors",
     "Document": "analysis.corpus", "load_manifest": "analysis.corpus", "load_errata": "analysis.corpus",
     "decode_bytes": "analysis.corpus", "read_text": "analysis.corpus", "read_document": "analysis.corpus", "normalize": "analysis.corpus",
     "Codebook": "analysis.coding", "load_codebook": "analysis.coding", "extract_metadata": "analysis.coding",
-    "extract": "analysis.coding", "Tables": "analysis.coding",
+    "extract": "analysis.coding", "PlanRows": "analysis.coding",
     "Dataset": "analysis.pipeline", "extract_corpus": "analysis.pipeline", "build": "analysis.pipeline",
     "CrossPlanParams": "analysis.pipeline", "CrossPlanResult": "analysis.pipeline",
     "compute_crossplan": "analysis.pipeline", "write_crossplan": "analysis.pipeline",

@@ -7,6 +7,7 @@ the bar, prints the message on a line of its own and redraws the bar.
 """
 from __future__ import annotations
 
+import locale
 import os
 import sys
 
@@ -30,7 +31,7 @@ def set_quiet(quiet: bool | int) -> None:
 
 def _write(text: str) -> None:
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # not at the top: `python -m analysis` starts without it (see cli)
 
         tqdm.write(text, file=sys.stderr)
     except Exception:  # pragma: no cover - tqdm missing or stderr closed
@@ -52,7 +53,7 @@ def warn(message: str) -> None:
 def close_bars() -> None:
     """Close every open progress bar, so nothing is drawn after (or on the line of) the next message."""
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # not at the top: `python -m analysis` starts without it (see cli)
 
         for bar in list(getattr(tqdm, "_instances", ())):
             bar.close()
@@ -88,8 +89,6 @@ def tolerant_streams() -> None:
 
 def locale_name() -> str:
     """The locale as the environment sets it, and the encoding Python decodes arguments with."""
-    import locale
-
     env = next((f"{k}={os.environ[k]}" for k in ("LC_ALL", "LC_CTYPE", "LANG") if os.environ.get(k)), "no LC_ALL, "
                "LC_CTYPE or LANG set")
     return f"{env}, encoding {locale.getpreferredencoding(False)}"

@@ -15,14 +15,22 @@ differs from what the code generates.
 """
 from __future__ import annotations
 
+import json
+import math
 import re
 import subprocess
 import sys
+import warnings
 from dataclasses import fields
 from pathlib import Path
 
-from analysis import paths
+from analysis import paths, report, validation
+from analysis.compare import read_processed
 from analysis.errors import BuildError
+from analysis.files import file_sha256, write_if_changed
+from analysis.pipeline.catalog import data_dictionary
+from analysis.pipeline.params import PARAMETERS_FILE, RANGES, CrossPlanParams
+from analysis.report.findings import corpus_table, headlines
 
 #: The documentation folder and the MkDocs configuration of the repository.
 DOCS = paths.ROOT / "docs"
@@ -62,8 +70,6 @@ def _docstring_sections(doc: str) -> tuple[str, list[tuple[str, list[str]]]]:
 
 def parameters_markdown() -> str:
     """The parameters page (Markdown) from :class:`~analysis.pipeline.crossplan.CrossPlanParams`."""
-    from analysis.pipeline.params import PARAMETERS_FILE, RANGES, CrossPlanParams
-
     doc = CrossPlanParams.__doc__ or ""
     summary, sections = _docstring_sections(doc)
     defaults = CrossPlanParams()
@@ -77,7 +83,7 @@ def parameters_markdown() -> str:
            "notebooks read them from there.", "",
            "## Changing a parameter", "",
            "```bash",
-           "python -m analysis build --set n_clusters=12 --set reuse_min_chars=15",
+           "python -m analysis build --raw my_plans --out my_build --set n_clusters=12 --set reuse_min_chars=15",
            "python -m analysis report --raw my_plans --out my_report --set match_threshold=0.4",
            "```", "",
            "From Python:", "",
@@ -105,16 +111,12 @@ def parameters_markdown() -> str:
 
 def undocumented_parameters() -> list[str]:
     """Fields of :class:`~analysis.pipeline.crossplan.CrossPlanParams` its docstring does not mention."""
-    from analysis.pipeline.crossplan import CrossPlanParams
-
     doc = CrossPlanParams.__doc__ or ""
     return [f.name for f in fields(CrossPlanParams) if f"``{f.name}``" not in doc]
 
 
 def _markdown_table(df, digits: int = 3) -> list[str]:
     """*df* as a Markdown table (floats rounded, missing values as ``–``)."""
-    import math
-
     def cell(v):
         if isinstance(v, float):
             return "–" if math.isnan(v) else f"{v:.{digits}f}"
@@ -128,9 +130,6 @@ def _markdown_table(df, digits: int = 3) -> list[str]:
 
 def validation_markdown(processed: Path | None = None) -> str:
     """The validation results page: the reports of :mod:`analysis.validation` on the build *processed*."""
-    from analysis import validation
-    from analysis.compare import read_processed
-
     folder = Path(processed) if processed is not None else paths.PROCESSED
     t = read_processed(folder)
     out = ["# Validation results", "",
@@ -172,8 +171,6 @@ def validation_markdown(processed: Path | None = None) -> str:
 
 def pages() -> dict[str, str]:
     """Every generated page by file name under ``docs/``."""
-    from analysis.pipeline.catalog import data_dictionary
-
     return {"data-dictionary.md": data_dictionary(), "parameters.md": parameters_markdown(),
             "validation-results.md": validation_markdown()}
 
@@ -186,15 +183,11 @@ FINDINGS_END = "<!-- end of findings -->"
 
 def readme_findings(processed: Path | None = None) -> str:
     """The README's findings block: :func:`analysis.report.findings.headlines` of the build *processed*."""
-    import warnings
-
-    from analysis import report
-    from analysis.report.findings import corpus_table, headlines
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = report.load(processed)
-    return corpus_table(r) + "\n" + headlines(r)
+    with r:
+        return corpus_table(r) + "\n" + headlines(r)
 
 
 def readme_with_findings(text: str, block: str) -> str:
@@ -220,10 +213,21 @@ def stale_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
     return out
 
 
-def write_pages(docs: Path = DOCS, readme: Path = README) -> list[str]:
-    """Write the generated pages into *docs* and the findings into *readme*; returns what changed."""
-    from analysis.files import write_if_changed
+def write_pages(docs: Path, readme: Path | None) -> list[str]:
+    """Write the generated pages into *docs* and the findings into *readme* (each only if a byte changes).
 
+    Parameters
+    ----------
+    docs : path
+        The documentation folder (``python -m analysis docs`` names the repository's :data:`DOCS`).
+    readme : path or None
+        The README whose findings block is rewritten (None: none).
+
+    Returns
+    -------
+    list of str
+        The names of the files rewritten.
+    """
     changed = []
     for name, text in pages().items():
         if write_if_changed(Path(docs) / name, text.encode("utf-8")):
@@ -241,9 +245,7 @@ SITE_MARKER = ".analysis-docs-site"
 
 def _site_files(site: Path) -> dict[str, str]:
     """``{relative path: sha256}`` of every file of *site* but its marker."""
-    import hashlib
-
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {p.relative_to(site).as_posix(): file_sha256(p)
             for p in sorted(site.rglob("*")) if (p.is_file() or p.is_symlink()) and p.name != SITE_MARKER}
 
 
@@ -254,8 +256,6 @@ def build_site(site: Path, config: Path = MKDOCS_YML) -> Path:
     marker :data:`SITE_MARKER` lists every file it wrote with its SHA-256.  MkDocs empties the folder
     first, so a folder holding any other file (or a file changed since) is refused.
     """
-    import json
-
     site = Path(site)
     if site.exists() and not site.is_dir():
         raise BuildError(f"{site}: --site names a file; give a new or empty folder (nothing was changed).")

@@ -396,14 +396,14 @@ def text_columns(table: Table) -> list[str]:
 
 def frame(rows: Iterable[Mapping] | None, table: Table):
     """A DataFrame of *rows* with exactly the columns of *table*, in schema order."""
-    import pandas as pd
+    import pandas as pd  # not at the top: the schema is read without pandas (command-line start-up, docs)
 
     return pd.DataFrame(list(rows or []), columns=table.column_names)
 
 
 def check_table(df, table: Table) -> list[str]:
     """Problems of *df* as *table*: wrong columns, or values that do not fit a column's type."""
-    import pandas as pd
+    import pandas as pd  # not at the top: the schema is read without pandas (command-line start-up, docs)
 
     t = table
     problems = []

@@ -36,10 +36,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import krippendorff
 import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.coding.codebook import load_codebook
+from analysis.coding.instruments import instrument_codes
 from analysis.files import sha256
 
 VALIDATION = paths.DATA / "validation"
@@ -104,8 +107,6 @@ def _commitments(cell: str) -> set[tuple[float, str]]:
 # ------------------------------------------------------------------ statistics
 def alpha_nominal(a: list, b: list) -> float:
     """Krippendorff's alpha (nominal) of two coders' values for the same units (1.0 when they never differ)."""
-    import krippendorff
-
     values = sorted(set(a) | set(b), key=str)
     if len(values) < 2:
         return 1.0 if list(a) == list(b) else float("nan")
@@ -238,9 +239,6 @@ def instruments_report(actions: pd.DataFrame, instruments: pd.DataFrame, folder:
 
     Only the actions the coders were given (``packets/instrument_units.csv``) are scored: a corpus's other
     plans have no hand coding, and counting them as coded-empty would be wrong."""
-    from analysis.coding.codebook import load_codebook
-    from analysis.coding.instruments import instrument_codes
-
     codes = instrument_codes(load_codebook())
     sa, sb, sg = (_instrument_sets(read_coding(w, "instruments", folder))
                   for w in ("coder_a", "coder_b", "reconciled"))

@@ -261,3 +261,20 @@ def _digest(folder: Path) -> dict[str, str]:
 def nbval_session() -> tuple[list, dict[str, str]]:
     """The notebook items nbval collected in this session, and the digests of figures/ before any test ran."""
     return _SESSION.get("nbval_items", []), _SESSION.get("figures_before", {})
+
+
+@pytest.fixture(scope="module")
+def processed_settings():
+    """data/processed loaded (:func:`analysis.report.load`) and its settings -- plans' order, codebook, documents
+    table -- in force for a whole test module (``with r:``), as a notebook of that build has them; None (and no
+    settings) when it is not built.  Use with ``pytestmark = pytest.mark.usefixtures("processed_settings")``."""
+    from analysis import report
+    from analysis.errors import BuildError
+
+    try:
+        r = report.load(paths.PROCESSED)
+    except BuildError:
+        yield None
+        return
+    with r:
+        yield r

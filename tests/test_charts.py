@@ -31,6 +31,9 @@ from analysis.plots import style  # noqa: E402
 LANGS = ["en", "zh"]
 
 
+#: every chart here is drawn under data/processed's settings (plans' order and colours, labels), as its notebooks do
+pytestmark = pytest.mark.usefixtures("processed_settings")
+
 @pytest.fixture(scope="module")
 def t():
     if not (paths.PROCESSED / "documents.csv").is_file():

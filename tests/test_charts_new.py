@@ -46,6 +46,9 @@ def t():
     return tables
 
 
+#: every chart here is drawn under data/processed's settings (plans' order and colours, labels), as its notebooks do
+pytestmark = pytest.mark.usefixtures("processed_settings")
+
 @pytest.fixture(scope="module")
 def tab(t):
     """Every comparison table the charts take, computed once."""

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import MANIFEST_PLANS, golden  # noqa: E402
-from analysis import compare
+from analysis import compare, config_context
 
 from analysis import paths
 
@@ -24,6 +24,8 @@ from analysis.compare import crossplan
 from analysis.coding.codebook import load_codebook
 
 PROCESSED = paths.PROCESSED
+#: every comparison here runs under data/processed's settings (its plans' order …), as its notebooks do
+pytestmark = pytest.mark.usefixtures("processed_settings")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,7 @@ def t():
     if not (PROCESSED / "documents.csv").is_file():
         pytest.skip("data/processed not built (run `python -m analysis build`)")
     return compare.read_processed(PROCESSED)
+
 
 
 def without_departments(t) -> list[str]:
@@ -61,17 +64,29 @@ def test_read_table_keeps_ids_as_text_and_empty_groups_missing(t):
         compare.read_table("actions", PROCESSED / "nowhere")
 
 
-def test_plan_order_is_the_manifest_order_registered_with_documents(t):
-    assert compare.corpus_plans() == MANIFEST_PLANS  # read_processed read documents.csv
-    first, last = MANIFEST_PLANS[0], MANIFEST_PLANS[-1]
-    ends = list(dict.fromkeys([first, last]))  # one plan if the corpus has one
-    assert compare.plan_order([last, "zz_new", first, "aa_new"]) == ends + ["zz_new", "aa_new"]
-    saved = compare.corpus_plans()
-    try:
-        compare.set_plan_order(["b", "a"])
-        assert compare.plan_order(["a", "c", "b"]) == ["b", "a", "c"]
-    finally:
-        compare.set_plan_order(saved)
+def test_plan_order_is_the_manifest_order_of_documents_and_reading_sets_nothing(t):
+    assert compare.documents_plan_order(t["documents"]) == MANIFEST_PLANS
+    with config_context(plan_order=None):
+        compare.read_processed(PROCESSED)  # reading a build changes no setting
+        assert compare.corpus_plans() == []
+        assert compare.plan_order(["b", "a", "b"]) == ["b", "a"]  # no order set: as they come
+    with config_context(plan_order=compare.documents_plan_order(t["documents"])):
+        assert compare.corpus_plans() == MANIFEST_PLANS
+        first, last = MANIFEST_PLANS[0], MANIFEST_PLANS[-1]
+        ends = list(dict.fromkeys([first, last]))  # one plan if the corpus has one
+        assert compare.plan_order([last, "zz_new", first, "aa_new"]) == ends + ["zz_new", "aa_new"]
+        with config_context(plan_order=["b", "a"]):
+            assert compare.plan_order(["a", "c", "b"]) == ["b", "a", "c"]
+        assert compare.corpus_plans() == MANIFEST_PLANS  # leaving the inner block restores the outer order
+
+
+def test_matrix_without_a_plan_order_keeps_the_tables_order_not_the_alphabet():
+    df = pd.DataFrame({"jurisdiction": ["zz", "zz", "aa"], "group": ["g1", "g2", "g1"], "v": [1.0, 2.0, 3.0]})
+    with config_context(plan_order=None):
+        assert list(compare.matrix(df, "v").index) == ["zz", "aa"]
+        assert list(compare.matrix(df, "v", index="group", columns="jurisdiction").columns) == ["zz", "aa"]
+    with config_context(plan_order=["aa", "zz"]):
+        assert list(compare.matrix(df, "v").index) == ["aa", "zz"]
 
 
 # ----------------------------------------------------------------- overview
@@ -429,12 +444,8 @@ def test_cluster_space_reproduces_the_build_clustering(t):
 
 # ------------------------------------------------- cross-plan, synthetic
 def test_crossplan_functions_on_a_tiny_example():
-    saved = compare.corpus_plans()
-    try:
-        compare.set_plan_order(["x_one", "x_two", "x_three"])  # a corpus of its own, not data/processed's
+    with config_context(plan_order=["x_one", "x_two", "x_three"]):  # a corpus of its own, not data/processed's
         _tiny_example()
-    finally:
-        compare.set_plan_order(saved)
 
 
 def _tiny_example():

@@ -124,10 +124,11 @@ def test_runner_writes_the_readme_after_the_notebooks(tmp_path, monkeypatch):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
     nbformat.write(nb, nbs / "01_tiny.ipynb")
-    monkeypatch.setattr(paths, "FIGURES", figs)
-    execute_all(nbs, quiet=True)  # not the project's notebooks folder: no README by default
+    repo_readme = (paths.FIGURES / figures.README).read_bytes()
+    execute_all(nbs, quiet=True)  # no figure folder named: no README written anywhere
     assert not (figs / figures.README).exists()
-    execute_all(nbs, quiet=True, figures_readme=True)
+    assert (paths.FIGURES / figures.README).read_bytes() == repo_readme
+    execute_all(nbs, quiet=True, figures_readme=figs)
     assert (figs / figures.README).read_text(encoding="utf-8") == figures.readme_text()
 
 

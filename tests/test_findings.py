@@ -820,36 +820,18 @@ def test_interval_table_shows_missing_as_a_dash():
 # ------------------------------------------------------------------ the build in data/processed
 @pytest.fixture(scope="module")
 def processed():
-    """data/processed loaded as the README's findings load it; the codebook, plan order, chart style and pandas
-    options it sets are put back afterwards."""
+    """data/processed loaded as the README's findings load it (loading sets nothing process-wide)."""
     if not (paths.PROCESSED / "documents.csv").is_file():
         pytest.skip("data/processed is not built")
     import warnings
 
-    import matplotlib
-
     from analysis import report
-    from analysis.coding import codebook
-    from analysis.compare.tables import corpus_plans, set_plan_order
-    from analysis.plots import style
 
-    saved = (codebook._default_path, corpus_plans(), style.get_lang(), dict(matplotlib.rcParams))
-    options = ("display.width", "display.max_columns", "display.max_colwidth", "display.max_rows")
-    saved_options = {o: pd.get_option(o) for o in options}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield report.load(paths.PROCESSED, None, "en")
-    finally:
-        codebook.use_codebook(saved[0])
-        set_plan_order(saved[1])
-        style.set_lang(saved[2])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # deprecated rcParams are warned about when set
-            matplotlib.rcParams.update(saved[3])
-        for o, v in saved_options.items():
-            pd.set_option(o, v)
-
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = report.load(paths.PROCESSED, None, "en")
+    with r:  # the tests compare under the build's settings, as the headlines do
+        yield r
 
 
 def test_headlines_of_the_processed_build_print_the_numbers_of_its_tables(processed):

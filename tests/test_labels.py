@@ -6,18 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.compare.tables import corpus_plans, set_plan_order
+from analysis import config_context, paths
 from analysis.plots import style
 
 
 @pytest.fixture(autouse=True)
 def no_registered_plans():
-    """Labels of the documents given only (the plan order a read of documents.csv registers is put back)."""
-    before = corpus_plans()
-    set_plan_order([])
-    yield
-    set_plan_order(before)
+    """Labels of the documents given only: no plans' order or documents table in the settings."""
+    with config_context(plan_order=None, documents=None):
+        yield
 
 
 def docs(rows: list[dict]) -> pd.DataFrame:

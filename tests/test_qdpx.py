@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.compare import tables
 from analysis.errors import BuildError
 from analysis.exchange import (codepoints_to_utf16, coded_selections, export_qdpx, format_agreement,
                                from_refi_position, import_qdpx, schema_path, to_refi_position,
@@ -70,14 +69,6 @@ def _selections_of(root: ET.Element, guid: str) -> list[tuple[ET.Element, ET.Ele
 def _source_text(root: ET.Element, files: dict[str, bytes], src: ET.Element) -> str:
     name = src.get("plainTextPath").removeprefix("internal://")
     return files[f"sources/{name}"].decode("utf-8")
-
-
-@pytest.fixture(autouse=True)
-def _keep_plan_order():
-    """Reading another folder's documents.csv must not leave its plan order to later tests."""
-    before = tables.corpus_plans()
-    yield
-    tables.set_plan_order(before)
 
 
 @pytest.fixture(scope="module")

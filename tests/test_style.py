@@ -62,14 +62,14 @@ def test_missing_cjk_font_fails_with_install_hint(monkeypatch):
 
 
 def test_lang_setting():
-    before = style.get_lang()
-    try:
+    from analysis import config_context
+
+    with config_context():
         assert style.set_lang("zh") == "zh" and style.tr("a", "甲") == "甲"
         assert style.tr("a", "甲", lang="en") == "a"
         with pytest.raises(ValueError):
             style.set_lang("fr")
-    finally:
-        style.set_lang(before)
+    assert style.get_lang() == "en"  # set inside the block: gone with it
 
 
 def test_plan_labels_come_from_the_documents_table():
@@ -105,23 +105,19 @@ def test_group_and_category_labels_follow_the_codebook():
 
 
 def test_plans_have_fixed_distinct_colours_and_markers():
-    from analysis.compare.tables import corpus_plans, set_plan_order
+    from analysis import config_context
 
-    before = corpus_plans()
-    try:
-        set_plan_order(MANIFEST_PLANS)  # what reading documents.csv registers
+    with config_context(plan_order=MANIFEST_PLANS):  # a loaded build's order
         colors = [style.plan_color(j) for j in MANIFEST_PLANS]
         n_okabe = len([c for c in style.PLAN_PALETTE if c in style.OKABE_ITO.values()]) - 1  # yellow is last
         assert colors[:n_okabe] == style.PLAN_PALETTE[:min(n_okabe, len(colors))]  # Okabe-Ito first, in order
         assert style.OKABE_ITO["yellow"] not in colors[:n_okabe]  # illegible on white: used only beyond
         assert style.plan_color("somewhere_else") == style.plan_color("somewhere_else")
-        many = [f"plan_{i:03d}" for i in range(200)]  # any number of plans: every plan a distinct pair
-        set_plan_order(many)
+    many = [f"plan_{i:03d}" for i in range(200)]  # any number of plans: every plan a distinct pair
+    with config_context(plan_order=many):
         pairs = [(style.plan_color(j), style.plan_marker(j)) for j in many]
         assert len(set(pairs)) == len(pairs)
         assert len({style.plan_color(j) for j in many[:len(style.PLAN_PALETTE)]}) == len(style.PLAN_PALETTE)
-    finally:
-        set_plan_order(before)
 
 
 def test_save_figure_is_byte_identical_and_high_resolution(tmp_path):

@@ -7,6 +7,7 @@ metadata (title, issuer, dates, literacy target).  The rules' vocabulary lives i
 """
 from analysis.coding.codebook import Codebook, load_codebook
 from analysis.coding.metadata import extract_metadata
-from analysis.coding.segment import Tables, extract
+from analysis.coding.segment import Tables as PlanRows  # one plan's rows; "Table" is the schema of one table
+from analysis.coding.segment import extract
 
-__all__ = ["Codebook", "load_codebook", "extract", "Tables", "extract_metadata"]
+__all__ = ["Codebook", "load_codebook", "extract", "PlanRows", "extract_metadata"]

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import yaml
 
-from analysis.paths import CODEBOOK
+from analysis import config
+from analysis.corpus.decode import decode_bytes
 from analysis.errors import BuildError
+from analysis.paths import CODEBOOK
 from analysis.patterns import PATTERN_ERRORS, compile_user
 
 
@@ -116,27 +118,31 @@ class Codebook:
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 
 
-#: The codebook ``load_codebook()`` reads when given no path (see :func:`use_codebook`).
-_default_path: Path | None = None
-
-
-def use_codebook(path: Path | str | None) -> None:
-    """Make *path* the codebook every later ``load_codebook()`` without a path reads (None: the package's).
-
-    :func:`analysis.report.load` calls it with the copy a build keeps of its
-    codebook (``codebook.yaml`` in the build folder), so the comparisons,
-    charts and concordance of that build use the groups, categories and
-    instruments it was coded with.
-    """
-    global _default_path
-    if path is not None:
-        load_codebook(path)  # validate now, not at the first comparison
-    _default_path = Path(path) if path is not None else None
-
-
 def load_codebook(path: Path | str | None = None) -> Codebook:
-    """Read and validate a codebook YAML file (default: the one :func:`use_codebook` set, else the package's)."""
-    return _load(str(Path(path or _default_path or CODEBOOK).resolve()))
+    """Read and validate a codebook YAML file (cached: each file is read once).
+
+    Parameters
+    ----------
+    path : path, optional
+        The codebook file.  Without it, the ``codebook`` setting in force (:mod:`analysis.config`: a
+        loaded build's own codebook inside ``with r:``), else the package's.
+
+    Returns
+    -------
+    Codebook
+        The validated codebook.
+
+    Raises
+    ------
+    BuildError
+        The file cannot be read or does not validate (the message names the file and the entry).
+    """
+    if path is None:
+        setting = config.codebook_setting()
+        if isinstance(setting, Codebook):
+            return setting
+        path = setting
+    return _load(str(Path(path or CODEBOOK).resolve()))
 
 
 #: Sections about the structure of Chinese government documents and their units: a codebook that leaves
@@ -186,8 +192,6 @@ def codebook_data(path: Path | str) -> tuple[object, bool]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        from analysis.corpus.decode import decode_bytes
-
         try:
             what = f"it reads as {decode_bytes(raw, path)[1].upper()}"
         except BuildError:

@@ -23,9 +23,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis.coding.codebook import Codebook
+from analysis.coding.codebook import Codebook, codebook_data
 from analysis.coding.dimension import Coded, CodingDimension
 from analysis.errors import BuildError
+from analysis.patterns import PATTERN_ERRORS, alternation, compile_user
 from analysis.schema import Column, Table
 
 #: Clause ends (outside brackets and quotes).
@@ -58,8 +59,6 @@ class InstrumentCode:
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple) -> re.Pattern | None:
     """One pattern for all of *patterns*; bounded in time if they are (a codebook not the package's)."""
-    from analysis.patterns import alternation
-
     where = getattr(patterns[0], "where", "codebook instruments").rsplit("[", 1)[0] if patterns else ""
     return alternation(patterns, where)
 
@@ -76,9 +75,6 @@ def _section(path: str) -> tuple[dict, tuple[InstrumentCode, ...]]:
     A malformed section raises :class:`BuildError` naming the file and the
     entry (``instruments.codes[3]``) and what is wrong with it.
     """
-    from analysis.coding.codebook import codebook_data
-    from analysis.patterns import PATTERN_ERRORS, compile_user
-
     where = f"{path}: instruments"
     data, trusted = codebook_data(path)
     section = (data.get("instruments") if isinstance(data, dict) else None) or {}

@@ -21,8 +21,8 @@ numbers a notebook prints and the data behind a chart are the same object.
 """
 from __future__ import annotations
 
-from analysis.compare.tables import (TABLE_FILES, corpus_plans, has_group, matrix, plan_order, plans_of, processed_dir,
-                                     read_processed, read_table, set_plan_order)
+from analysis.compare.tables import (corpus_plans, documents_plan_order, has_group, matrix, plan_order, plans_of,
+                                     processed_dir, read_processed, read_table)
 from analysis.compare.coverage import (unit_class_order, unit_classes, corpus_overview, design_table, group_coverage, group_ids, measurability,
                        measurability_by_unit, measurability_tests, mention_rate_tests, unit_class)
 from analysis.compare.workload import (DEFAULT_WEIGHTING, WEIGHTINGS, WEIGHTING_NAMES, coassignment_edges,
@@ -35,7 +35,7 @@ from analysis.compare.instruments import (NO_GROUP, instrument_by_group, instrum
 from analysis.compare.crossplan import (reuse_pairs, similarity_pairs, action_map, cluster_composition, cluster_spread, counterparts, longest_passages,
                         reuse_matrix, shared_clusters, similarity_matrix, top_keyness, unique_clusters)
 
-__all__ = ["TABLE_FILES", "processed_dir", "read_table", "read_processed", "plan_order", "set_plan_order",
+__all__ = ["processed_dir", "read_table", "read_processed", "documents_plan_order", "plan_order",
            "corpus_plans", "plans_of", "has_group",
            "matrix", "unit_classes", "unit_class_order", "unit_class", "group_ids", "corpus_overview", "design_table",
            "group_coverage", "measurability", "measurability_by_unit", "department_workload", "department_summary",

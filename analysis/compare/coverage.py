@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.codebook import load_codebook
-from analysis.compare.inference import ALPHA, TEST_BOOT, pairwise_differences
+from analysis.compare.inference import ALPHA, TEST_BOOT, adjust_family, pairwise_differences
 from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
 from analysis.compare.units import group_lines, tasks
@@ -305,8 +305,6 @@ def mention_rate_tests(actions: pd.DataFrame, mentions: pd.DataFrame, groups: li
     pandas.DataFrame
         ``group`` and :data:`analysis.compare.inference.PAIR_COLUMNS` (rates per 10,000 characters).
     """
-    from analysis.compare.inference import adjust_family
-
     groups = groups if groups is not None else _group_ids()
     per = mentions.groupby(["action_id", "group"]).size()
     clusters = tasks(actions).to_numpy()

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.manifold import TSNE
+from sklearn.metrics.pairwise import cosine_distances
 
-from analysis.textstats.align import MATCH_THRESHOLD  # the build's ``match_threshold``: a best match this close is a counterpart
 from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, wilson
 from analysis.compare.tables import plan_order, plans_of
+from analysis.pipeline.crossplan import CrossPlanParams
+from analysis.textstats.align import MATCH_THRESHOLD  # the build's ``match_threshold``: a best match this close is a counterpart
+from analysis.textstats.tokens import default_tokenizer, tokenize_many
+from analysis.textstats.vectorize import CharNgramTfidf, LSA, WordTfidf
 
 #: Cluster id used for actions a clustering leaves unassigned (noise).
 NOISE = -1
@@ -105,10 +110,6 @@ def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame, params=None) ->
     *actions* (safeguards included), then LSA of the clustered rows.  So the
     map shows clusters in the space they were found in.
     """
-    from analysis.pipeline.crossplan import CrossPlanParams
-    from analysis.textstats.tokens import default_tokenizer, tokenize_many
-    from analysis.textstats.vectorize import LSA, WordTfidf
-
     p = params or CrossPlanParams()
     items = actions.reset_index(drop=True)
     tokens = tokenize_many(items["text"].fillna("").astype(str).tolist(), default_tokenizer(), n_jobs=1)
@@ -118,8 +119,6 @@ def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame, params=None) ->
 
 
 def _char_tfidf(texts: list[str]) -> np.ndarray:
-    from analysis.textstats.vectorize import CharNgramTfidf
-
     return CharNgramTfidf(ngram_range=(2, 3), min_df=2).fit_transform(texts).toarray()
 
 
@@ -156,9 +155,6 @@ def action_map(actions: pd.DataFrame, clusters: pd.DataFrame | None = None, vect
         keep = np.sort(np.random.default_rng(random_state).choice(len(acts), size=max_points, replace=False))
         acts, X = acts.iloc[keep].reset_index(drop=True), X[keep]
     if method == "tsne":
-        from sklearn.manifold import TSNE
-        from sklearn.metrics.pairwise import cosine_distances
-
         d = cosine_distances(X)
         perplexity = float(min(30, max(2, (len(acts) - 1) // 3)))
         xy = TSNE(n_components=2, metric="precomputed", init="random", method="exact", perplexity=perplexity,

@@ -16,7 +16,8 @@ import pandas as pd
 
 from analysis.coding.codebook import load_codebook
 from analysis.coding.instruments import instrument_codes, instrument_kinds
-from analysis.compare.inference import ALPHA, TEST_BOOT, holm, pairwise_differences, paired_difference, tied_top
+from analysis.compare.inference import (ALPHA, TEST_BOOT, adjust_family, holm, paired_difference, pairwise_differences,
+                                        tied_top)
 from analysis.compare.intervals import DEFAULT_BOOT, cluster_bootstrap_ratio, wilson, wilson_clustered
 from analysis.compare.tables import has_group, plans_of
 from analysis.compare.units import tasks
@@ -118,8 +119,6 @@ def kind_share_tests(actions: pd.DataFrame, instruments: pd.DataFrame, alpha: fl
     pandas.DataFrame
         ``kind`` and :data:`analysis.compare.inference.PAIR_COLUMNS`.
     """
-    from analysis.compare.inference import adjust_family
-
     plans = plans_of(actions)
     a = actions[actions["jurisdiction"].isin(plans)]
     clusters = tasks(a).to_numpy()

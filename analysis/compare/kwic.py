@@ -25,9 +25,12 @@ import pandas as pd
 import regex as _regex
 
 from analysis import paths
-from analysis.limits import KWIC_TIMEOUT
-from analysis.patterns import PATTERN_ERRORS, BoundedPattern, PatternTimeout
+from analysis.coding.codebook import load_codebook
+from analysis.coding.instruments import instrument_codes, instrument_kinds
 from analysis.compare.tables import plan_order, processed_dir, read_table
+from analysis.limits import KWIC_TIMEOUT
+from analysis.patterns import BoundedPattern, PATTERN_ERRORS, PatternTimeout
+from analysis.pipeline.run import build_codebook
 
 KWIC_COLUMNS = ["jurisdiction", "action_id", "start", "end", "left", "match", "right"]
 SORTS = ("plan", "left", "right", "match")
@@ -47,8 +50,6 @@ def _texts(folder: Path, plans: list[str] | None) -> dict[str, str]:
 
 def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[str, list[tuple[int, int, str]]]:
     """Evidence spans of a whole code (see module docstring) with the action coded, by plan."""
-    from analysis.coding.codebook import load_codebook
-
     kind, _, value = code.partition(":")
     if kind == "group":
         table, col = "group_mentions", "group"
@@ -65,9 +66,6 @@ def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[s
                          "instrument:<code or kind>, action:<kind>")
     df = read_table(table, folder)
     if value:
-        from analysis.coding.instruments import instrument_codes, instrument_kinds
-        from analysis.pipeline.run import build_codebook
-
         cb = load_codebook(build_codebook(folder))
         known = {"group": lambda: [g.id for g in cb.groups],
                  "department": lambda: [c.id for c in cb.categories] + ["uncoded"],
@@ -92,9 +90,6 @@ def _spans_from_code(code: str, folder: Path, plans: list[str] | None) -> dict[s
 
 
 def _group_pattern(group: str, folder: Path) -> str:
-    from analysis.coding.codebook import load_codebook
-    from analysis.pipeline.run import build_codebook
-
     cb = load_codebook(build_codebook(folder))
     terms = [t for t, g in cb.group_terms() if g == group]
     if not terms:

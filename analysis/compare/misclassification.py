@@ -37,7 +37,14 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis import validation
+from analysis.coding.codebook import load_codebook
+from analysis.coding.instruments import instrument_codes
+from analysis.compare.coverage import group_ids
+from analysis.compare.instruments import instrument_ids, kind_ids
 from analysis.compare.intervals import DEFAULT_BOOT, MIN_UNITS
+from analysis.compare.tables import plans_of
+from analysis.compare.units import tasks
 
 #: Columns of :func:`decisions`.
 DECISION_COLUMNS = ["unit", "item", "predicted", "gold"]
@@ -258,8 +265,6 @@ def instrument_decisions(actions: pd.DataFrame, instruments: pd.DataFrame, level
         Decisions over the units the coders were given that the build holds (none when the build holds none
         of them: the shipped sample does not apply to another corpus).
     """
-    from analysis import validation
-
     units, gold = _validated_instruments(actions, folder)
     spl = validation.instrument_split(actions)
     units = [u for u in units if split == "all" or spl.get(u) == split]
@@ -273,8 +278,6 @@ def instrument_decisions(actions: pd.DataFrame, instruments: pd.DataFrame, level
 
 
 def _validated_instruments(actions: pd.DataFrame, folder: Path | None):
-    from analysis import validation
-
     g = validation.read_coding("reconciled", "instruments", folder)
     g = g[g["code"] != "none"]
     gold = {a: set(x["code"]) for a, x in g.groupby("action_id")}
@@ -285,17 +288,12 @@ def _validated_instruments(actions: pd.DataFrame, folder: Path | None):
 
 
 def _instrument_items(level: str) -> list[str]:
-    from analysis.compare.instruments import instrument_ids, kind_ids
-
     if level not in ("code", "kind"):
         raise ValueError("level must be 'code' or 'kind'")
     return instrument_ids() if level == "code" else kind_ids()
 
 
 def _kind_of() -> dict[str, str]:
-    from analysis.coding.codebook import load_codebook
-    from analysis.coding.instruments import instrument_codes
-
     return {c.id: c.kind for c in instrument_codes(load_codebook())}
 
 
@@ -324,9 +322,6 @@ def corrected_instrument_shares(actions: pd.DataFrame, instruments: pd.DataFrame
     pandas.DataFrame
         :func:`corrected_shares` with the item column named *level*.
     """
-    from analysis.compare.tables import plans_of
-    from analysis.compare.units import tasks
-
     items = _instrument_items(level)
     a = actions[actions["jurisdiction"].isin(plans_of(actions))]
     field = "kind" if level == "kind" else "code"
@@ -361,9 +356,6 @@ def group_decisions(actions: pd.DataFrame, folder: Path | None = None) -> pd.Dat
     pandas.DataFrame
         Decisions over the sampled actions the build holds, items the codebook's groups.
     """
-    from analysis import validation
-    from analysis.compare.coverage import group_ids
-
     g = validation.read_coding("reconciled", "fields", folder)
     have = actions.set_index("action_id")["group"]
     units = [u for u in g["action_id"] if u in have.index]
@@ -390,9 +382,6 @@ def corrected_group_shares(actions: pd.DataFrame, folder: Path | None = None, n_
     pandas.DataFrame
         :func:`corrected_shares` with the item column named ``group`` (actions only, not safeguards).
     """
-    from analysis.compare.coverage import group_ids
-    from analysis.compare.units import tasks
-
     a = actions[actions["kind"] == "action"]
     cl = tasks(a)
     coded = pd.DataFrame([(j, u, cl[u], g, grp == g) for j, u, grp in zip(a["jurisdiction"], a["action_id"],

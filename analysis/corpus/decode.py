@@ -26,6 +26,7 @@ byte offset, so the researcher can look at the file.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,9 +83,7 @@ def build_common_hanzi(n: int = N_COMMON) -> str:
     OpenCC (``s2t``, ``s2tw``, ``s2hk``).  Regenerate the file with this
     function if the dictionary changes; a test checks the two agree.
     """
-    import os
-
-    import jieba
+    import jieba  # heavy, and only for regenerating the resource file: not loaded by every decode
     import opencc
 
     freq: dict[str, int] = {}

@@ -23,8 +23,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
 from analysis.errors import BuildError
 from analysis.exchange.constants import NS
+from analysis.exchange.sample import CHECKED_KEY, header_length, source_guid
 
 #: At most this many entries in a ``.qdpx``.
 MAX_MEMBERS = 100_000
@@ -108,9 +112,6 @@ def _open(file: Path) -> tuple[bytes, zipfile.ZipFile | None]:
 
 
 def _parse(data: bytes, file: Path):
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -169,8 +170,6 @@ def read_coding(file: Path | str, codes: dict, units: list[str], name: str | Non
     BuildError
         The file cannot be read, is over a limit, or is not a REFI-QDA project.
     """
-    from analysis.exchange.sample import CHECKED_KEY, header_length, source_guid
-
     file = Path(file)
     data, z = _open(file)
     out = Coding(file, name or file.stem)

@@ -29,11 +29,17 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from analysis import paths
+from analysis.coding import registry  # read at call time: dimensions may be registered later
+from analysis.coding.codebook import Codebook, load_codebook
+from analysis.compare.tables import processed_dir, read_table
 from analysis.errors import BuildError
 from analysis.exchange.constants import (ACTION_KINDS, COLORS, GENERIC_CODE_COLUMNS, GENERIC_COLOR, KINDS, ROLES,
                                          SELECTION_COLUMNS, stable_guid)
+from analysis.pipeline import catalog
+from analysis.pipeline.run import build_codebook
 
 
 @dataclass
@@ -90,29 +96,20 @@ class _Context:
     """Reading the processed folder: tables by name (``None`` when absent), codebook, texts."""
 
     def __init__(self, folder: Path, codebook):
-        from analysis.coding.codebook import Codebook, load_codebook
-
         self.folder = folder
         if codebook is None:
-            from analysis.pipeline.run import build_codebook
-
             codebook = build_codebook(folder)  # the codebook the build coded with, if it kept a copy
         self.codebook = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
         self._tables: dict[str, pd.DataFrame | None] = {}
         self.raw_codebook = _yaml(self.codebook.path)
 
     def file(self, name: str) -> Path:
-        from analysis.pipeline import catalog
-
         known = catalog.TABLES.get(name)
         return self.folder / (known.file if known else f"{name}.csv")
 
     def table(self, name: str, file: str | None = None) -> pd.DataFrame | None:
         """Table *name* of the folder (from *file* when the catalogue does not know it), None if absent."""
         if name not in self._tables:
-            from analysis.compare.tables import read_table
-            from analysis.pipeline import catalog
-
             path = self.folder / file if file and name not in catalog.TABLES else self.file(name)
             if not path.is_file():
                 self._tables[name] = None
@@ -124,8 +121,6 @@ class _Context:
 
 
 def _yaml(path: str) -> dict:
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with open(path, encoding="utf-8") as fh:
@@ -390,8 +385,6 @@ def _family_generic(ctx: _Context, cod: Coding, dim) -> None:
 
 
 def _documents(folder: Path) -> pd.DataFrame:
-    from analysis.compare.tables import read_table
-
     try:
         return read_table("documents", folder)
     except FileNotFoundError as exc:
@@ -429,23 +422,15 @@ def package_coding(processed: Path | str | None = None, codebook=None) -> Coding
     Coding
         What :func:`export_qdpx` writes and :func:`import_qdpx` compares with.
     """
-    from analysis.coding.registry import DIMENSIONS
-    from analysis.compare.tables import processed_dir
-
-    from analysis.compare.tables import corpus_plans, set_plan_order
-
     folder = processed_dir(processed)
-    before = corpus_plans()
     docs = _documents(folder)
-    if before:  # reading documents.csv registers its plan order; exporting another folder should not change it
-        set_plan_order(before)
     ids = [str(j) for j in docs["jurisdiction"].dropna()]
     ctx = _Context(folder, codebook)
     cod = Coding(folder, _read_texts(folder, ids), docs)
     for build in FAMILIES.values():
         build(ctx, cod)
     covered = set(FAMILIES)
-    for dim in DIMENSIONS:
+    for dim in registry.DIMENSIONS:
         if dim.table.name not in covered:
             _family_generic(ctx, cod, dim)
     for f in cod.facts:  # a fact may name a code no codebook entry made (a value the tables hold)

@@ -58,3 +58,9 @@ def stable_guid(*key: object) -> str:
 
 #: The package as a REFI-QDA user.
 USER_GUID = stable_guid("user", "analysis")
+
+#: The code a coder applies to a unit of a validation sample when it is finished (see
+#: :mod:`analysis.exchange.score`).
+CHECKED_KEY = ("sample", "checked")
+#: How the first line of a validation-sample unit's text starts.
+HEADER_PREFIX = "上级标题 headings: "

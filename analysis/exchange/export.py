@@ -8,10 +8,12 @@ positions (:mod:`analysis.exchange.positions`).  The same processed folder alway
 """
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
 from decimal import Decimal
+from importlib.metadata import version
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -22,6 +24,8 @@ from analysis.exchange.codetree import Coding, Fact, cell_text, is_blank, packag
 from analysis.exchange.constants import (NAME_CHARS, NS, SCHEMA_LOCATION, SOURCES_DIR, USER_GUID, VALUE_ELEMENTS,
                                          VARIABLE_TYPES, XML_ILLEGAL, ZIP_DATE, stable_guid)
 from analysis.exchange.positions import join_pairs, refi_offset, surrogate_lows
+from analysis.files import check_writable, os_reason, write_owned
+from analysis.pipeline import catalog
 
 
 def _clean(s: str) -> str:
@@ -41,8 +45,6 @@ def _sub(parent: ET.Element, tag: str, attrib: dict | None = None, text: str | N
 
 
 def _variable_type(col: str, series: pd.Series) -> str:
-    from analysis.pipeline import catalog
-
     table = catalog.TABLES["documents"]
     if col in table.column_names:
         return VARIABLE_TYPES.get(table.column(col).dtype, "Text")
@@ -70,8 +72,6 @@ def _variable_value(kind: str, v) -> str | None:
             s = str(v).strip().lower()
             return {"true": "true", "false": "false", "1": "true", "0": "false"}.get(s)
         if kind == "Date":
-            import datetime
-
             return datetime.date.fromisoformat(str(v)[:10]).isoformat()
     except (TypeError, ValueError, ArithmeticError):
         return None
@@ -79,16 +79,12 @@ def _variable_value(kind: str, v) -> str | None:
 
 
 def _variable_description(col: str) -> str | None:
-    from analysis.pipeline import catalog
-
     table = catalog.TABLES["documents"]
     return f"documents.csv `{col}`: {table.column(col).meaning}" if col in table.column_names else None
 
 
 def _package_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("analysis")
     except Exception:  # pragma: no cover - not installed as a distribution
         return "unknown"
@@ -241,8 +237,6 @@ def export_qdpx(out_file: Path | str, processed: Path | str | None = None, codeb
     The zip holds ``project.qde`` and ``sources/<GUID>.txt`` (UTF-8, no byte-order mark, the normalised
     text byte for byte).  Positions are REFI-QDA positions (see :mod:`analysis.exchange.positions`).
     """
-    from analysis.files import check_writable, os_reason, write_owned
-
     out = check_writable(out_file, suffixes=(".qdpx",), force=force)
     cod = package_coding(processed, codebook)
     xml, files = _project_xml(cod)

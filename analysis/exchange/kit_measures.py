@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.compare.intervals import wilson
+
 def alpha_binary(a11, a10, a01, n_units):
     """Krippendorff's alpha (nominal) of two coders over *n_units* units, value present/absent.
 
@@ -80,8 +82,6 @@ def _interval(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _wilson(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from analysis.compare.intervals import wilson
-
     pairs = [wilson(float(a), float(b)) for a, b in zip(k, n)]
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 

@@ -15,8 +15,13 @@ sanitised Markdown under the report's content-security policy.
 from __future__ import annotations
 
 import pandas as pd
+import yaml
 
+from analysis.exchange.constants import CHECKED_KEY, HEADER_PREFIX
+from analysis.exchange.sampling import strata
+from analysis.report.front import markdown_html
 from analysis.report.markup import md_code, md_text
+from analysis.report.pages import page
 
 #: What a coder codes in each dimension (top code key -> (what it is, what to select)).
 DIMENSION_RULES = {
@@ -52,8 +57,6 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _yaml(path: str) -> dict:
-    import yaml
-
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
@@ -88,8 +91,6 @@ def coding_manual(units: pd.DataFrame, codes: dict, codebook, actions: pd.DataFr
     str
         Markdown (every value from the codebook or the build escaped).
     """
-    from analysis.exchange.sample import CHECKED_KEY, HEADER_PREFIX, strata
-
     tops = [k for k in codes if len(k) == 1 and k != CHECKED_KEY[:1]]
     out = [f"# Coding manual: validation sample {md_text(project)}",
            "",
@@ -217,9 +218,6 @@ def manual_html(markdown: str, title: str) -> str:
     str
         The page.
     """
-    from analysis.report.front import markdown_html
-    from analysis.report.pages import page
-
     return page(title, markdown_html(markdown), nav=False)
 
 

@@ -44,19 +44,21 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.coding.codebook import load_codebook
+from analysis.compare.tables import read_table
 from analysis.errors import BuildError
 from analysis.exchange.codetree import Code, package_coding
-from analysis.exchange.constants import GUID_NAMESPACE, NS, ROLES, SCHEMA_LOCATION, SOURCES_DIR, ZIP_DATE
-from analysis.exchange.validate import validate_qdpx
+from analysis.exchange.constants import (CHECKED_KEY, GUID_NAMESPACE, HEADER_PREFIX, NS, ROLES, SCHEMA_LOCATION,
+                                         SOURCES_DIR, ZIP_DATE)
+from analysis.exchange.manual import coding_manual, manual_html
+from analysis.exchange.owned import check_writable, write_owned
 from analysis.exchange.sampling import SAMPLE_COLUMNS, allocate, strata, stratified_sample
+from analysis.exchange.validate import validate_qdpx
+from analysis.pipeline.run import build_codebook
 
 #: Top codes of the package's code tree that are not in the sample's code system: the units themselves
 #: (segmentation is given) and the clusters (not a coding anyone does by hand).
 EXCLUDED_TOPS = ("actions", "clusters")
-#: The code a coder applies to a unit when it is finished (see :mod:`analysis.exchange.score`).
-CHECKED_KEY = ("sample", "checked")
-#: How the first line of a unit's text starts.
-HEADER_PREFIX = "上级标题 headings: "
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -154,9 +156,6 @@ def header_length(source_text: str) -> int:
 
 # ------------------------------------------------------------------------------------------------ code system
 def _codebook(folder: Path):
-    from analysis.coding.codebook import load_codebook
-    from analysis.pipeline.run import build_codebook
-
     return load_codebook(build_codebook(folder))
 
 
@@ -248,8 +247,6 @@ def sample_units(processed: Path | str | None, sample: pd.DataFrame) -> pd.DataF
         *sample* with ``path`` (headings), ``pieces`` (``start-end;…`` in the plan's text) and ``text``
         (the source's text).
     """
-    from analysis.compare.tables import read_table
-
     folder = Path(processed) if processed is not None else paths.PROCESSED
     actions = read_table("actions", folder).set_index("action_id", drop=False)
     try:
@@ -383,10 +380,6 @@ def write_validation_sample(out: Path | str, size: int, seed: int = 0, processed
         *out* does not end in ``.qdpx``; the build has no units; the project does not validate against the
         REFI-QDA schema; or a file would overwrite one the package did not write (nothing is written then).
     """
-    from analysis.compare.tables import read_table
-    from analysis.exchange.manual import coding_manual, manual_html
-    from analysis.exchange.owned import check_writable, write_owned
-
     out = Path(out)
     if out.suffix.lower() != ".qdpx":
         raise BuildError(f"{out}: the sample is a REFI-QDA project; give a file name ending in .qdpx. "

@@ -50,11 +50,16 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.coding import registry  # read at call time: dimensions may be registered later
+from analysis.compare.tables import read_table
 from analysis.errors import BuildError
-from analysis.exchange.kit_measures import alpha_binary, boot_weights, compare
-from analysis.exchange.coder_files import (MAX_MEMBERS, MAX_PROJECT_BYTES, MAX_SOURCE_BYTES, Coding, code_ancestors,
+from analysis.exchange.coder_files import (Coding, MAX_MEMBERS, MAX_PROJECT_BYTES, MAX_SOURCE_BYTES, code_ancestors,
                                            read_coding)
 from analysis.exchange.codetree import package_coding
+from analysis.exchange.kit_measures import alpha_binary, boot_weights, compare
+from analysis.exchange.owned import write_owned
+from analysis.exchange.sample import CHECKED_KEY, _codebook, code_system, strata
+from analysis.report.markup import csv_cell
 
 #: Bootstrap draws for the intervals of alpha and F1.
 N_BOOT = 1000
@@ -104,10 +109,6 @@ def package_units(processed: Path | str | None, units: list[str]) -> dict[str, s
     dict
         ``{unit: set of code keys}``.
     """
-    from analysis.coding.registry import DIMENSIONS
-    from analysis.compare.tables import read_table
-    from analysis.exchange.sample import _codebook
-
     folder = Path(processed) if processed is not None else paths.PROCESSED
     cod = package_coding(folder)
     cb = _codebook(folder)
@@ -116,7 +117,7 @@ def package_units(processed: Path | str | None, units: list[str]) -> dict[str, s
         at_span.setdefault((f.code[0], f.jurisdiction, f.start, f.end), set()).add(f.code)
     tables = dict(TOP_TABLES)
     covered = set(TOP_TABLES.values())
-    for dim in DIMENSIONS:
+    for dim in registry.DIMENSIONS:
         if dim.table.name not in covered:
             tables[dim.name] = dim.table.name
     wanted = set(units)
@@ -170,9 +171,6 @@ def score_codings(first: Path | str, second: Path | str, adjudicated: Path | str
     BuildError
         A file cannot be read; no unit is held (and checked) by every file; two files are the same coder.
     """
-    from analysis.compare.tables import read_table
-    from analysis.exchange.sample import CHECKED_KEY, code_system, strata
-
     folder = Path(processed) if processed is not None else paths.PROCESSED
     codes = code_system(folder)
     try:
@@ -366,9 +364,6 @@ def write_scores(scores: pd.DataFrame, confusion: pd.DataFrame, scores_path: Pat
         The files written.  Text cells that a spreadsheet would run as a formula get a leading ``'``
         (:func:`analysis.report.markup.csv_cell`).
     """
-    from analysis.exchange.owned import write_owned
-    from analysis.report.markup import csv_cell
-
     for p in (scores_path, confusion_path):
         if Path(p).suffix.lower() != ".csv":
             raise BuildError(f"{p}: the tables are CSV; give a file name ending in .csv. Nothing was written.")

@@ -88,7 +88,7 @@ def gaps_summary(c: Dataset, limit: int = 12) -> str:
             f"{names}{more}. Add patterns to the codebook (--codebook) and build again.")
 
 
-def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: Path | None = None,
+def build(raw_dir: Path, out_dir: Path, codebook: Path | None = None,
           progress: bool = True, similarity: bool = True, keep_other_files: bool = False, strict: bool = False,
           verbose: bool = True, params=None, reuse: bool = True) -> Dataset:
     """Run the whole extraction from *raw_dir* into *out_dir* (staged; see :mod:`analysis.pipeline.output`).
@@ -96,7 +96,9 @@ def build(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED, codebook: 
     Parameters
     ----------
     raw_dir, out_dir : Path
-        The raw folder (plans and ``manifest.csv``) and the output folder.
+        The raw folder (plans and ``manifest.csv``) and the output folder; both required: the library writes
+        only where its caller says (``python -m analysis build`` names ``data/raw`` and ``data/processed``
+        by default).
     codebook : Path, optional
         A codebook YAML file (default: the package's).
     progress : bool

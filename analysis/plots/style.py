@@ -40,17 +40,16 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
-from matplotlib.colors import Colormap
+from matplotlib.colors import Colormap, hsv_to_rgb, to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis import paths
+from analysis import config
+from analysis.coding.codebook import load_codebook
 from analysis.corpus import levels
 from analysis.files import write_if_changed
-from analysis.coding.codebook import load_codebook
 
-LANGS = ("en", "zh")
-_lang = "en"
+LANGS = config.LANGS
 
 #: Font files looked for inside the ``mplfonts`` package, best first.
 PACKAGED_FONTS = ("NotoSansCJKsc-Regular.otf", "SourceHanSerifSC-Regular.otf", "SimHei.ttf")
@@ -152,21 +151,36 @@ def check_figure_text(fig: Figure) -> Figure:
 
 # ------------------------------------------------------------------ language
 def set_lang(lang: str) -> str:
-    """Set the default label language for every chart (``"en"`` or ``"zh"``)."""
-    global _lang
-    _lang = check_lang(lang)
-    return _lang
+    """Set the label language on purpose (``analysis.set_config(lang=...)``), for the process or the
+    :func:`analysis.config_context` it is called in.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+    """
+    config.set_config(lang=lang)
+    return config.lang_setting()
 
 
 def get_lang(lang: str | None = None) -> str:
-    """*lang* if given (validated), else the current default."""
-    return check_lang(lang) if lang is not None else _lang
+    """*lang* if given (validated), else the ``lang`` setting in force (:mod:`analysis.config`).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    str
+    """
+    return check_lang(lang) if lang is not None else config.lang_setting()
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return lang
+check_lang = config.check_lang
 
 
 def tr(en: str, zh: str, lang: str | None = None) -> str:
@@ -180,10 +194,9 @@ def _short_en(name: str) -> str:
 
 
 def _documents(documents: pd.DataFrame | None) -> pd.DataFrame | None:
-    if documents is not None:
-        return documents
-    path = paths.PROCESSED / "documents.csv"
-    return pd.read_csv(path, dtype=str) if path.is_file() else None
+    """*documents*, else the ``documents`` setting in force (a loaded build's table), else None (plans are then
+    named by their ids: no file is read behind the caller's back)."""
+    return documents if documents is not None else config.documents_setting()
 
 
 def short_plan_name(name_zh: str | None, name_en: str | None, lang: str) -> str | None:
@@ -212,9 +225,7 @@ def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
     """
     lang = get_lang(lang)
     docs = _documents(documents)
-    from analysis.compare.tables import corpus_plans
-
-    out = {j: j.replace("_", " ").title() for j in corpus_plans()}
+    out = {j: j.replace("_", " ").title() for j in config.plan_order_setting()}
     if docs is None:
         return out
     rows = {}
@@ -296,10 +307,17 @@ def category_labels(lang: str | None = None, short: bool = False) -> dict[str, s
 
 
 def plan_index(jurisdiction: str) -> int:
-    """The plan's position in the corpus (manifest order); plans outside it follow, in a stable order."""
-    from analysis.compare.tables import corpus_plans
+    """The plan's position in the ``plan_order`` setting (:mod:`analysis.config`); others follow, stably.
 
-    order = corpus_plans()
+    Parameters
+    ----------
+    jurisdiction : str
+
+    Returns
+    -------
+    int
+    """
+    order = list(config.plan_order_setting())
     if jurisdiction in order:
         return order.index(jurisdiction)
     return len(order) + int(hashlib.sha1(str(jurisdiction).encode()).hexdigest(), 16) % 997
@@ -322,7 +340,6 @@ def distinct_colors(n: int) -> list[str]:
     alternating lightness (deterministic)."""
     if n <= len(TOL_MUTED):
         return TOL_MUTED[:n]
-    from matplotlib.colors import hsv_to_rgb, to_hex
 
     out = []
     for i in range(n):
@@ -427,14 +444,25 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def figure_paths(name: str, figures_dir: Path | str | None = None) -> list[Path]:
-    """The files :func:`save_figure` writes for *name*: ``<figures_dir>/<name>.png`` and ``.svg``."""
-    out = Path(figures_dir) if figures_dir is not None else paths.FIGURES
-    return [out / f"{name}.{fmt}" for fmt in ("png", "svg")]
+def figure_paths(name: str, figures_dir: Path | str) -> list[Path]:
+    """The files :func:`save_figure` writes for *name*: ``<figures_dir>/<name>.png`` and ``.svg``.
+
+    Parameters
+    ----------
+    name : str
+    figures_dir : path
+
+    Returns
+    -------
+    list of Path
+    """
+    if figures_dir is None:
+        raise TypeError("figures_dir: name the folder the figure goes into (there is no default folder)")
+    return [Path(figures_dir) / f"{name}.{fmt}" for fmt in ("png", "svg")]
 
 
-def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -> None:
-    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into *figures_dir* (default ``figures/``).
+def save_figure(fig: Figure, name: str, figures_dir: Path | str) -> None:
+    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into *figures_dir*, the folder the caller names.
 
     Same figure, same bytes: metadata is fixed and SVG ids are salted with a
     constant.  A file whose bytes would not change is not rewritten (its
@@ -442,6 +470,18 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str | None = None) -
     None on purpose: as the last line of a notebook cell it prints nothing
     (no absolute paths in stored outputs; a trailing ``;`` does not silence
     a value under nbval).  :func:`figure_paths` names the files.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        The files' stem: letters, digits, ``_`` and ``-``.
+    figures_dir : path
+        The folder (created if missing); no default: nothing is written where the caller did not ask.
+
+    Returns
+    -------
+    None
     """
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '_' or '-'")

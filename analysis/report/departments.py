@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTING_NAMES
+from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTINGS, WEIGHTING_NAMES
 from analysis.report.comparisons import p_text
 from analysis.report.wording import agree, bullets, ci_n, counted, names, num, with_ci
 
@@ -175,8 +175,6 @@ def weighting_table(workload: pd.DataFrame, categories: list[str], labels: dict[
     pandas.DataFrame
         Rows (category, plan) of the assigned plans, one column per rule (named as the report names it).
     """
-    from analysis.compare.workload import WEIGHTINGS
-
     w = workload[workload["category"].isin(categories) & workload["assigned"].astype(bool)]
     if w.empty:
         return pd.DataFrame(columns=[WEIGHTING_NAMES[r] for r in WEIGHTINGS])

@@ -35,8 +35,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from analysis import paths
+from analysis.coding.codebook import load_codebook
+from analysis.compare.tables import read_table
+from analysis.files import write_if_changed
+from analysis.pipeline.run import build_codebook
 from analysis.report.markup import anchor_id, html_text, safe_href
 from analysis.report.pages import page, table_html
 
@@ -135,8 +140,6 @@ def row_anchor(table: str, row) -> str | None:
 
 # ------------------------------------------------------------------------------------------------ the spans
 def _table(folder: Path, name: str) -> pd.DataFrame | None:
-    from analysis.compare.tables import read_table
-
     try:
         return read_table(name, folder)
     except FileNotFoundError:
@@ -148,9 +151,6 @@ def _s(v) -> str:
 
 
 def _codebook(folder: Path):
-    from analysis.coding.codebook import load_codebook
-    from analysis.pipeline.run import build_codebook
-
     try:
         return load_codebook(build_codebook(folder))
     except Exception:  # a build without a readable codebook copy: labels fall back to ids
@@ -163,8 +163,6 @@ def _names(cb) -> tuple[dict, dict, dict]:
     cats = {c.id: f"{c.id} {c.zh}" for c in cb.categories} if cb is not None else {}
     codes = {}
     if cb is not None:
-        import yaml
-
         try:
             with open(cb.path, encoding="utf-8") as fh:
                 raw = yaml.safe_load(fh) or {}
@@ -457,8 +455,6 @@ def write_evidence(processed: Path | str, out: Path | str) -> list[Path]:
     list of Path
         The pages written, the index last.
     """
-    from analysis.files import write_if_changed
-
     folder, out = Path(processed), Path(out)
     docs = _table(folder, "documents")
     spans = evidence_spans(folder)

@@ -153,10 +153,22 @@ def readme_text(figures: dict[str, tuple[str, str]] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(figures_dir: Path | str | None = None,
-                 figures: dict[str, tuple[str, str]] | None = None) -> bool:
-    """Write ``<figures_dir>/README.md`` (default ``figures/``) unless it already holds that text; True if written."""
-    path = Path(figures_dir if figures_dir is not None else paths.FIGURES) / README
+def write_readme(figures_dir: Path | str, figures: dict[str, tuple[str, str]] | None = None) -> bool:
+    """Write ``<figures_dir>/README.md`` unless it already holds that text.
+
+    Parameters
+    ----------
+    figures_dir : path
+        The figure folder (no default: the caller names where to write).
+    figures : dict, optional
+        The registry (default :data:`FIGURES`).
+
+    Returns
+    -------
+    bool
+        Whether the file was written.
+    """
+    path = Path(figures_dir) / README
     return write_if_changed(path, readme_text(figures).encode("utf-8"))
 
 

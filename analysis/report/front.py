@@ -27,9 +27,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import mistune
 import numpy as np
 import pandas as pd
 
+from analysis.report.figures import FIGURES
 from analysis.report.markup import anchor_id, html_text, safe_href, sanitize_markdown
 from analysis.report.pages import page, table_html
 
@@ -66,8 +68,6 @@ def markdown_html(markdown: str) -> str:
     str
         HTML (paragraphs, lists, emphasis, code, tables) with no tag, link or image from the text.
     """
-    import mistune
-
     md = mistune.create_markdown(escape=False, plugins=["table"])
     return md(sanitize_markdown(markdown))
 
@@ -180,8 +180,6 @@ def warnings_section(warnings: list[str], docs: pd.DataFrame, uncovered: pd.Data
 
 def figures_section(figures: list[str]) -> str:
     """Every figure (PNG names of the report's ``figures/``) as a thumbnail with its caption, registry order first."""
-    from analysis.report.figures import FIGURES
-
     names = [n for n in FIGURES if f"{n}.png" in figures]
     names += sorted(f[:-4] for f in figures if f.endswith(".png") and f[:-4] not in FIGURES)
     items = []

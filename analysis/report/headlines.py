@@ -7,12 +7,17 @@ findings robust only under every weighting rule, and every sentence right for on
 """
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 
+from analysis import compare
+from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTING_NAMES
 from analysis.report.instruments import KIND_NAMES, leading_kinds
 from analysis.report.per_plan import older_frameworks
-from analysis.report.wording import (_num, _period, agree, all_of, bullets, count_word, counted, lower, names,
-                                     plural, with_ci)
+from analysis.report.wording import (_num, _period, agree, all_of, bullets, count_word, counted, lower, names, plural,
+                                     with_ci)
+from analysis.selection import mix
 
 
 # ------------------------------------------------------------------ the corpus table
@@ -29,6 +34,16 @@ def corpus_table(r) -> str:
     body, the framework it implements, its science-literacy target), its period, issue date and actions.
 
     A document the build's ``exclude_documents`` leaves out of the comparisons is marked so.
+
+    Parameters
+    ----------
+    r : ReportData
+        A loaded build.
+
+    Returns
+    -------
+    str
+        A Markdown table.
     """
     d = r["documents"]
     excluded = getattr(r, "excluded", {}) or {}
@@ -50,9 +65,24 @@ def corpus_table(r) -> str:
 # ------------------------------------------------------------------ headlines
 def headlines(r) -> str:
     """The report's main findings in a few bullets (the README's *Findings*), from a loaded build *r*
-    (:func:`analysis.report.load`), computed by the same functions as the notebooks."""
-    from analysis import compare
+    (:func:`analysis.report.load`), computed by the same functions as the notebooks, under the build's settings
+    (its codebook and plans' order: ``with r:``).
 
+    Parameters
+    ----------
+    r : ReportData
+        A loaded build.
+
+    Returns
+    -------
+    str
+        Markdown bullets.
+    """
+    with r.context() if hasattr(r, "context") else contextlib.nullcontext():
+        return _headlines(r)
+
+
+def _headlines(r) -> str:
     docs, actions = r["documents"], r["actions"]
     plans = r.plans_with_actions
     out = [_corpus(r)]
@@ -78,8 +108,6 @@ def headlines(r) -> str:
 
 def _corpus(r) -> str:
     """What the corpus holds: the documents, their levels and periods, the genres and frameworks they mix."""
-    from analysis.selection import mix
-
     docs, actions = r["documents"], r["actions"]
     plans = r.plans
     d = docs[docs["jurisdiction"].isin(plans)]
@@ -156,8 +184,6 @@ def _departments(workload: pd.DataFrame, summary: pd.DataFrame, tests: pd.DataFr
                  labels: dict[str, str]) -> str:
     """科协's share of the load: its range under the default rule, the plans where the rule moves it, and the
     differences that hold under every rule."""
-    from analysis.compare.workload import DEFAULT_WEIGHTING, WEIGHTING_NAMES
-
     lab = lambda j: labels.get(j, j)  # noqa: E731
     cast = workload[(workload["category"] == "cast") & workload["assigned"].astype(bool)].dropna(
         subset=["load_share"])

@@ -19,8 +19,10 @@ and (b) never leave a half-executed notebook behind.  Hence:
   failing cell (position, id, first line) and the exception (type and message);
   the end of the traceback is shown only with ``--debug``; its file is left
   exactly as it was;
-- after the project's notebooks all ran, ``figures/README.md`` is rewritten
-  from the figure registry (:mod:`analysis.report.figures`), again only if a byte changed.
+- after the notebooks all ran, the ``README.md`` of the figure folder the
+  caller names (``python -m analysis notebooks`` names ``figures/`` for the
+  repository's notebooks) is rewritten from the figure registry
+  (:mod:`analysis.report.figures`), again only if a byte changed.
 """
 from __future__ import annotations
 
@@ -34,9 +36,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from analysis import paths
 from analysis.errors import BuildError
 from analysis.files import write_if_changed
+from analysis.report.figures import README, write_readme
 
 NOTEBOOK_PATTERN = re.compile(r"^\d+_.+\.ipynb$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -192,15 +194,35 @@ def _short(exc: Exception, lines: int = 25) -> str:
 
 
 def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: bool = False,
-                figures_readme: bool | None = None) -> list[Path]:
+                figures_readme: Path | str | None = None) -> list[Path]:
     """Execute every ``NN_*.ipynb`` of *notebooks_dir* in name order, in place; stop at the first failure.
 
-    Returns the notebooks executed.  Notebooks after a failing one are not run
-    (their results could depend on the failing one's figures or tables).
-    After a successful run, ``figures/README.md`` is rewritten from
-    :data:`analysis.report.figures.FIGURES` (:func:`analysis.report.figures.write_readme`);
-    by default (*figures_readme* None) only when *notebooks_dir* is the
-    project's ``notebooks/`` folder, since other notebooks save elsewhere.
+    Notebooks after a failing one are not run (their results could depend on the failing one's figures or
+    tables).
+
+    Parameters
+    ----------
+    notebooks_dir : path
+        The folder of the notebooks (rewritten in place, each only if a byte changed).
+    timeout : int
+        Seconds a cell may take.
+    quiet : bool
+        Print nothing (otherwise one line per notebook: ``updated`` or ``unchanged``).
+    figures_readme : path, optional
+        A figure folder whose ``README.md`` is rewritten from :data:`analysis.report.figures.FIGURES` after a
+        successful run (:func:`analysis.report.figures.write_readme`); None: none is written.
+        ``python -m analysis notebooks`` passes the repository's ``figures/`` when it runs the repository's
+        ``notebooks/``.
+
+    Returns
+    -------
+    list of Path
+        The notebooks executed.
+
+    Raises
+    ------
+    BuildError
+        No notebook in the folder, or a notebook failed (the message names it and its failing cell).
     """
     found = notebook_paths(notebooks_dir)
     if not found:
@@ -209,14 +231,10 @@ def execute_all(notebooks_dir: Path | str, timeout: int = CELL_TIMEOUT, quiet: b
         changed = execute(p, timeout=timeout)
         if not quiet:
             print(f"{p.name}: {'updated' if changed else 'unchanged'}")
-    if figures_readme is None:
-        figures_readme = Path(notebooks_dir).resolve() == paths.NOTEBOOKS.resolve()
-    if figures_readme:
-        from analysis.report.figures import README, write_readme
-
-        changed = write_readme()
+    if figures_readme is not None:
+        changed = write_readme(figures_readme)
         if not quiet:
-            print(f"figures/{README}: {'updated' if changed else 'unchanged'}")
+            print(f"{Path(figures_readme).name}/{README}: {'updated' if changed else 'unchanged'}")
     return found
 
 

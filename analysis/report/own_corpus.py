@@ -41,9 +41,20 @@ import nbformat
 import pandas as pd
 
 from analysis import console, paths
+from analysis.compare.tables import read_table
 from analysis.errors import BuildError
 from analysis.files import write_if_changed
+from analysis.pipeline.output import staged_output
+from analysis.pipeline.run import build
+from analysis.report import findings
+from analysis.report.context import load
+from analysis.report.evidence import uncovered, write_evidence
+from analysis.report.findings import names
+from analysis.report.front import front_page, notebook_title
 from analysis.report.notebooks import execute, notebook_paths, read, serialize
+from analysis.report.pages import CSP_META
+from analysis.report.table_pages import write_table_pages
+from analysis.textstats.cluster import MIN_CLUSTERED
 
 PARAMETERS_TAG = "parameters"
 #: The parts of the cross-plan content :func:`skip_reason` answers for.
@@ -75,8 +86,6 @@ def skip_reason(r, part: str = "crossplan") -> str | None:
         raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r}")
     with_actions = r.plans_with_actions
     if len(with_actions) < 2:
-        from analysis.report.findings import names
-
         need = "Cross-plan comparisons need at least two plans with actions"
         if not with_actions:
             return f"{need}; no plan of this corpus has any."
@@ -93,8 +102,6 @@ def skip_reason(r, part: str = "crossplan") -> str | None:
                     "actions, so no term is tested for keyness.")
         return None
     if part in ("clusters", "cluster_sensitivity"):
-        from analysis.textstats.cluster import MIN_CLUSTERED
-
         n = len(r["clusters"])
         if n < MIN_CLUSTERED:
             return (f"Clusters are compared from {MIN_CLUSTERED} clustered actions on (k is chosen between 2 and "
@@ -160,10 +167,8 @@ def export_html(notebook: Path, out: Path, reader: bool = False) -> Path:
         *out*.  The page carries the content-security policy of :mod:`analysis.report.pages` (no script
         runs) and no script of its own.
     """
-    import jinja2
+    import jinja2  # jinja2 and nbconvert take a second to import; only the HTML export needs them
     from nbconvert import HTMLExporter
-
-    from analysis.report.pages import CSP_META
 
     loader = jinja2.DictLoader({"report_page.html.j2": _TEMPLATE.replace("__CSP__", CSP_META)})
     options = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True} if reader else {}
@@ -200,11 +205,6 @@ def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebook
     list of Path
         The pages written.
     """
-    from analysis.compare.tables import read_table
-    from analysis.report.evidence import uncovered, write_evidence
-    from analysis.report.front import front_page, notebook_title
-    from analysis.report.table_pages import write_table_pages
-
     processed = stage / "processed"
     if progress:
         console.info("writing the evidence pages, the table pages and the front page")
@@ -219,11 +219,9 @@ def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebook
 
     findings_md, error = None, None
     try:
-        from analysis.report import findings
-        from analysis.report.context import load
-
         r = load(processed, stage / "figures", lang)
-        findings_md = findings.headlines(r) + "\n" + findings.corpus_design(r["documents"], r.labels) + "\n"
+        with r:
+            findings_md = findings.headlines(r) + "\n" + findings.corpus_design(r["documents"], r.labels) + "\n"
     except Exception as exc:  # the front page still shows everything else; the notebooks show the detail
         error = f"{type(exc).__name__}: {exc}"
         console.warn(f"the front page has no findings ({error}); the notebooks show them.")
@@ -245,9 +243,6 @@ def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebook
 def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = "en", keep_other_files: bool = False,
                 progress: bool = True, notebooks_dir: Path | None = None, params=None) -> Path:
     """Build *raw*, run every report notebook on it and export the report into *out* (see module docstring)."""
-    from analysis.pipeline.output import staged_output
-    from analysis.pipeline.run import build
-
     src = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS
     if not src.is_dir() or not notebook_paths(src):
         raise BuildError(f"{src}: the report notebooks are not there; run the report from a checkout of the "

@@ -11,8 +11,9 @@ import re
 import pandas as pd
 
 from analysis.report.comparisons import higher_than_all, tested_ranking
-from analysis.report.wording import (_num, _period, agree, all_of, bullets, ci, count_word, counted, lower, names,
-                                     num, pct, plural, with_ci)
+from analysis.report.wording import (_num, _period, agree, all_of, bullets, ci, count_word, counted, lower, names, num,
+                                     pct, plural, with_ci)
+from analysis.selection import mix
 
 
 def describe_documents(documents: pd.DataFrame, labels: dict[str, str]) -> str:
@@ -68,8 +69,6 @@ def mixing(documents: pd.DataFrame, plans, what: str = "this comparison") -> str
     str
         Markdown, or an empty string.
     """
-    from analysis.selection import mix
-
     m = mix(documents, plans)
     parts = []
     if len(m["genre"]) > 1:

@@ -1,6 +1,6 @@
 """The report's main tables as HTML pages, each row linked to its span on the plan's evidence page.
 
-``tables/<name>.html`` for every table of :data:`TABLES` the build wrote:
+``tables/<name>.html`` for every table of :data:`PAGES` the build wrote:
 every row, every column (escaped), and a first column ``text`` linking to
 ``../evidence/<plan>.html#<anchor>`` (:func:`analysis.report.evidence.row_anchor`),
 where the span the row describes is highlighted.  ``tables/index.html`` lists
@@ -13,12 +13,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.compare.tables import read_table
+from analysis.files import write_if_changed
+from analysis.pipeline import catalog
 from analysis.report.evidence import row_anchor
 from analysis.report.markup import anchor_id, html_text, safe_href
 from analysis.report.pages import page, table_html
 
-#: Tables with a page, in order: name -> what a row is.
-TABLES = {
+#: The tables that get a page, in order: name -> what a row is.
+PAGES = {
     "actions": "one action or safeguard (a unit)",
     "assignments": "one department named for an action, with its role",
     "group_mentions": "one mention of a target group",
@@ -44,7 +47,7 @@ def table_page(name: str, df: pd.DataFrame, file: str) -> str:
     Parameters
     ----------
     name : str
-        A key of :data:`TABLES`.
+        A key of :data:`PAGES`.
     df : pandas.DataFrame
         The table as the build wrote it.
     file : str
@@ -68,7 +71,7 @@ def table_page(name: str, df: pd.DataFrame, file: str) -> str:
         rows.append([link] + [_cell(r.get(c)) for c in columns])
     numeric = {i + 1 for i, c in enumerate(columns) if pd.api.types.is_numeric_dtype(df[c])
                and not pd.api.types.is_bool_dtype(df[c])}
-    body = (f"<h1>{html_text(name)}</h1><p>One row per {html_text(TABLES.get(name, 'row'))}: "
+    body = (f"<h1>{html_text(name)}</h1><p>One row per {html_text(PAGES.get(name, 'row'))}: "
             f"<code>processed/{html_text(file)}</code>, {len(df)} rows. The first column links each row to its "
             "span on the plan's evidence page; the columns are described in the package's data dictionary "
             "(docs/data-dictionary.md).</p>"
@@ -77,7 +80,7 @@ def table_page(name: str, df: pd.DataFrame, file: str) -> str:
 
 
 def write_table_pages(processed: Path | str, out: Path | str) -> list[Path]:
-    """Write ``<out>/<name>.html`` for every table of :data:`TABLES` in *processed*, and ``<out>/index.html``.
+    """Write ``<out>/<name>.html`` for every table of :data:`PAGES` in *processed*, and ``<out>/index.html``.
 
     Parameters
     ----------
@@ -91,13 +94,9 @@ def write_table_pages(processed: Path | str, out: Path | str) -> list[Path]:
     list of Path
         The pages written, the index last.
     """
-    from analysis.compare.tables import read_table
-    from analysis.files import write_if_changed
-    from analysis.pipeline import catalog
-
     folder, out = Path(processed), Path(out)
     written, listed, files = [], [], set()
-    for name, what in TABLES.items():
+    for name, what in PAGES.items():
         file = catalog.TABLES[name].file if name in catalog.TABLES else f"{name}.csv"
         if not (folder / file).is_file():
             continue
@@ -119,4 +118,4 @@ def write_table_pages(processed: Path | str, out: Path | str) -> list[Path]:
     return written + [index]
 
 
-__all__ = ["table_page", "write_table_pages", "TABLES"]
+__all__ = ["table_page", "write_table_pages", "PAGES"]

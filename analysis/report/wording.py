@@ -12,6 +12,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from analysis.compare.intervals import MIN_UNITS
+from analysis.report.markup import sanitize_markdown
+
 
 # ------------------------------------------------------------------ formatting
 def pct(x: float, digits: int = 1) -> str:
@@ -33,8 +36,6 @@ def ci(lo: float, hi: float, percent: bool = True, digits: int = 1) -> str:
 def ci_n(lo: float, hi: float, n_units: float | None, percent: bool = True, digits: int = 1) -> str:
     """:func:`ci`, or ``(3 units: too few for an interval)`` where fewer than
     :data:`analysis.compare.intervals.MIN_UNITS` independent units support one."""
-    from analysis.compare.intervals import MIN_UNITS
-
     if n_units is not None and n_units == n_units and n_units < MIN_UNITS:
         return f"({counted(int(n_units), 'unit')}: too few for an interval)"
     return ci(lo, hi, percent, digits)
@@ -108,9 +109,7 @@ def show(markdown: str):
     The Markdown passes :func:`analysis.report.markup.sanitize_markdown` first: whatever a sentence
     interpolated from a manifest or a plan, no raw HTML, script, link or image reaches the page.
     """
-    from IPython.display import Markdown
-
-    from analysis.report.markup import sanitize_markdown
+    from IPython.display import Markdown  # only inside a notebook: the docs and the report pages need no IPython
 
     return Markdown(sanitize_markdown(markdown))
 

@@ -39,9 +39,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
 from analysis import schema
+from analysis.textstats.vectorize import LSA
 
 __all__ = ["align_actions", "plan_similarity", "ALIGN_COLUMNS", "PLAN_SIMILARITY_COLUMNS", "MATCH_THRESHOLD"]
 
@@ -129,15 +131,12 @@ def _ivf_candidates(R: np.ndarray, codes: np.ndarray, n_cand: int, n_cells: int 
     all its cells.  Returns (row, candidate) pairs; a row may have several
     candidates of one plan (the exact re-scoring keeps the best).
     """
-    from sklearn.cluster import KMeans
-    from sklearn.preprocessing import normalize as _norm
-
     n = len(R)
     C = int(min(n, n_cells or np.clip(round(np.sqrt(n)), 1, 1024)))
     probe = int(min(max(1, n_probe), C))
     samp = np.arange(n) if n <= 20000 else np.sort(np.random.default_rng(random_state).choice(n, 20000, False))
     km = KMeans(n_clusters=C, n_init=1, max_iter=20, random_state=random_state).fit(R[samp])
-    cent = _norm(km.cluster_centers_).astype(np.float32)
+    cent = normalize(km.cluster_centers_).astype(np.float32)
     probes = np.empty((n, probe), dtype=np.int64)
     cell = np.empty(n, dtype=np.int64)
     step = max(1, max_block // C)
@@ -240,8 +239,6 @@ def align_actions(action_ids: Sequence[str], jurisdictions: Sequence[str], X, pl
     bounds, seg_plan = _segments(codes)
     if not exact:
         if retrieval is None:
-            from analysis.textstats.vectorize import LSA
-
             retrieval = LSA(n_components=retrieval_components, random_state=random_state,
                             n_iter=retrieval_n_iter).fit_transform(X)
         R = np.asarray(retrieval, dtype=np.float32)[perm]
@@ -320,8 +317,6 @@ def plan_similarity(X, jurisdictions: Sequence[str], plans: Sequence[str], all_p
     k = P - 1 if exact else min(top_k, P - 1)
     if not exact:
         if retrieval is None:
-            from analysis.textstats.vectorize import LSA
-
             retrieval = LSA(n_components=retrieval_components, random_state=random_state, n_iter=3).fit_transform(X)
         Rc = normalize(D @ np.asarray(retrieval, dtype=np.float64)[perm])
     out = []

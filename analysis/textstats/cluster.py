@@ -41,6 +41,7 @@ cluster's own top terms, so every label term occurs in the cluster's actions.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -83,8 +84,6 @@ class ClusterResult:
 
 def _one_blas_thread(func):
     """Run *func* with BLAS/OpenMP limited to one thread (same sums, same order, on every machine)."""
-    import functools
-
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with threadpool_limits(limits=1):

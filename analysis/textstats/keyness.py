@@ -68,6 +68,7 @@ from scipy import sparse
 from scipy.special import chdtrc
 
 from analysis import schema
+from analysis.corpus.levels import PLACE_SUFFIXES as suffixes, place_names
 
 __all__ = ["count_matrix", "keyness_table", "merge_place_names", "KEYNESS_COLUMNS"]
 
@@ -110,8 +111,6 @@ def merge_place_names(tokens: Sequence[Sequence[str]], names_zh: Sequence[str]) 
     followed by a level word (省, 市, 区, 县, 旗, 盟, 州, 自治区 …) becomes the
     place name, so one place is one term.
     """
-    from analysis.corpus.levels import PLACE_SUFFIXES as suffixes, place_names
-
     merge: dict[str, str] = {}
     for name in names_zh:
         for place in place_names(str(name)):
