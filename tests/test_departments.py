@@ -1,7 +1,7 @@
 """Department lists in formats of other plans (a sixth plan must work too)."""
 import pytest
 
-from analysis.coding.segment import extract
+from analysis.coding.plan import extract
 from analysis.coding.codebook import load_codebook
 from analysis.coding.departments import complete_name, parse_list
 from analysis.errors import BuildError

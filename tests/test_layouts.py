@@ -107,7 +107,7 @@ def test_a_task_blocks_division_reaches_every_action_of_its_numbered_measures():
     """A 任务/措施/分工 block whose 措施 holds numbered measures, one of them with two heading paragraphs:
     the 分工 departments belong to all three actions, not only to the last one a measure gives."""
     from analysis.coding import load_codebook
-    from analysis.coding.segment import extract
+    from analysis.coding.plan import extract
 
     text = "\n".join([
         "某县全民科学素质行动实施方案",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from analysis.coding import load_codebook
-from analysis.coding.segment import extract
+from analysis.coding.plan import extract
 
 BLOCK = ("一、开展第{i}项重点工作\n"
          "（一）组织青少年科技教育活动。各学校每年开展活动。（县教育局、县科协按职责分工负责）\n")

@@ -10,7 +10,7 @@ from analysis import paths, schema
 from analysis.coding import load_codebook
 from analysis.coding.dimension import Coded, CodingDimension
 from analysis.coding.registry import DIMENSIONS
-from analysis.coding.segment import extract
+from analysis.coding.plan import extract
 from analysis.compare import read_table
 from analysis.corpus import normalize
 from analysis.pipeline import catalog

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.coding.codebook import load_codebook
 from analysis.coding.metadata import extract_metadata
-from analysis.coding.segment import extract
+from analysis.coding.plan import extract
 from analysis.coding.wrappers import despace, doc_number, fields, is_furniture, parse_date
 from analysis.corpus import levels
 from analysis.corpus.normalization import normalize

@@ -7,7 +7,6 @@ metadata (title, issuer, dates, literacy target).  The rules' vocabulary lives i
 """
 from analysis.coding.codebook import Codebook, load_codebook
 from analysis.coding.metadata import extract_metadata
-from analysis.coding.segment import Tables as PlanRows  # one plan's rows; "Table" is the schema of one table
-from analysis.coding.segment import extract
+from analysis.coding.plan import PlanRows, extract
 
 __all__ = ["Codebook", "load_codebook", "extract", "PlanRows", "extract_metadata"]

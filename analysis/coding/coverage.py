@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 
+from analysis.coding.segment import TASK_PARTS
 from analysis.corpus.structure import Line, lines_of
 
 #: Kinds of outside text the build warns about (text that may hold measures the rules did not find).
@@ -75,8 +76,6 @@ def section_rows(ex) -> list[dict]:
         if id(p) not in task_parents:
             task_parents[id(p)] = any(c.title == "措施" for c in p.children)
         return task_parents[id(p)]
-
-    from analysis.coding.segment import TASK_PARTS
 
     rows = []
     for i, rec in enumerate(ex.sections, start=1):

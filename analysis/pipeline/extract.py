@@ -30,7 +30,7 @@ from analysis.coding.coverage import DESCRIPTIONS, WARN_KINDS
 from analysis.coding.dimension import CodingContext
 from analysis.coding.metadata import extract_metadata
 from analysis.coding.registry import DIMENSIONS
-from analysis.coding.segment import extract
+from analysis.coding.plan import extract
 from analysis.corpus.formats import FORMAT_NAMES, Decoded, read_document
 from analysis.corpus.levels import place_names, prefix_for
 from analysis.corpus.manifest import Document, load_errata, load_manifest
