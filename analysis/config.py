@@ -32,6 +32,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from analysis.errors import BuildError
+
 #: The languages of charts and labels.
 LANGS = ("en", "zh")
 
@@ -81,18 +83,43 @@ def _checked(values: dict) -> dict:
         out["plan_order"] = tuple(i for i in dict.fromkeys(order) if isinstance(i, str))
     cb = out.get("codebook")
     if cb is not None:
-        from analysis.coding.codebook import Codebook, load_codebook  # codebook imports this module
-
         if isinstance(cb, (str, Path)):
-            load_codebook(cb)  # a bad codebook fails here, not at the first comparison
             out["codebook"] = Path(cb)
-        elif not isinstance(cb, Codebook):
-            raise TypeError(f"codebook is a path or a Codebook, not {type(cb).__name__}")
+            if not out["codebook"].is_file():
+                raise BuildError(f"{cb}: no such codebook file (the codebook setting names a YAML file).")
+        for check in _CHECKS.get("codebook", ()):
+            check(out["codebook"])  # a bad codebook fails here, not at the first comparison
     docs = out.get("documents")
     if docs is not None and not hasattr(docs, "itertuples"):
         raise TypeError(f"documents is the documents table (a DataFrame), not {type(docs).__name__}")
     return out
 
+
+
+#: Checks of a setting's value, registered by the module that owns what the setting names (the codebook module
+#: registers the codebook's: this module imports nothing of the package, so settings sit below everything).
+_CHECKS: dict[str, list] = {}
+
+
+def register_check(name: str, check) -> None:
+    """Have :func:`set_config` and :func:`config_context` call *check(value)* on every new value of setting *name*.
+
+    Parameters
+    ----------
+    name : str
+        A setting of :data:`DEFAULTS`.
+    check : callable
+        Called with the value (a path as :class:`~pathlib.Path`); raises to refuse it.
+
+    Returns
+    -------
+    None
+    """
+    if name not in DEFAULTS:
+        raise TypeError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
+    checks = _CHECKS.setdefault(name, [])
+    if check not in checks:
+        checks.append(check)
 
 def get_config() -> dict:
     """The settings in force here: the innermost :func:`config_context`, else the process's defaults.

@@ -7,7 +7,6 @@ command loads only what it uses.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import sys
 from pathlib import Path
@@ -210,7 +209,9 @@ def _kwic(args: argparse.Namespace) -> int:
 def _digest(path: Path) -> str | None:
     """SHA-256 of a regular file, None for anything else (to tell whether a command changed it)."""
     p = Path(path)
-    return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else None
+    from analysis.files import file_sha256  # files imports pandas: the command line checks the environment first
+
+    return file_sha256(p) if p.is_file() and not p.is_symlink() else None
 
 
 def _import_limits(args: argparse.Namespace):

@@ -15,7 +15,6 @@ whole.  See ``docs/codebook.md``.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +25,7 @@ import yaml
 from analysis import config
 from analysis.corpus.decode import decode_bytes
 from analysis.errors import BuildError
+from analysis.files import file_sha256, sha256
 from analysis.paths import CODEBOOK
 from analysis.patterns import PATTERN_ERRORS, compile_user
 
@@ -145,6 +145,18 @@ def load_codebook(path: Path | str | None = None) -> Codebook:
     return _load(str(Path(path or CODEBOOK).resolve()))
 
 
+def _check_setting(value) -> None:
+    """The ``codebook`` setting's check (:func:`analysis.config.register_check`): a path must load, anything
+    else must be a :class:`Codebook`."""
+    if isinstance(value, Path):
+        load_codebook(value)
+    elif not isinstance(value, Codebook):
+        raise TypeError(f"codebook is a path or a Codebook, not {type(value).__name__}")
+
+
+config.register_check("codebook", _check_setting)
+
+
 #: Sections about the structure of Chinese government documents and their units: a codebook that leaves
 #: one out uses the package's.
 STRUCTURAL_SECTIONS = ("categories", "party_organs", "canonical_names", "role_labels", "role_suffixes", "joiners",
@@ -159,8 +171,8 @@ def _package_sections() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _package_sha() -> bytes:
-    return hashlib.sha256(Path(CODEBOOK).read_bytes()).digest()
+def _package_sha() -> str:
+    return file_sha256(CODEBOOK)
 
 
 def codebook_data(path: Path | str) -> tuple[object, bool]:
@@ -202,7 +214,7 @@ def codebook_data(path: Path | str) -> tuple[object, bool]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise BuildError(f"{path}: cannot read the codebook ({exc}).") from None
-    return data, hashlib.sha256(raw).digest() == _package_sha()
+    return data, sha256(raw) == _package_sha()
 
 
 def _patterns(items, where: str, trusted: bool) -> tuple:

@@ -22,17 +22,18 @@ carries its design weight ``N_h / n_h``.
 """
 from __future__ import annotations
 
-import hashlib
 
 import numpy as np
 import pandas as pd
+
+from analysis.files import sha256
 
 #: Columns of :func:`stratified_sample`.
 SAMPLE_COLUMNS = ["action_id", "jurisdiction", "kind", "stratum", "stratum_units", "stratum_sampled", "weight"]
 
 
 def _h(seed: int, key: str) -> str:
-    return hashlib.sha256(f"{seed}:{key}".encode("utf-8")).hexdigest()
+    return sha256(f"{seed}:{key}".encode("utf-8"))
 
 
 def _blank(v) -> bool:
