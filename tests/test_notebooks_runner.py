@@ -95,3 +95,19 @@ def test_missing_cell_ids_are_derived_not_random(tmp_path):
     assert [c["id"] for c in read(p).cells] == [c["id"] for c in read(p).cells]
     old = write_nb(tmp_path / "02_old.ipynb", ["1"], minor=4)
     assert all("id" not in c for c in read(old).cells)  # nbformat 4.4 has no cell ids
+
+
+def test_adjacent_streams_are_merged_so_timing_cannot_change_the_notebook():
+    from analysis.report.notebooks import coalesce_streams
+
+    def stream(name, text):
+        return nbformat.v4.new_output("stream", name=name, text=text)
+
+    one_message = [stream("stderr", "warning a\nwarning b\n")]
+    two_messages = [stream("stderr", "warning a\n"), stream("stderr", "warning b\n")]
+    assert coalesce_streams(two_messages) == coalesce_streams(one_message) == one_message
+    # streams of different names, or separated by another output, stay apart and in order
+    mixed = [stream("stdout", "x\n"), stream("stderr", "y\n"), nbformat.v4.new_output("display_data", data={}),
+             stream("stderr", "z\n")]
+    assert [o.get("name", o["output_type"]) for o in coalesce_streams(mixed)] == [
+        "stdout", "stderr", "display_data", "stderr"]

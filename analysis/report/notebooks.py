@@ -68,6 +68,7 @@ def clean(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
         if cell.source.strip():
             count += 1
             cell.execution_count = count
+            cell.outputs = coalesce_streams(cell.outputs)
             for out in cell.outputs:
                 if out.get("output_type") == "execute_result":
                     out["execution_count"] = count
@@ -76,6 +77,36 @@ def clean(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
             cell.outputs = []
     nb.metadata.pop("widgets", None)
     return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """*outputs* with each run of adjacent stream outputs of one name (``stdout``, ``stderr``) merged into one.
+
+    How a kernel's writes are cut into stream messages depends on timing (two warnings may arrive as one
+    message or two), so an executed notebook is only deterministic once the runs are merged, as Jupyter's
+    own "coalesce streams" step does.
+
+    Parameters
+    ----------
+    outputs : list of dict
+        A code cell's outputs.
+
+    Returns
+    -------
+    list of dict
+        The outputs, adjacent streams of one name merged, in order.
+    """
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            text = prev["text"] if isinstance(prev["text"], str) else "".join(prev["text"])
+            more = out["text"] if isinstance(out["text"], str) else "".join(out["text"])
+            prev["text"] = text + more
+        else:
+            merged.append(out)
+    return merged
 
 
 def serialize(nb: nbformat.NotebookNode) -> str:
