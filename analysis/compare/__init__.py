@@ -1,12 +1,13 @@
 """Every comparison of the plans, in one namespace.
 
-The comparison functions live in three modules of one concern each
+The comparison functions live in modules of one concern each
 and are re-exported here, so a notebook can ``from analysis import compare``
 and find everything (the table readers come from :mod:`analysis.compare.tables`):
 
 - :mod:`analysis.compare.coverage` -- corpus overview, target-group coverage, measurability;
 - :mod:`analysis.compare.workload` -- department workloads, concentration, co-assignment networks;
-- :mod:`analysis.compare.crossplan` -- clusters across plans, similarity, text reuse, keyness;
+- :mod:`analysis.compare.clusters` -- clusters across plans and the action map;
+- :mod:`analysis.compare.crossplan` -- similarity, text reuse, counterparts, keyness;
 - :mod:`analysis.compare.instruments` -- policy-instrument mixes and instruments x target groups;
 - :mod:`analysis.compare.sensitivity` -- how results move with the analysis's choices;
 - :mod:`analysis.compare.intervals` -- the intervals every rate and share carries;
