@@ -18,6 +18,7 @@ from analysis.report.markup import sanitize_markdown
 
 # ------------------------------------------------------------------ formatting
 def pct(x: float, digits: int = 1) -> str:
+    """A share as a percentage: ``0.123`` -> ``12.3%`` (``–`` for NaN)."""
     return "–" if x != x else f"{100 * x:.{digits}f}%"
 
 
@@ -49,6 +50,7 @@ def with_ci(x: float, lo: float, hi: float, n_units: float | None = None, percen
 
 
 def num(x: float, digits: int = 1) -> str:
+    """A number with fixed decimals: ``2.345`` -> ``2.3`` (``–`` for NaN)."""
     return "–" if x != x else f"{x:.{digits}f}"
 
 
@@ -100,6 +102,7 @@ def agree(n: int, singular: str, plural_form: str) -> str:
 
 
 def bullets(lines: Iterable[str]) -> str:
+    """A Markdown bullet list, one ``- `` line per non-empty sentence."""
     return "\n".join(f"- {s}" for s in lines if s)
 
 
