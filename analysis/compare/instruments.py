@@ -232,7 +232,7 @@ def instrument_by_group(actions: pd.DataFrame, instruments: pd.DataFrame, level:
     actions, instruments : pandas.DataFrame
         ``actions.csv`` and ``instruments.csv``.
     level : {"kind", "code"}
-        Count instrument kinds (default) or single instruments (any value but ``"code"`` counts kinds).
+        Count instrument kinds (default) or single instruments.
 
     Returns
     -------
