@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compare import inference, intervals, units, workload
+from analysis.compare import inference, intervals, networks, units, workload
 from analysis.compare.coverage import group_coverage, measurability
 
 
@@ -264,7 +264,7 @@ def test_summary_intervals_resample_lists():
 def test_network_hubs_report_ties():
     acts, asg = _plan("p", {"p-1": [("A", "cast", "lead"), ("B", "edu", "cooperating")],
                             "p-2": [("C", "agri", "lead"), ("D", "health", "cooperating")]})
-    ns = workload.network_summary(acts, asg).iloc[0]
+    ns = networks.network_summary(acts, asg).iloc[0]
     assert ns["n_hubs"] == 4 and ns["hubs"] == "agri;cast;edu;health" and ns["hub"] == "agri"
 
 

@@ -1,12 +1,14 @@
 """Every comparison of the plans, in one namespace.
 
-The comparison functions live in three modules of one concern each
+The comparison functions live in modules of one concern each
 and are re-exported here, so a notebook can ``from analysis import compare``
 and find everything (the table readers come from :mod:`analysis.compare.tables`):
 
 - :mod:`analysis.compare.coverage` -- corpus overview, target-group coverage, measurability;
-- :mod:`analysis.compare.workload` -- department workloads, concentration, co-assignment networks;
-- :mod:`analysis.compare.crossplan` -- clusters across plans, similarity, text reuse, keyness;
+- :mod:`analysis.compare.workload` -- department workloads and concentration;
+- :mod:`analysis.compare.networks` -- co-assignment networks (who is named on the same actions);
+- :mod:`analysis.compare.clusters` -- clusters across plans and the action map;
+- :mod:`analysis.compare.crossplan` -- similarity, text reuse, counterparts, keyness;
 - :mod:`analysis.compare.instruments` -- policy-instrument mixes and instruments x target groups;
 - :mod:`analysis.compare.sensitivity` -- how results move with the analysis's choices;
 - :mod:`analysis.compare.intervals` -- the intervals every rate and share carries;
@@ -25,9 +27,9 @@ from analysis.compare.tables import (corpus_plans, documents_plan_order, has_gro
                                      processed_dir, read_processed, read_table)
 from analysis.compare.coverage import (unit_class_order, unit_classes, corpus_overview, design_table, group_coverage, group_ids, measurability,
                        measurability_by_unit, measurability_tests, mention_rate_tests, unit_class)
-from analysis.compare.workload import (DEFAULT_WEIGHTING, WEIGHTINGS, WEIGHTING_NAMES, coassignment_edges,
-                                       coassignment_graph, department_summary, department_workload,
-                                       collective_assignments, load_share_tests, network_summary)
+from analysis.compare.workload import (DEFAULT_WEIGHTING, WEIGHTINGS, WEIGHTING_NAMES, department_summary,
+                                       department_workload, collective_assignments, load_share_tests)
+from analysis.compare.networks import coassignment_edges, coassignment_graph, network_summary
 from analysis.compare.kwic import format_kwic, kwic
 from analysis.compare import inference, intervals, misclassification, sensitivity, units
 from analysis.compare.instruments import (NO_GROUP, instrument_by_group, instrument_composition, instrument_ids,

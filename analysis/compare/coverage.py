@@ -33,7 +33,13 @@ from analysis.compare.tables import has_group, plans_of
 from analysis.compare.units import group_lines, tasks
 
 def unit_classes() -> dict[str, str]:
-    """Unit of a quantified commitment -> kind of unit (the current codebook's ``targets.unit_classes``)."""
+    """Unit of a quantified commitment -> kind of unit (the current codebook's ``targets.unit_classes``).
+
+    Returns
+    -------
+    dict of str to str
+        ``{unit as written in targets.csv: id of its kind of unit}``, for every unit the codebook lists.
+    """
     return {u: c.id for c in load_codebook().unit_classes for u in c.units}
 
 
@@ -42,17 +48,39 @@ def unit_class_order() -> list[str]:
 
     Read from the codebook in use (the build's copy once a report loads it),
     so a codebook with other unit kinds gets its own rows.
+
+    Returns
+    -------
+    list of str
+        Ids of the codebook's unit kinds in codebook order, ``"other"`` last.
     """
     return [c.id for c in load_codebook().unit_classes] + ["other"]
 
 
 def unit_class(unit: object) -> str:
-    """Kind of a target's unit: percent, people, events, items, money, time, or other."""
+    """Kind of a target's unit: percent, people, events, items, money, time, or other.
+
+    Parameters
+    ----------
+    unit : object
+        A ``unit`` value of ``targets.csv`` (turned into a string first, so NaN reads as ``"nan"``).
+
+    Returns
+    -------
+    str
+        Id of the codebook's unit kind listing the unit, ``"other"`` where none does.
+    """
     return load_codebook().unit_class(str(unit))
 
 
 def group_ids() -> list[str]:
-    """The codebook's target groups, in codebook order (the order of every coverage table and chart)."""
+    """The codebook's target groups, in codebook order (the order of every coverage table and chart).
+
+    Returns
+    -------
+    list of str
+        Group ids (``youth``, ``farmers`` ...) as the codebook orders them.
+    """
     return [g.id for g in load_codebook().groups]
 
 
@@ -69,6 +97,18 @@ def design_table(documents: pd.DataFrame) -> pd.DataFrame:
 
     Years are whole numbers with missing values left empty (``<NA>``), not
     floats (``2021.0``); columns a build does not have are left out.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents.csv``, one row per document.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of *documents*, in its order, index reset; the columns of :data:`DESIGN_COLUMNS` the
+        table has (``jurisdiction, name_en, level, genre, framework, period_start, period_end, issued,
+        template_family, n_actions, n_safeguards``), the four counts and years as nullable integers (``Int64``).
     """
     cols = [c for c in DESIGN_COLUMNS if c in documents]
     out = documents[cols].copy()
@@ -86,6 +126,18 @@ def corpus_overview(documents: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFr
     n_group_lines, actions_<group>`` (one per codebook group: actions in that
     group's line), ``actions_no_group``.  Counts come from ``actions`` (not the
     document table), so they describe exactly the rows every other analysis uses.
+
+    Parameters
+    ----------
+    documents, actions : pandas.DataFrame
+        ``documents.csv`` (names, level, dates) and ``actions.csv`` (the counts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan (:func:`analysis.compare.tables.plans_of`), with the columns above; a plan missing from
+        *documents* keeps its counts with empty names and dates.  ``issued_year`` is ``Int64``, ``<NA>`` when
+        ``issued`` does not start with a year.
     """
     groups = _group_ids()
     rows = []
@@ -234,6 +286,19 @@ def measurability_by_unit(actions: pd.DataFrame, targets: pd.DataFrame,
     Columns: ``jurisdiction, unit_class, n_targets, n_actions`` (actions with
     at least one target of that kind), ``share_of_actions`` (of the plan's
     counted actions).  An action quantified in two kinds counts in both.
+
+    Parameters
+    ----------
+    actions, targets : pandas.DataFrame
+        ``actions.csv`` and ``targets.csv``.
+    include_safeguards : bool
+        Count safeguards too (left out by default, see module doc).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan and unit kind (in :func:`unit_class_order`; ``other`` only where some target falls
+        there), with the columns above; ``share_of_actions`` is NaN for a plan without counted actions.
     """
     acts = _scope(actions, include_safeguards)
     t = targets[targets["action_id"].isin(set(acts["action_id"]))].assign(

@@ -1,181 +1,26 @@
-"""Comparisons *across* plans: clusters, the action map, similarity, text reuse, keyness.
+"""Comparisons *across* plans: similarity, text reuse, counterparts, keyness (clusters and the map: re-exported).
 
 These read the tables the cross-plan stage of the build writes into
-``data/processed``: ``clusters.csv`` (``action_id, cluster, label``),
-``jurisdiction_similarity.csv``, ``reuse_matrix.csv`` (``jurisdiction,
+``data/processed``: ``jurisdiction_similarity.csv``, ``reuse_matrix.csv`` (``jurisdiction,
 other_jurisdiction, shared_chars, operative_chars, share``),
 ``reuse_passages.csv`` (``jurisdiction_a, start_a, end_a, jurisdiction_b,
-start_b, end_b, length, text``) and ``keyness.csv``.  Where a column name is
+start_b, end_b, length, text``), ``alignment.csv`` and ``keyness.csv``.  Where a column name is
 not fixed by the build (the value column of the similarity table, the score
 of keyness) the functions accept the usual names, listed in each docstring,
-and say which they found missing.
+and say which they found missing.  The functions on ``clusters.csv`` (composition, spread, the action
+map) live in :mod:`analysis.compare.clusters` and are re-exported here.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.manifold import TSNE
-from sklearn.metrics.pairwise import cosine_distances
 
+from analysis.compare.clusters import (NOISE, action_map, cluster_composition, cluster_space,  # noqa: F401
+                                       cluster_spread, shared_clusters, unique_clusters)
 from analysis.compare.intervals import DEFAULT_BOOT, bootstrap_ratio, wilson
-from analysis.compare.tables import plan_order, plans_of
-from analysis.pipeline.crossplan import CrossPlanParams
-from analysis.textstats.align import MATCH_THRESHOLD  # the build's ``match_threshold``: a best match this close is a counterpart
-from analysis.textstats.tokens import default_tokenizer, tokenize_many
-from analysis.textstats.vectorize import CharNgramTfidf, LSA, WordTfidf
-
-#: Cluster id used for actions a clustering leaves unassigned (noise).
-NOISE = -1
-
-
-def _labelled(clusters: pd.DataFrame) -> pd.DataFrame:
-    c = clusters[["action_id", "cluster"] + (["label"] if "label" in clusters else [])].copy()
-    c["cluster"] = c["cluster"].astype(int)
-    if "label" not in c:
-        c["label"] = c["cluster"].astype(str)
-    c["label"] = c["label"].fillna("").astype(str)
-    return c
-
-
-def _with_plan(clusters: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
-    c = _labelled(clusters).merge(actions[["action_id", "jurisdiction"]], on="action_id", how="left",
-                                  validate="one_to_one")
-    missing = c.loc[c["jurisdiction"].isna(), "action_id"]
-    if len(missing):
-        raise ValueError(f"clusters.csv names actions absent from actions.csv: {', '.join(missing[:5])}")
-    return c
-
-
-def _cluster_labels(c: pd.DataFrame) -> dict[int, str]:
-    return c.groupby("cluster")["label"].first().to_dict()
-
-
-def cluster_composition(clusters: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
-    """Cluster x plan, full grid: ``cluster, label, jurisdiction, n_actions, share_of_cluster, share_of_plan``.
-
-    ``share_of_plan`` is of the plan's clustered actions, so plans of
-    different length compare.
-    """
-    c = _with_plan(clusters, actions)
-    labels = _cluster_labels(c)
-    plans = plans_of(actions)
-    counts = c.groupby(["cluster", "jurisdiction"]).size()
-    per_plan = c.groupby("jurisdiction").size()
-    per_cluster = c.groupby("cluster").size()
-    rows = [{"cluster": k, "label": labels[k], "jurisdiction": j, "n_actions": int(counts.get((k, j), 0)),
-             "share_of_cluster": counts.get((k, j), 0) / per_cluster[k],
-             "share_of_plan": counts.get((k, j), 0) / per_plan[j] if per_plan.get(j, 0) else np.nan}
-            for k in sorted(labels) for j in plans]
-    return pd.DataFrame(rows)
-
-
-def cluster_spread(clusters: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
-    """One row per cluster: how many plans it reaches.
-
-    Columns: ``cluster, label, n_actions, n_plans, plans`` (ids joined by
-    ``;`` in plan order), ``shared_by_all`` (every plan of ``actions`` has an
-    action in it), ``unique_to`` (the one plan, or empty).  Sorted by
-    ``n_plans`` then size, both descending.  The noise cluster (-1), if any, is
-    never shared or unique: it is not a topic.
-    """
-    c = _with_plan(clusters, actions)
-    all_plans = plans_of(actions)
-    rows = []
-    for k, g in c.groupby("cluster"):
-        plans = plan_order(g["jurisdiction"])
-        noise = k == NOISE
-        rows.append({"cluster": k, "label": g["label"].iloc[0], "n_actions": len(g), "n_plans": len(plans),
-                     "plans": ";".join(plans), "shared_by_all": not noise and len(plans) == len(all_plans),
-                     "unique_to": plans[0] if len(plans) == 1 and not noise else ""})
-    out = pd.DataFrame(rows)
-    return out.sort_values(["n_plans", "n_actions", "cluster"], ascending=[False, False, True]).reset_index(drop=True)
-
-
-def shared_clusters(spread: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`cluster_spread` shared by every plan."""
-    return spread[spread["shared_by_all"]].reset_index(drop=True)
-
-
-def unique_clusters(spread: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`cluster_spread` whose actions all come from one plan."""
-    return spread[spread["unique_to"] != ""].reset_index(drop=True)
-
-
-def cluster_space(actions: pd.DataFrame, clusters: pd.DataFrame, params=None) -> np.ndarray:
-    """The vectors the build clustered, one row per action of *clusters* present in *actions*, in *actions* order.
-
-    Recomputed the way :func:`analysis.pipeline.crossplan.compute_crossplan` does,
-    with *params* (the build's :class:`~analysis.pipeline.crossplan.CrossPlanParams`,
-    default its defaults): word TF-IDF over jieba tokens of every row of
-    *actions* (safeguards included), then LSA of the clustered rows.  So the
-    map shows clusters in the space they were found in.
-    """
-    p = params or CrossPlanParams()
-    items = actions.reset_index(drop=True)
-    tokens = tokenize_many(items["text"].fillna("").astype(str).tolist(), default_tokenizer(), n_jobs=1)
-    X = WordTfidf(min_df=p.min_df).fit_transform(tokens)
-    rows = np.flatnonzero(items["action_id"].isin(set(clusters["action_id"])).to_numpy())
-    return LSA(n_components=p.lsa_components, random_state=p.random_state).fit_transform(X[rows])
-
-
-def _char_tfidf(texts: list[str]) -> np.ndarray:
-    return CharNgramTfidf(ngram_range=(2, 3), min_df=2).fit_transform(texts).toarray()
-
-
-def action_map(actions: pd.DataFrame, clusters: pd.DataFrame | None = None, vectors: np.ndarray | None = None,
-               method: str = "tsne", random_state: int = 0, params=None,
-               max_points: int | None = 2000) -> pd.DataFrame:
-    """A deterministic 2-D map of the actions: ``action_id, jurisdiction, cluster, label, x, y``.
-
-    Above *max_points* actions (exact t-SNE is quadratic in time and memory),
-    a seeded random sample of *max_points* is mapped (``random_state``); the
-    caller can tell by comparing the number of rows with the actions it
-    passed.  *params*: the build's parameters, for :func:`cluster_space`.
-
-    Only actions in *clusters* are mapped (all of *actions* without it).
-    *vectors* (one row per mapped action, in *actions* order) defaults to the
-    space the build clustered in (:func:`cluster_space`) when *clusters* is
-    given, else to character 2-3-gram TF-IDF of the texts.  ``method="tsne"``: t-SNE on cosine distances,
-    exact gradient (no multithreaded approximation) from a seeded random start
-    (``random_state``) -- the same map on every run.  ``method="svd"``:
-    the first two singular vectors (linear, faster, more crowded).  Axes
-    have no meaning beyond nearness; coordinates are rounded to 1e-4 and each
-    axis oriented so its largest-magnitude point is positive, so tiny floating
-    differences do not flip or jitter the map.
-    """
-    acts = actions[actions["action_id"].isin(clusters["action_id"])] if clusters is not None else actions
-    acts = acts.reset_index(drop=True)
-    if vectors is None:
-        vectors = cluster_space(actions, clusters, params) if clusters is not None else \
-            _char_tfidf(acts["text"].fillna("").tolist())
-    X = np.asarray(vectors.toarray() if hasattr(vectors, "toarray") else vectors, dtype=float)
-    if len(X) != len(acts):
-        raise ValueError(f"vectors has {len(X)} rows for {len(acts)} actions")
-    if max_points is not None and len(acts) > max_points:
-        keep = np.sort(np.random.default_rng(random_state).choice(len(acts), size=max_points, replace=False))
-        acts, X = acts.iloc[keep].reset_index(drop=True), X[keep]
-    if method == "tsne":
-        d = cosine_distances(X)
-        perplexity = float(min(30, max(2, (len(acts) - 1) // 3)))
-        xy = TSNE(n_components=2, metric="precomputed", init="random", method="exact", perplexity=perplexity,
-                  random_state=random_state, max_iter=1000).fit_transform(d)
-    elif method == "svd":
-        Xc = X - X.mean(axis=0)
-        u, s, _ = np.linalg.svd(Xc, full_matrices=False)
-        xy = u[:, :2] * s[:2]
-    else:
-        raise ValueError("method must be 'tsne' or 'svd'")
-    for i in range(2):  # orient each axis deterministically
-        if xy[np.argmax(np.abs(xy[:, i])), i] < 0:
-            xy[:, i] = -xy[:, i]
-    out = acts[["action_id", "jurisdiction"]].copy()
-    if clusters is not None:
-        out = out.merge(_labelled(clusters), on="action_id", how="left")
-    else:
-        out["cluster"], out["label"] = NOISE, ""
-    xy = np.round(np.asarray(xy, dtype=np.float64), 4)
-    out["x"], out["y"] = xy[:, 0], xy[:, 1]
-    return out
+from analysis.compare.tables import plan_order
+# the build's ``match_threshold``: a best match this close is a counterpart
+from analysis.textstats.align import MATCH_THRESHOLD
 
 
 def _value_column(df: pd.DataFrame, candidates: tuple[str, ...], what: str) -> str:
@@ -221,6 +66,19 @@ def similarity_matrix(similarity: pd.DataFrame, value: str | None = None) -> pd.
     or a wide matrix whose first column is ``jurisdiction``.  A missing pair
     is taken from its mirror; a plan compared with itself is 1 unless the
     table says otherwise.
+
+    Parameters
+    ----------
+    similarity : pandas.DataFrame
+        ``jurisdiction_similarity.csv`` (long form) or a wide matrix, as above.
+    value : str, optional
+        The value column of the long form; None: the first of :data:`SIMILARITY_VALUES` present (``KeyError`` if
+        none is).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square float matrix, index ``jurisdiction`` (row plan) and columns ``other_jurisdiction``, in plan order.
     """
     if "other_jurisdiction" in similarity.columns:
         col = value or _value_column(similarity, SIMILARITY_VALUES, "jurisdiction_similarity")
@@ -241,6 +99,19 @@ def reuse_matrix(reuse: pd.DataFrame, plans: list[str] | None = None) -> pd.Data
     only pairs that share a passage: pass every plan as *plans* (e.g.
     ``documents["jurisdiction"]``) so the pairs that share nothing show 0,
     not a missing value, and plans sharing nothing with anyone still appear.
+
+    Parameters
+    ----------
+    reuse : pandas.DataFrame
+        ``reuse_matrix.csv``; rows whose ``other_role`` is not ``plan`` (e.g. a national outline) are left out.
+    plans : list of str, optional
+        Every plan to show; None: the plans named in *reuse*.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square float matrix of shares (0..1), index ``jurisdiction`` (row plan, whose text is measured) and
+        columns ``other_jurisdiction``, in plan order; NaN on the diagonal.
     """
     df = reuse.copy()
     if "other_role" in df.columns:
@@ -261,6 +132,25 @@ def reuse_pairs(reuse: pd.DataFrame, passages: pd.DataFrame, actions: pd.DataFra
     Columns: ``jurisdiction, other_jurisdiction, shared_chars, operative_chars, share, share_lo, share_hi``
     (0 with an empty interval for pairs that share nothing).  Each of A's actions contributes the
     characters of its span covered by passages shared with B; the actions are resampled.
+
+    Parameters
+    ----------
+    reuse : pandas.DataFrame
+        ``reuse_matrix.csv`` (the shares; rows with ``other_role`` other than ``plan`` are left out).
+    passages : pandas.DataFrame
+        ``reuse_passages.csv`` (the shared spans, which the bootstrap draws from).
+    actions : pandas.DataFrame
+        ``actions.csv`` (``jurisdiction, start, end``: the spans resampled).
+    plans : list of str, optional
+        The plans to pair; None: the plans of *actions*.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair of different plans (A = ``jurisdiction``, B = ``other_jurisdiction``), in plan
+        order, with the columns above; ``share`` and its bounds are fractions of A's operative characters.
     """
     plans = plan_order(plans if plans is not None else list(actions["jurisdiction"]))
     m = reuse.copy()
@@ -299,7 +189,19 @@ def reuse_pairs(reuse: pd.DataFrame, passages: pd.DataFrame, actions: pd.DataFra
 
 
 def similarity_pairs(similarity: pd.DataFrame) -> pd.DataFrame:
-    """``jurisdiction_similarity.csv`` with a Wilson interval on ``share_matched`` (k of the row plan's actions)."""
+    """``jurisdiction_similarity.csv`` with a Wilson interval on ``share_matched`` (k of the row plan's actions).
+
+    Parameters
+    ----------
+    similarity : pandas.DataFrame
+        ``jurisdiction_similarity.csv`` (``share_matched``, ``n_actions`` per ordered pair).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, one row per ordered pair as in the input, with three columns added: ``n_matched`` (A's actions
+        matched, ``share_matched * n_actions`` rounded), ``share_matched_lo``, ``share_matched_hi`` (95% Wilson).
+    """
     s = similarity.copy()
     k = (s["share_matched"].astype(float) * s["n_actions"].astype(float)).round().astype(int)
     bounds = [wilson(x, n) for x, n in zip(k, s["n_actions"].astype(int))]
@@ -312,6 +214,20 @@ def similarity_pairs(similarity: pd.DataFrame) -> pd.DataFrame:
 def longest_passages(passages: pd.DataFrame, n: int = 10, min_length: int = 0) -> pd.DataFrame:
     """The *n* longest passages two plans share: ``jurisdiction_a, jurisdiction_b, length, start_a, end_a,
     start_b, end_b, text``, longest first (ties: plan order, then offsets).
+
+    Parameters
+    ----------
+    passages : pandas.DataFrame
+        ``reuse_passages.csv``.
+    n : int
+        Most rows returned.
+    min_length : int
+        Shortest passage kept, in characters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        At most *n* rows, one per passage, with the columns above (``length`` in characters), index reset.
     """
     order = {j: i for i, j in enumerate(plan_order(list(passages["jurisdiction_a"]) +
                                                    list(passages["jurisdiction_b"])))}
@@ -334,6 +250,22 @@ def counterparts(alignment: pd.DataFrame, actions: pd.DataFrame, jurisdiction: s
     order of the plan).  Safeguards are included, as in the alignment.
     Titles are the plans' own (Chinese) headings; an action without a title
     shows the opening of its text.
+
+    Parameters
+    ----------
+    alignment : pandas.DataFrame
+        ``alignment.csv``; must hold rows for *jurisdiction* -> *other* (else ``ValueError``).
+    actions : pandas.DataFrame
+        ``actions.csv`` (titles, texts and the plan's order).
+    jurisdiction, other : str
+        The plan whose actions are listed and the plan searched for matches (different, else ``ValueError``).
+    threshold : float
+        Cosine similarity (0..1) from which a best match is a counterpart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per aligned action of *jurisdiction*, the columns and order above, index reset.
     """
     if jurisdiction == other:
         raise ValueError("counterparts: give two different plans")
@@ -376,6 +308,18 @@ def top_keyness(keyness: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     table), only key terms are kept (significant after correction and at least
     twice as frequent) and the table's own ``rank`` order is used (G², then log
     ratio, then term); otherwise ties break on the term, so the list is stable.
+
+    Parameters
+    ----------
+    keyness : pandas.DataFrame
+        ``keyness.csv`` (``jurisdiction, term`` and a score column); ``KeyError`` if no score column is found.
+    n : int
+        Most terms per plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        At most *n* rows per plan, plans in plan order and ``rank`` 1.. within each, with the columns above.
     """
     score = _value_column(keyness, KEYNESS_SCORES, "keyness")
     k = keyness.copy()

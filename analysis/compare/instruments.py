@@ -26,12 +26,24 @@ NO_GROUP = "no_group"
 
 
 def instrument_ids() -> list[str]:
-    """The codebook's instrument codes, in codebook order."""
+    """The codebook's instrument codes, in codebook order.
+
+    Returns
+    -------
+    list of str
+        Ids of the codebook's instrument codes (the ``code`` column of ``instruments.csv``).
+    """
     return [c.id for c in instrument_codes(load_codebook())]
 
 
 def kind_ids() -> list[str]:
-    """The codebook's instrument kinds (supply, environment, demand), in order."""
+    """The codebook's instrument kinds (supply, environment, demand), in order.
+
+    Returns
+    -------
+    list of str
+        Ids of the codebook's instrument kinds (the ``kind`` column of ``instruments.csv``).
+    """
     return list(instrument_kinds(load_codebook()))
 
 
@@ -42,6 +54,19 @@ def instrument_mix(actions: pd.DataFrame, instruments: pd.DataFrame, level: str 
     safeguards), ``n_units`` (its independent units), ``n_using`` (those using
     it: for a kind, at least one code of the kind), ``share``, ``share_lo``,
     ``share_hi`` (Wilson 95% with the units' effective size).
+
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    level : {"code", "kind"}
+        Count single instruments or their kinds; anything else raises ``ValueError``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan and instrument (or kind), in plan and codebook order, zero counts included; ``share``
+        (of the plan's actions, 0..1) is NaN for a plan without actions.
     """
     if level not in ("code", "kind"):
         raise ValueError("level must be 'code' or 'kind'")
@@ -201,6 +226,19 @@ def instrument_by_group(actions: pd.DataFrame, instruments: pd.DataFrame, level:
     actions), ``n_using``, ``share``, ``share_lo``, ``share_hi``.  Only
     ``kind == "action"`` rows (safeguards belong to no group line); a plan
     without a line for a group has no rows for it -- not zero.
+
+    Parameters
+    ----------
+    actions, instruments : pandas.DataFrame
+        ``actions.csv`` and ``instruments.csv``.
+    level : {"kind", "code"}
+        Count instrument kinds (default) or single instruments.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan, group line it has (codebook order, ``no_group`` last) and instrument (or kind), with the
+        columns above; the interval is Wilson's over the line's actions.
     """
     keys = instrument_ids() if level == "code" else kind_ids()
     cb = load_codebook()

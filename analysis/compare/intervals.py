@@ -44,7 +44,20 @@ MIN_UNITS = 5
 
 
 def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of the proportion *k/n* (``(nan, nan)`` for n = 0)."""
+    """Wilson score interval of the proportion *k/n* (``(nan, nan)`` for n = 0).
+
+    Parameters
+    ----------
+    k, n : float
+        Successes and trials.
+    z : float
+        Normal quantile of the confidence level (default 1.96, 95%).
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)``, clipped to 0..1.
+    """
     if n <= 0:
         return float("nan"), float("nan")
     p = k / n
@@ -55,7 +68,24 @@ def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
 
 
 def poisson_rate(count: float, exposure: float, per: float = 10_000, conf: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) interval of the rate *count* per *per* units of *exposure*."""
+    """Exact (Garwood) interval of the rate *count* per *per* units of *exposure*.
+
+    Parameters
+    ----------
+    count : float
+        Events observed.
+    exposure : float
+        Units of exposure (e.g. characters of text); 0 or less gives ``(nan, nan)``.
+    per : float
+        Rate per this many units of exposure (default 10,000).
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)`` of the rate, per *per* units; ``lo`` is 0 for a count of 0.
+    """
     from scipy.stats import chi2  # scipy.stats takes ~0.5 s to import; only this test needs it
 
     if exposure <= 0:
@@ -68,7 +98,22 @@ def poisson_rate(count: float, exposure: float, per: float = 10_000, conf: float
 
 def bootstrap_ratio(num: Sequence[float], den: Sequence[float], n_boot: int = DEFAULT_BOOT, seed: int = 0,
                     conf: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``sum(num) / sum(den)`` resampling the units (rows) with replacement."""
+    """Percentile bootstrap interval of ``sum(num) / sum(den)`` resampling the units (rows) with replacement.
+
+    Parameters
+    ----------
+    num, den : sequence of float
+        One value per unit: its numerator and denominator.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)``; ``(nan, nan)`` with fewer than :data:`MIN_UNITS` units, a zero denominator or no finite draw.
+    """
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
     n = len(num)
@@ -87,7 +132,24 @@ def bootstrap_ratio(num: Sequence[float], den: Sequence[float], n_boot: int = DE
 
 def bootstrap_statistic(units: Sequence, statistic, n_boot: int = DEFAULT_BOOT, seed: int = 0,
                         conf: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``statistic(sample)`` over resamples of *units* (a list)."""
+    """Percentile bootstrap interval of ``statistic(sample)`` over resamples of *units* (a list).
+
+    Parameters
+    ----------
+    units : sequence
+        The units resampled (any objects *statistic* takes a list of).
+    statistic : callable
+        ``list of units -> float``; NaN results are dropped.
+    n_boot, seed : int
+        Bootstrap draws and seed.
+    conf : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)``; ``(nan, nan)`` with fewer than :data:`MIN_UNITS` units or no non-NaN draw.
+    """
     units = list(units)
     if len(units) < MIN_UNITS:
         return float("nan"), float("nan")
@@ -260,7 +322,20 @@ def wilson_clustered(y: Sequence[float], clusters=None, z: float = Z95) -> tuple
 
 
 def differ(lo1: float, hi1: float, lo2: float, hi2: float) -> int:
-    """+1 if interval 1 lies above interval 2, -1 if below, 0 if they overlap (or are undefined)."""
+    """+1 if interval 1 lies above interval 2, -1 if below, 0 if they overlap (or are undefined).
+
+    Parameters
+    ----------
+    lo1, hi1 : float
+        Bounds of interval 1.
+    lo2, hi2 : float
+        Bounds of interval 2.
+
+    Returns
+    -------
+    int
+        1, -1 or 0.
+    """
     if any(x != x for x in (lo1, hi1, lo2, hi2)):
         return 0
     if lo1 > hi2:

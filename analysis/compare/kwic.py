@@ -113,6 +113,8 @@ def kwic(pattern: str | None = None, processed: Path | str | None = None, *, cod
         A whole code instead of a pattern (module docstring). ``terms=True``
         with ``code="group:<id>"`` searches the group's terms in the whole
         text instead of reading the coded mentions.
+    regex : bool
+        Read *pattern* as a regular expression (default); False: as a literal string.
     window : int
         Characters of context on each side (default 20), 0 or more.
     plans : list of str, optional
@@ -198,7 +200,21 @@ def _finditer(rx, text: str, plan: str) -> list[tuple[int, int, str]]:
 
 
 def format_kwic(df: pd.DataFrame, width: int | None = None) -> str:
-    """The concordance as aligned text lines: ``plan action | left [match] right``."""
+    """The concordance as aligned text lines: ``plan action | left [match] right``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The output of :func:`kwic`.
+    width : int, optional
+        Width the left contexts are right-aligned to; None: the longest left context.
+
+    Returns
+    -------
+    str
+        One line per row of *df* (plan padded to 16 characters, action id to 20, ``-`` for none), or
+        ``"(no hits)"`` for an empty table.
+    """
     if df.empty:
         return "(no hits)"
     w = width or int(df["left"].str.len().max() or 0)

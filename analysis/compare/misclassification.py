@@ -393,7 +393,18 @@ def corrected_group_shares(actions: pd.DataFrame, folder: Path | None = None, n_
 
 
 def validation_applies(decisions_table: pd.DataFrame) -> bool:
-    """Whether the build holds any hand-coded unit (else no correction can be estimated for it)."""
+    """Whether the build holds any hand-coded unit (else no correction can be estimated for it).
+
+    Parameters
+    ----------
+    decisions_table : pandas.DataFrame
+        :func:`decisions` (or :func:`group_decisions`, :func:`instrument_decisions`) of the build.
+
+    Returns
+    -------
+    bool
+        True if the table has at least one row.
+    """
     return bool(len(decisions_table))
 
 

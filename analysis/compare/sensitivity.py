@@ -30,6 +30,20 @@ def reuse_threshold(sensitivity: pd.DataFrame, plans: list[str] | None = None) -
     """Every ordered pair of plans x passage length x punctuation, with 0 for pairs that share nothing.
 
     Columns: ``jurisdiction, other_jurisdiction, min_chars, punctuation, share``.
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        ``reuse_sensitivity.csv`` (one row per pair, ``min_chars`` and ``punctuation`` that share text).
+    plans : list of str, optional
+        Every plan to pair; None: the plans named in *sensitivity*.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair of different plans (plan order), passage length in the table (ascending) and
+        ``punctuation`` (``counted``, ``excluded``); ``share`` of A's operative characters, 0.0 where the table
+        has no row.
     """
     plans = plan_order(plans if plans is not None else list(sensitivity["jurisdiction"]) +
                        list(sensitivity["other_jurisdiction"]))
@@ -51,6 +65,21 @@ def counterpart_threshold(alignment: pd.DataFrame, thresholds: tuple[float, ...]
     Columns: ``jurisdiction, other_jurisdiction, threshold, n_actions, n_matched, share, share_lo,
     share_hi`` (Wilson), and ``n_mutual`` / ``share_mutual``: A's actions that are their match's best
     match too, whatever the similarity (the same in every row of a pair).
+
+    Parameters
+    ----------
+    alignment : pandas.DataFrame
+        ``alignment.csv`` (one row per action of A and other plan B: its best match and ``similarity``).
+    thresholds : tuple of float
+        Cosine similarities (0..1) tried; default :data:`THRESHOLDS`.
+    build_threshold : float, optional
+        The build's ``match_threshold``; None adds nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair in *alignment* and threshold, sorted by plan order of A, of B, then threshold;
+        the columns above (``share`` of A's aligned actions, 0..1).
     """
     if build_threshold is not None:
         thresholds = tuple(sorted(set(thresholds) | {float(build_threshold)}))
@@ -76,7 +105,21 @@ def counterpart_threshold(alignment: pd.DataFrame, thresholds: tuple[float, ...]
 
 
 def best_match_distribution(alignment: pd.DataFrame, pair_filter=None) -> pd.DataFrame:
-    """Quantiles of the best-match similarity per ordered pair of plans (where a threshold would cut)."""
+    """Quantiles of the best-match similarity per ordered pair of plans (where a threshold would cut).
+
+    Parameters
+    ----------
+    alignment : pandas.DataFrame
+        ``alignment.csv``.
+    pair_filter : object, optional
+        Not used: accepted and ignored (every pair in *alignment* is summarised).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair (``jurisdiction, other_jurisdiction``) in order of first appearance:
+        ``median, p90, max`` of the best-match cosine similarity of A's actions, and ``n_actions``.
+    """
     a = alignment.copy()
     a["similarity"] = a["similarity"].astype(float)
     rows = []
@@ -88,7 +131,21 @@ def best_match_distribution(alignment: pd.DataFrame, pair_filter=None) -> pd.Dat
 
 
 def cluster_choices(quality: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:
-    """The k chosen in each LSA space with its quality, next to the build's; from the two cluster tables."""
+    """The k chosen in each LSA space with its quality, next to the build's; from the two cluster tables.
+
+    Parameters
+    ----------
+    quality : pandas.DataFrame
+        ``cluster_quality.csv`` (one row per k tried at the build's LSA size; ``chosen`` marks the build's k).
+    sensitivity : pandas.DataFrame
+        ``cluster_sensitivity.csv`` (one row per LSA size).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of *sensitivity* (one row per LSA size) with ``n_k_tried`` (rows of *quality*) and ``build_k``
+        (the chosen k, NaN when none is marked) added.
+    """
     out = sensitivity.copy()
     chosen = quality[quality["chosen"].astype(str).str.lower().isin(["true", "1"])]
     out["n_k_tried"] = len(quality)
@@ -102,6 +159,17 @@ def mention_lexicon(actions: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     Columns: ``jurisdiction, group, mentions_core, mentions_all, per_10k_core, per_10k_all``, and
     intervals (exact Poisson) ``per_10k_core_lo/hi``, ``per_10k_all_lo/hi``.  A mention whose term is one of the group's
     ``more_terms`` (学生, 职工 …) counts only in the full lexicon.
+
+    Parameters
+    ----------
+    actions, mentions : pandas.DataFrame
+        ``actions.csv`` (operative characters, safeguards included) and ``group_mentions.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan and codebook group (plan and codebook order), the columns above; rates per 10,000
+        operative characters, NaN for a plan without text.
     """
     cb = load_codebook()
     core = {t for g in cb.groups for t in g.terms}

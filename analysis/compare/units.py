@@ -116,12 +116,34 @@ def group_lines(actions: pd.DataFrame) -> pd.Series:
 
 
 def n_units(units: pd.Series) -> int:
-    """How many distinct units *units* (a result of the functions above) holds."""
+    """How many distinct units *units* (a result of the functions above) holds.
+
+    Parameters
+    ----------
+    units : pandas.Series
+        One unit id per row (NaN is not counted).
+
+    Returns
+    -------
+    int
+    """
     return int(pd.Series(units).nunique())
 
 
 def unit_name(kind: str, n: int | None = None) -> str:
-    """``department list`` / ``department lists`` (by *n*), the words the report uses for a kind of unit."""
+    """``department list`` / ``department lists`` (by *n*), the words the report uses for a kind of unit.
+
+    Parameters
+    ----------
+    kind : str
+        ``action``, ``list``, ``task`` or ``line``; another kind is its own name, plural with ``s``.
+    n : int, optional
+        How many; 1 gives the singular, anything else (None included) the plural.
+
+    Returns
+    -------
+    str
+    """
     one, many = UNIT_NAMES.get(kind, (kind, kind + "s"))
     return one if n == 1 else many
 

@@ -1,4 +1,6 @@
-"""Who carries the plans: department workloads, concentration and co-assignment networks.
+"""Who carries the plans: department workloads and concentration.
+
+The co-assignment networks, under the same rules, are in :mod:`analysis.compare.networks`.
 
 Counting rules (stated once, used by every function):
 
@@ -35,13 +37,10 @@ Counting rules (stated once, used by every function):
 """
 from __future__ import annotations
 
-import itertools
-
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.compare.inference import ALPHA, TEST_BOOT, adjust_family, pairwise_differences, tied_top
+from analysis.compare.inference import ALPHA, TEST_BOOT, adjust_family, pairwise_differences
 from analysis.compare.intervals import (DEFAULT_BOOT, bootstrap_statistic, cluster_bootstrap_ratio,
                                         wilson_clustered)
 from analysis.compare.tables import plans_of
@@ -278,6 +277,17 @@ def collective_assignments(actions: pd.DataFrame, assignments: pd.DataFrame) -> 
     actions), ``only`` (actions whose sole assignment is that collective).
     Every plan appears: 0 for a plan that names departments but no collective
     (a real zero), NaN for a plan that assigns nothing at all (not assigned).
+
+    Parameters
+    ----------
+    actions, assignments : pandas.DataFrame
+        ``actions.csv`` (``kind == "action"`` rows are counted) and ``assignments.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan and collective category found in *assignments* (sorted by name), the columns above;
+        ``actions``, ``only`` are floats so that NaN can stand for "not assigned".
     """
     ids = set(actions.loc[actions["kind"] == "action", "action_id"])
     a = assignments[assignments["action_id"].isin(ids)]
@@ -387,83 +397,5 @@ def department_summary(actions: pd.DataFrame, assignments: pd.DataFrame, n_boot:
     return pd.DataFrame(rows)
 
 
-def coassignment_graph(actions: pd.DataFrame, assignments: pd.DataFrame, jurisdiction: str,
-                       level: str = "category") -> nx.Graph:
-    """The plan's co-assignment network: who is named on the same actions.
-
-    Nodes are categories (or departments, ``level="department"``) with
-    attributes ``actions`` (assigned actions carried) and ``load`` (weighted
-    load); an edge joins two nodes named together on at least one action,
-    ``weight`` = the number of such actions.  ``G.graph["assigned"]`` is False
-    (and the graph empty) for a plan that names no departments -- "not
-    assigned", not "no collaboration".
-    """
-    named = _named(actions, assignments)
-    n = named[named["jurisdiction"] == jurisdiction]
-    g = nx.Graph(jurisdiction=jurisdiction, level=level, assigned=len(n) > 0)
-    for key, c in n.groupby(level, sort=True):
-        g.add_node(key, actions=c["action_id"].nunique(), load=float(c["weight"].sum()))
-    for _, c in n.groupby("action_id", sort=True):
-        for u, v in itertools.combinations(sorted(set(c[level])), 2):
-            w = g.edges[u, v]["weight"] + 1 if g.has_edge(u, v) else 1
-            g.add_edge(u, v, weight=w)
-    return g
-
-
-def coassignment_edges(actions: pd.DataFrame, assignments: pd.DataFrame, level: str = "category") -> pd.DataFrame:
-    """Every plan's co-assignment edges as a table: ``jurisdiction, source, target, weight``.
-
-    Sorted by plan, then weight (heaviest first), then names; plans not
-    assigned contribute no rows (see :func:`network_summary` for their flag).
-    """
-    rows = []
-    for j in plans_of(actions, assignments):
-        g = coassignment_graph(actions, assignments, j, level)
-        rows += [{"jurisdiction": j, "source": u, "target": v, "weight": d["weight"]}
-                 for u, v, d in g.edges(data=True)]
-    out = pd.DataFrame(rows, columns=["jurisdiction", "source", "target", "weight"])
-    order = {j: i for i, j in enumerate(plans_of(actions, assignments))}
-    return (out.assign(_o=out["jurisdiction"].map(order)).sort_values(["_o", "weight", "source", "target"],
-                                                                      ascending=[True, False, True, True])
-            .drop(columns="_o").reset_index(drop=True))
-
-
-def network_summary(actions: pd.DataFrame, assignments: pd.DataFrame, level: str = "category") -> pd.DataFrame:
-    """One row per plan: how its co-assignment network looks, and which node is its hub.
-
-    Parameters
-    ----------
-    actions, assignments : pandas.DataFrame
-        ``actions.csv`` and ``assignments.csv``.
-    level : str
-        ``"category"`` or ``"department"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``jurisdiction, assigned, nodes, edges, density, mean_weighted_degree, hub, hub_degree, hubs, n_hubs``.
-        ``hubs`` lists (``;``-joined, by name) every node with the largest weighted degree -- the departments
-        the plan most often pairs with others -- and ``n_hubs`` how many tie for it; ``hub`` is the first of
-        them by name (a tie is a tie: read ``hubs``).  NaN / empty when the plan is not assigned.
-    """
-    rows = []
-    for j in plans_of(actions, assignments):
-        g = coassignment_graph(actions, assignments, j, level)
-        if not g.graph["assigned"]:
-            rows.append({"jurisdiction": j, "assigned": False, "nodes": NAN, "edges": NAN, "density": NAN,
-                         "mean_weighted_degree": NAN, "hub": np.nan, "hub_degree": NAN, "hubs": np.nan,
-                         "n_hubs": NAN})
-            continue
-        deg = dict(g.degree(weight="weight"))
-        hubs = sorted(tied_top({k: float(v) for k, v in deg.items()}))
-        hub = hubs[0]
-        rows.append({"jurisdiction": j, "assigned": True, "nodes": g.number_of_nodes(),
-                     "edges": g.number_of_edges(), "density": nx.density(g),
-                     "mean_weighted_degree": float(np.mean(list(deg.values()))), "hub": hub,
-                     "hub_degree": float(deg[hub]), "hubs": ";".join(hubs), "n_hubs": float(len(hubs))})
-    return pd.DataFrame(rows)
-
-
 __all__ = ["CAST", "WEIGHTINGS", "DEFAULT_WEIGHTING", "WEIGHTING_NAMES", "department_workload", "load_units",
-           "load_share_tests", "robust_pairs", "collective_assignments", "department_summary", "coassignment_graph",
-           "coassignment_edges", "network_summary"]
+           "load_share_tests", "robust_pairs", "collective_assignments", "department_summary"]

@@ -155,18 +155,40 @@ class Archive:
         self.close()
 
     def close(self) -> None:
-        """Close the zip."""
+        """Close the zip.
+
+        Returns
+        -------
+        None
+        """
         self.zip.close()
 
     def qde_name(self) -> str | None:
-        """The project file: ``project.qde``, else the one ``*.qde`` at the top of the zip (None without)."""
+        """The project file: ``project.qde``, else the one ``*.qde`` at the top of the zip (None without).
+
+        Returns
+        -------
+        str or None
+            The member name.
+        """
         names = self.zip.namelist()
         if "project.qde" in names:
             return "project.qde"
         return next((n for n in names if n.lower().endswith(".qde") and "/" not in n.strip("/")), None)
 
     def internal_entry(self, ref: str | None) -> str | None:
-        """The zip entry of an ``internal://`` reference (in ``sources/`` or ``Sources/``), or None."""
+        """The zip entry of an ``internal://`` reference (in ``sources/`` or ``Sources/``), or None.
+
+        Parameters
+        ----------
+        ref : str or None
+            A source's ``path`` attribute (``internal://<file>``); None, empty or another scheme gives None.
+
+        Returns
+        -------
+        str or None
+            The member name as the zip spells it (matched without regard to case).
+        """
         if not ref or not ref.lower().startswith("internal://"):
             return None
         name = ref[len("internal://"):].lstrip("/")
@@ -177,7 +199,23 @@ class Archive:
 
     def check(self, name: str) -> None:
         """Refuse (``BuildError``) to read member *name* if its declared size, its compression ratio or the
-        total unpacked so far exceed the limits (before anything of it is unpacked)."""
+        total unpacked so far exceed the limits (before anything of it is unpacked).
+
+        Parameters
+        ----------
+        name : str
+            A member of the zip.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        BuildError
+            The member is encrypted, or a limit of :class:`ImportLimits` (``member_bytes``, ``ratio``,
+            ``total_bytes``) would be exceeded.
+        """
         info = self.zip.getinfo(name)
         lim, where = self.limits, f"{self.path}: member {info.filename!r}"
         if info.flag_bits & 0x1:
@@ -198,6 +236,16 @@ class Archive:
 
     def stream(self, name: str) -> Iterator[bytes]:
         """The bytes of member *name*, in chunks, within the limits (checked before it is opened and as it is read).
+
+        Parameters
+        ----------
+        name : str
+            A member of the zip.
+
+        Yields
+        ------
+        bytes
+            Chunks of at most 64 KiB, counted into the archive's total unpacked.
 
         Raises
         ------
@@ -229,13 +277,33 @@ class Archive:
             raise BuildError(f"{where} cannot be read ({exc}).") from None
 
     def read(self, name: str) -> bytes:
-        """The whole member *name*, within the limits (see :meth:`stream`)."""
+        """The whole member *name*, within the limits (see :meth:`stream`).
+
+        Parameters
+        ----------
+        name : str
+            A member of the zip.
+
+        Returns
+        -------
+        bytes
+        """
         return b"".join(self.stream(name))
 
 
 def regular_file(path: Path | str) -> Path:
     """*path* if it is a regular file; else (missing, a folder, a pipe or device that would block the reader) a
-    ``BuildError`` naming it."""
+    ``BuildError`` naming it.
+
+    Parameters
+    ----------
+    path : path
+        The file given.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     path = Path(path)
     if not path.exists():
         raise BuildError(f"{path}: no such file.")
@@ -246,7 +314,25 @@ def regular_file(path: Path | str) -> Path:
 
 def file_chunks(path: Path | str, limits: ImportLimits | None = None) -> Iterator[bytes]:
     """The bytes of a bare file (a ``.qde`` outside a zip), in chunks; refused (at once) above
-    ``limits.member_bytes``."""
+    ``limits.member_bytes``.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    limits : ImportLimits, optional
+        The limits (default: the documented ones); ``member_bytes`` bounds the file.
+
+    Returns
+    -------
+    iterator of bytes
+        Chunks of at most 64 KiB; reading on is refused if the file grows past the limit.
+
+    Raises
+    ------
+    BuildError
+        The file cannot be read or is larger than the limit.
+    """
     path, lim = Path(path), limits or ImportLimits()
     try:
         size = path.stat().st_size
@@ -334,6 +420,11 @@ def parse_xml(chunks: Iterator[bytes], where: str, limits: ImportLimits | None =
     on_element : callable, optional
         Called with each watched element.
 
+    Returns
+    -------
+    xml.etree.ElementTree.Element
+        The root element (watched elements may have been cleared by *on_element*).
+
     Raises
     ------
     BuildError
@@ -360,12 +451,34 @@ def parse_xml(chunks: Iterator[bytes], where: str, limits: ImportLimits | None =
 
 
 def local_name(tag) -> str:
-    """The tag without its namespace (``Code`` of ``{urn:…}Code``)."""
+    """The tag without its namespace (``Code`` of ``{urn:…}Code``).
+
+    Parameters
+    ----------
+    tag : object
+        An element's tag (a comment's or processing instruction's tag is not a string).
+
+    Returns
+    -------
+    str
+        ``""`` for a tag that is not a string.
+    """
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def norm_guid(g: str | None) -> str:
-    """A GUID as the exchange compares them: upper case, without braces or spaces."""
+    """A GUID as the exchange compares them: upper case, without braces or spaces.
+
+    Parameters
+    ----------
+    g : str or None
+        A GUID as written (None: none).
+
+    Returns
+    -------
+    str
+        ``""`` for None.
+    """
     return (g or "").strip().strip("{}").upper()
 
 

@@ -142,7 +142,18 @@ def _human_codes(root) -> dict[str, tuple[str, ...]]:
 
 
 def code_ancestors(key: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """*key* and its parents below the top code: ``(d, a, b)`` -> ``[(d, a), (d, a, b)]``."""
+    """*key* and its parents below the top code: ``(d, a, b)`` -> ``[(d, a), (d, a, b)]``.
+
+    Parameters
+    ----------
+    key : tuple of str
+        A code's key (top code first).
+
+    Returns
+    -------
+    list of tuple of str
+        Prefixes of *key* of length 2 up to the whole key (empty for a top code).
+    """
     return [key[:i] for i in range(2, len(key) + 1)]
 
 

@@ -23,7 +23,6 @@ of its own (children: the values of its ``code``/``category``/``kind``/… colum
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,59 +36,10 @@ from analysis.coding.codebook import Codebook, load_codebook
 from analysis.compare.tables import processed_dir, read_table
 from analysis.errors import BuildError
 from analysis.exchange.constants import (ACTION_KINDS, COLORS, GENERIC_CODE_COLUMNS, GENERIC_COLOR, KINDS, ROLES,
-                                         SELECTION_COLUMNS, stable_guid)
+                                         SELECTION_COLUMNS)
+from analysis.exchange.model import Code, Coding, Fact, cell_text, is_blank
 from analysis.pipeline import catalog
 from analysis.pipeline.run import build_codebook
-
-
-@dataclass
-class Code:
-    """One code of the tree: stable ``key`` (a path of ids), display ``name``, ``description``, ``color``."""
-
-    key: tuple[str, ...]
-    name: str
-    description: str = ""
-    color: str | None = None
-    codable: bool = True
-
-    @property
-    def guid(self) -> str:
-        return stable_guid("code", *self.key)
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One coded span: ``code`` key, ``jurisdiction``, Python offsets ``[start, end)``, a short ``note``."""
-
-    code: tuple[str, ...]
-    jurisdiction: str
-    start: int
-    end: int
-    note: str = ""
-
-
-@dataclass
-class Coding:
-    """The package's coding of one processed folder: texts, documents, code tree and coded spans."""
-
-    folder: Path
-    texts: dict[str, str]
-    documents: pd.DataFrame
-    codes: dict[tuple[str, ...], Code] = field(default_factory=dict)
-    facts: list[Fact] = field(default_factory=list)
-
-    def add_code(self, key: tuple[str, ...], name: str, description: str = "", color: str | None = None,
-                 codable: bool = True) -> Code:
-        if key not in self.codes:
-            if len(key) > 1 and key[:-1] not in self.codes:
-                raise ValueError(f"parent of code {key} missing")
-            parent = self.codes.get(key[:-1])
-            self.codes[key] = Code(key, name, description, color or (parent.color if parent else None), codable)
-        return self.codes[key]
-
-    def path(self, key: tuple[str, ...]) -> str:
-        """The code's name path, ``Departments > cast 科协 > lead 牵头``."""
-        return " > ".join(self.codes[key[:i]].name for i in range(1, len(key) + 1))
 
 
 class _Context:
@@ -127,15 +77,6 @@ def _yaml(path: str) -> dict:
             return yaml.load(fh, Loader=loader) or {}  # noqa: S506 - a safe loader
     except (OSError, ValueError, yaml.YAMLError):
         return {}
-
-
-def is_blank(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()) \
-        or v is pd.NA
-
-
-def cell_text(v) -> str:
-    return "" if is_blank(v) else str(v)
 
 
 def _add_facts(cod: Coding, df: pd.DataFrame, table: str, key_of: Callable[[dict], tuple[str, ...] | None],

@@ -52,7 +52,18 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def stable_guid(*key: object) -> str:
-    """Deterministic GUID (upper case, as ATLAS.ti and NVivo write them) of a stable key."""
+    """Deterministic GUID (upper case, as ATLAS.ti and NVivo write them) of a stable key.
+
+    Parameters
+    ----------
+    *key : object
+        The parts of the key (each turned into a string; joined by U+001F).
+
+    Returns
+    -------
+    str
+        A UUID 5 of :data:`GUID_NAMESPACE` and the key, upper case with hyphens.
+    """
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(str(k) for k in key))).upper()
 
 

@@ -24,6 +24,16 @@ def check_writable(targets: list[Path], force: bool = False, option: str = "--ou
         Replace existing files the package did not write (never a folder).
     option : str
         The option that named them, for messages.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    BuildError
+        A target is a folder or another non-file, or an existing file (or symbolic link) the package did not
+        write, without *force* (:func:`analysis.files.check_writable`).
     """
     for p in targets:
         files.check_writable(p, suffixes=(Path(p).suffix or ".",), force=force, option=option)

@@ -18,7 +18,18 @@ from analysis.exchange.constants import SURROGATE
 
 
 def surrogate_lows(text: str) -> list[int]:
-    """Indices of the low halves of the surrogate pairs *text* holds as two code units."""
+    """Indices of the low halves of the surrogate pairs *text* holds as two code units.
+
+    Parameters
+    ----------
+    text : str
+        A Python string.
+
+    Returns
+    -------
+    list of int
+        Ascending indices (empty when *text* holds no surrogate).
+    """
     if not SURROGATE.search(text):
         return []
     return [i for i in range(1, len(text))
@@ -27,7 +38,22 @@ def surrogate_lows(text: str) -> list[int]:
 
 def refi_offset(lows: list[int], n: int, offset: int) -> int:
     """REFI-QDA position of Python *offset* into a text of *n* code units whose surrogate pairs' low halves
-    are at *lows* (:func:`surrogate_lows`); ValueError outside the text or inside a pair."""
+    are at *lows* (:func:`surrogate_lows`); ValueError outside the text or inside a pair.
+
+    Parameters
+    ----------
+    lows : list of int
+        :func:`surrogate_lows` of the text, ascending.
+    n : int
+        Length of the text in code units (``len(text)``).
+    offset : int
+        A Python offset into the text, 0..*n*.
+
+    Returns
+    -------
+    int
+        *offset* less the pairs that end before it.
+    """
     if not 0 <= offset <= n:
         raise ValueError(f"offset {offset} is outside the text (0..{n})")
     if not lows:
@@ -98,7 +124,18 @@ def from_refi_position(text: str, position: int) -> int:
 
 
 def join_pairs(text: str) -> str:
-    """*text* with surrogate pairs joined into the code points they stand for."""
+    """*text* with surrogate pairs joined into the code points they stand for.
+
+    Parameters
+    ----------
+    text : str
+        A text that may hold surrogate pairs as two code units (as read from some XML or JSON).
+
+    Returns
+    -------
+    str
+        *text* itself when it holds no surrogate; a lone surrogate is kept as it is.
+    """
     if not SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
@@ -156,9 +193,37 @@ class PositionMap:
         self.astral = [i for i, c in enumerate(text) if ord(c) > 0xFFFF]  # code-point indices
 
     def to_utf16(self, position: int) -> int:
+        """UTF-16 offset of code-point *position* (no range check: use :func:`codepoints_to_utf16` for one).
+
+        Parameters
+        ----------
+        position : int
+            A code-point position, 0..length of the text.
+
+        Returns
+        -------
+        int
+            *position* plus the characters outside the Basic Multilingual Plane before it.
+        """
         return position + bisect_right(self.astral, position - 1)
 
     def from_utf16(self, units: int) -> int:
+        """Code-point position of UTF-16 offset *units*.
+
+        Parameters
+        ----------
+        units : int
+            UTF-16 code units from the start.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        ValueError
+            *units* is outside the text or falls inside a surrogate pair.
+        """
         if not 0 <= units <= self.n + len(self.astral):
             raise ValueError(f"UTF-16 offset {units} is outside the text")
         # utf16(i) = i + #astral before i; find the i with utf16(i) == units

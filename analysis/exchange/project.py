@@ -67,12 +67,34 @@ def _split_name(name: str) -> list[str]:
 
 
 def norm_name(name: str) -> str:
-    """A name as codes and sources are compared: NFKC, blanks collapsed, case folded."""
+    """A name as codes and sources are compared: NFKC, blanks collapsed, case folded.
+
+    Parameters
+    ----------
+    name : str
+        A code's or source's name.
+
+    Returns
+    -------
+    str
+    """
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def read_codes(root: ET.Element) -> dict[str, HumanCode]:
-    """The project's codes by normalised GUID, each with its name path from the top of the code tree."""
+    """The project's codes by normalised GUID, each with its name path from the top of the code tree.
+
+    Parameters
+    ----------
+    root : xml.etree.ElementTree.Element
+        The project's root element.
+
+    Returns
+    -------
+    dict of str to HumanCode
+        Normalised GUID (:func:`~analysis.exchange.archive.norm_guid`) -> the code; a name ``a::b`` (ATLAS.ti's
+        groups) counts as two levels; the first code of a GUID wins, codes without one are skipped.
+    """
     out: dict[str, HumanCode] = {}
 
     def walk(el: ET.Element, prefix: tuple[str, ...]) -> None:
@@ -276,7 +298,19 @@ class ProjectReader:
             self.notes["excluded_examples"].append(f"source {name!r}: [{s}, {e}) {kind} (0..{n})")
 
     def source(self, src: ET.Element) -> None:
-        """Read one ``TextSource`` element (then clear it): its plan, its selections in package offsets."""
+        """Read one ``TextSource`` element (then clear it): its plan, its selections in package offsets.
+
+        Parameters
+        ----------
+        src : xml.etree.ElementTree.Element
+            A ``TextSource``; it is matched to a plan by GUID, name, or stored text.  Its selections are added to
+            ``selections``; an unmatched source, a second source of a plan and refused selections are recorded in
+            ``notes``.
+
+        Returns
+        -------
+        None
+        """
         try:
             self._source(src)
         finally:

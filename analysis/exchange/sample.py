@@ -64,7 +64,18 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 
 def guid(*key: object) -> str:
-    """Deterministic GUID of a stable key (UUID 5 in the package's namespace, upper case)."""
+    """Deterministic GUID of a stable key (UUID 5 in the package's namespace, upper case).
+
+    Parameters
+    ----------
+    *key : object
+        The parts of the key (each turned into a string; joined by U+001F).
+
+    Returns
+    -------
+    str
+        A UUID 5 of :data:`~analysis.exchange.constants.GUID_NAMESPACE` and the key, upper case with hyphens.
+    """
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(str(k) for k in key))).upper()
 
 
@@ -147,7 +158,19 @@ def unit_text(action: dict, pieces: list[tuple[int, int]], text: str) -> str:
 
 
 def header_length(source_text: str) -> int:
-    """Characters of a unit's headings line and the blank line after it (0 if the text has none)."""
+    """Characters of a unit's headings line and the blank line after it (0 if the text has none).
+
+    Parameters
+    ----------
+    source_text : str
+        The text of a unit's source in a sample.
+
+    Returns
+    -------
+    int
+        For a text starting with :data:`~analysis.exchange.constants.HEADER_PREFIX`: its characters up to and
+        including the first blank line (the whole text when it has none).
+    """
     if not source_text.startswith(HEADER_PREFIX):
         return 0
     k = source_text.find("\n\n")
@@ -210,7 +233,20 @@ def code_system(processed: Path | str | None = None) -> dict[tuple[str, ...], Co
 
 
 def path_of(codes: dict[tuple[str, ...], Code], key: tuple[str, ...]) -> str:
-    """The code's name path, ``Departments > cast 科协 > lead 牵头``."""
+    """The code's name path, ``Departments > cast 科协 > lead 牵头``.
+
+    Parameters
+    ----------
+    codes : dict of tuple of str to Code
+        The code system by key.
+    key : tuple of str
+        A code's key; it and every ancestor must be in *codes* (else ``KeyError``).
+
+    Returns
+    -------
+    str
+        The names of the top code down to the code, joined by ``" > "``.
+    """
     return " > ".join(codes[key[:i]].name for i in range(1, len(key) + 1))
 
 
@@ -227,7 +263,18 @@ def _sub(parent: ET.Element, tag: str, attrib: dict | None = None, text: str | N
 
 
 def source_guid(action_id: str) -> str:
-    """The GUID of a unit's text source in every sample (and of its case, with another key)."""
+    """The GUID of a unit's text source in every sample (and of its case, with another key).
+
+    Parameters
+    ----------
+    action_id : str
+        The unit's ``action_id``.
+
+    Returns
+    -------
+    str
+        :func:`guid` of ``("sample-source", action_id)``.
+    """
     return guid("sample-source", action_id)
 
 
@@ -348,7 +395,18 @@ def sample_project(units: pd.DataFrame, codes: dict[tuple[str, ...], Code], desc
 
 
 def manual_paths(out: Path) -> tuple[Path, Path]:
-    """The coding manual's Markdown and HTML files beside the sample *out* (``sample-manual.md``, ``.html``)."""
+    """The coding manual's Markdown and HTML files beside the sample *out* (``sample-manual.md``, ``.html``).
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The sample's ``.qdpx`` path.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        ``(<stem>-manual.md, <stem>-manual.html)`` in the folder of *out*.
+    """
     return out.with_name(f"{out.stem}-manual.md"), out.with_name(f"{out.stem}-manual.html")
 
 

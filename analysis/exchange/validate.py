@@ -20,7 +20,12 @@ from analysis.exchange.positions import join_pairs
 
 def schema_path() -> Path | None:
     """The REFI-QDA project schema ``Project-mrt2019.xsd``: in the package's resources, else in the
-    ``shared/refi-qda`` folder beside the repository; None when neither has it."""
+    ``shared/refi-qda`` folder beside the repository; None when neither has it.
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
     for p in (paths.RESOURCES / XSD_NAME, paths.ROOT.parent / "shared" / "refi-qda" / XSD_NAME,
               paths.ROOT / "shared" / "refi-qda" / XSD_NAME):
         if p.is_file():

@@ -12,14 +12,36 @@ from analysis.report.wording import count_word, counted
 
 
 def p_text(p: float) -> str:
-    """``p = 0.012`` / ``p < 0.001`` for a Holm-adjusted p-value."""
+    """``p = 0.012`` / ``p < 0.001`` for a Holm-adjusted p-value.
+
+    Parameters
+    ----------
+    p : float
+        The adjusted p-value (NaN: not computed).
+
+    Returns
+    -------
+    str
+        Three decimals, ``p < 0.001`` below that, ``p not computed`` for NaN.
+    """
     if p != p:
         return "p not computed"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def method_text(tests: pd.DataFrame) -> str:
-    """How the pairs were tested, in words: Fisher's exact test, a cluster bootstrap, or both."""
+    """How the pairs were tested, in words: Fisher's exact test, a cluster bootstrap, or both.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Pairwise tests (:data:`analysis.compare.inference.PAIR_COLUMNS`; its ``method`` column is read).
+
+    Returns
+    -------
+    str
+        The methods joined by "and"; ``no test`` for an empty table or one without ``method``.
+    """
     methods = set(tests["method"]) if "method" in tests and len(tests) else set()
     words = []
     if "fisher" in methods:
@@ -30,7 +52,17 @@ def method_text(tests: pd.DataFrame) -> str:
 
 
 def points(d: float) -> str:
-    """A difference of two shares in percentage points: ``12.3 points``."""
+    """A difference of two shares in percentage points: ``12.3 points``.
+
+    Parameters
+    ----------
+    d : float
+        A difference of two shares, as a fraction (0.123 = 12.3 points).
+
+    Returns
+    -------
+    str
+    """
     return f"{100 * d:.1f} points"
 
 
@@ -77,7 +109,22 @@ def tested_ranking(tests: pd.DataFrame, labels: dict[str, str], what: str, n_fam
 
 
 def higher_than_all(tests: pd.DataFrame, plan: str) -> tuple[list[str], list[str]]:
-    """The plans *plan* is significantly above, and those it is not, in a table of pairwise tests."""
+    """The plans *plan* is significantly above, and those it is not, in a table of pairwise tests.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Pairwise tests (``jurisdiction, other_jurisdiction, direction``; ``direction`` +1 / -1 only where the
+        adjusted test is significant, else 0).
+    plan : str
+        The plan looked at.
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        ``(above, not_above)``: the other plans of every pair with *plan*, in table order, split by whether
+        *plan* is significantly higher.
+    """
     above, not_above = [], []
     for r in tests.itertuples():
         if plan not in (r.jurisdiction, r.other_jurisdiction):

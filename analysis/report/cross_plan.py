@@ -152,7 +152,33 @@ def keyness(key: pd.DataFrame, labels: dict[str, str], n: int = 5, alpha: float 
 # ------------------------------------------------------------------ alignment and reuse
 def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.DataFrame, passages: pd.DataFrame,
                     labels: dict[str, str], threshold: float, min_chars: int) -> str:
-    """How close the plans come to each other, and what they share word for word."""
+    """How close the plans come to each other, and what they share word for word.
+
+    Parameters
+    ----------
+    sim_pairs : pandas.DataFrame
+        :func:`analysis.compare.similarity_pairs` (``mean_best_similarity``, ``share_matched`` with its bounds).
+    reuse : pandas.DataFrame
+        :func:`analysis.compare.reuse_pairs` (verbatim shares with bootstrap bounds).
+    summary : pandas.DataFrame
+        ``reuse_summary.csv`` (``share_any`` per plan: 0 for a plan sharing no passage).
+    passages : pandas.DataFrame
+        ``reuse_passages.csv`` (its optional ``in_reference`` column names a reference document holding the
+        passage).
+    labels : dict of str to str
+        Plan id -> name used in the sentences (an id without one is shown as itself).
+    threshold : float
+        The build's ``match_threshold`` (cosine similarity of a counterpart).
+    min_chars : int
+        The build's ``reuse_min_chars`` (shortest passage counted).
+
+    Returns
+    -------
+    str
+        Markdown bullets: the closest pair and its share of counterparts, the largest other share, the four
+        largest verbatim shares, plans that share nothing, passages also in a reference; one bullet saying there
+        is nothing to align when *sim_pairs* is empty.
+    """
     out = []
     lab = lambda j: labels.get(j, j)  # noqa: E731
     if sim_pairs.empty:
@@ -208,7 +234,32 @@ def alignment_reuse(sim_pairs: pd.DataFrame, reuse: pd.DataFrame, summary: pd.Da
 # ------------------------------------------------------------------ sensitivity
 def sensitivity(reuse: pd.DataFrame, counterparts: pd.DataFrame, choices: pd.DataFrame, lexicon: pd.DataFrame,
                 labels: dict[str, str], group_labels: dict[str, str], min_chars: int, threshold: float) -> str:
-    """How the headline numbers move with the analysis's choices."""
+    """How the headline numbers move with the analysis's choices.
+
+    Parameters
+    ----------
+    reuse : pandas.DataFrame
+        :func:`analysis.compare.sensitivity.reuse_threshold`.
+    counterparts : pandas.DataFrame
+        :func:`analysis.compare.sensitivity.counterpart_threshold`.
+    choices : pandas.DataFrame
+        ``cluster_sensitivity.csv`` (or :func:`analysis.compare.sensitivity.cluster_choices`): ``k`` and
+        ``lsa_components`` per LSA size, optional ``edge``.
+    lexicon : pandas.DataFrame
+        :func:`analysis.compare.sensitivity.mention_lexicon`.
+    labels, group_labels : dict of str to str
+        Plan id -> name and group id -> name used in the sentences.
+    min_chars : int
+        The build's ``reuse_min_chars``.
+    threshold : float
+        The build's ``match_threshold``; the counterpart bullet reads the rows at this threshold.
+
+    Returns
+    -------
+    str
+        Markdown bullets, one per choice the tables allow a sentence on (reuse threshold, pairs sharing only
+        short phrases, counterpart threshold, clusters, mention lexicon); empty when none does.
+    """
     out = []
     lab = lambda j: labels.get(j, j)  # noqa: E731
     r = reuse[(reuse["punctuation"] == "counted")]

@@ -16,8 +16,8 @@ with
   department list, heading and the sections' own text, ``g-<plan>-<start>``),
   greyed: what the segmentation left out.
 
-:func:`row_anchor` gives the anchor of a row of any of these tables, so a
-table page can link each row to its span (:mod:`analysis.report.table_pages`).
+:func:`row_anchor` (in :mod:`analysis.report.anchors`, re-exported here) gives the anchor of a row of
+any of these tables, so a table page can link each row to its span (:mod:`analysis.report.table_pages`).
 Spans that share an anchor (one department list serving several actions) are
 one element whose label names them all.  Spans that cross each other are cut
 where they cross; the first piece carries the anchor and the label.  Labels
@@ -42,16 +42,12 @@ from analysis.coding.codebook import load_codebook
 from analysis.compare.tables import read_table
 from analysis.files import write_if_changed
 from analysis.pipeline.run import build_codebook
+from analysis.report.anchors import FAMILY_TABLE, PREFIX, _ok, row_anchor, span_anchor, unit_anchor  # noqa: F401
 from analysis.report.markup import anchor_id, html_text, safe_href
 from analysis.report.pages import page, table_html
 
 #: Families of highlighted spans, outermost first (the order in which spans that start and end together nest).
 FAMILIES = ("unit", "gap", "department", "commitment", "instrument", "mention")
-#: Anchor prefix of each family.
-PREFIX = {"unit": "a", "gap": "g", "department": "d", "mention": "m", "commitment": "c", "instrument": "i"}
-#: The table each family's spans come from.
-FAMILY_TABLE = {"unit": "actions", "department": "assignments", "mention": "group_mentions",
-                "commitment": "targets", "instrument": "instruments"}
 #: What each family is, for the page's legend.
 FAMILY_NAMES = {"unit": "unit (action or safeguard)", "department": "department, with category and role",
                 "mention": "mention of a target group", "commitment": "quantified commitment",
@@ -92,50 +88,6 @@ class _Span:
     @property
     def key(self):
         return (self.start, -self.end, self.rank, self.anchor)
-
-
-# ------------------------------------------------------------------------------------------------ anchors
-def unit_anchor(action_id) -> str:
-    """The anchor of a unit: ``a-<action id>`` (``a-zhifu-007``)."""
-    return anchor_id("a", action_id)
-
-
-def span_anchor(family: str, jurisdiction, start, end, code=None) -> str:
-    """The anchor of a coded span of *family* (``d-zhifu-2531-2536``; instruments add their code)."""
-    return anchor_id(PREFIX[family], jurisdiction, int(start), int(end), code)
-
-
-def _ok(v) -> bool:
-    return v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NA
-
-
-def row_anchor(table: str, row) -> str | None:
-    """The anchor of the span a row of *table* points at, or None when it has none.
-
-    Parameters
-    ----------
-    table : str
-        ``actions``, ``clusters`` (units), ``assignments``, ``group_mentions``, ``targets`` or
-        ``instruments``.
-    row : mapping
-        The row (a dict or a pandas row).
-
-    Returns
-    -------
-    str or None
-        ``a-<action id>`` for units, ``<prefix>-<plan>-<start>-<end>`` for coded spans (instruments add
-        their code), None when the row has no offsets (or *table* has no spans).
-    """
-    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    if table in ("actions", "clusters"):
-        return unit_anchor(get("action_id")) if _ok(get("action_id")) else None
-    family = next((f for f, t in FAMILY_TABLE.items() if t == table and f != "unit"), None)
-    if family is None:
-        return None
-    s, e, j = get("start"), get("end"), get("jurisdiction")
-    if not (_ok(s) and _ok(e) and _ok(j)) or int(e) <= int(s):
-        return None
-    return span_anchor(family, j, s, e, get("code") if family == "instrument" else None)
 
 
 # ------------------------------------------------------------------------------------------------ the spans

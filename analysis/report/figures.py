@@ -110,7 +110,17 @@ FORMATS = ("png", "svg")
 
 
 def setup(lang: str = "en") -> None:
-    """First call of a notebook: house chart style in *lang*, and fixed pandas display options."""
+    """First call of a notebook: house chart style in *lang*, and fixed pandas display options.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        Language of chart labels (:func:`analysis.plots.style.apply_style`).
+
+    Returns
+    -------
+    None
+    """
     style.apply_style(lang=lang)
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 30)
@@ -119,12 +129,34 @@ def setup(lang: str = "en") -> None:
 
 
 def figure_files(figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """File names the registry promises, in registry order (``<name>.png``, ``<name>.svg``, ...)."""
+    """File names the registry promises, in registry order (``<name>.png``, ``<name>.svg``, ...).
+
+    Parameters
+    ----------
+    figures : dict, optional
+        ``{figure name: (notebook, caption)}``; None: :data:`FIGURES`.
+
+    Returns
+    -------
+    list of str
+        One file name per figure and format of :data:`FORMATS`.
+    """
     return [f"{name}.{fmt}" for name in (figures or FIGURES) for fmt in FORMATS]
 
 
 def notebook_figures(figures: dict[str, tuple[str, str]] | None = None) -> dict[str, list[str]]:
-    """``{notebook: [figure names]}`` in registry order."""
+    """``{notebook: [figure names]}`` in registry order.
+
+    Parameters
+    ----------
+    figures : dict, optional
+        ``{figure name: (notebook, caption)}``; None: :data:`FIGURES`.
+
+    Returns
+    -------
+    dict of str to list of str
+        Notebook file name -> the figures it writes, notebooks in order of first appearance.
+    """
     out: dict[str, list[str]] = {}
     for name, (nb, _) in (figures or FIGURES).items():
         out.setdefault(nb, []).append(name)
@@ -132,7 +164,18 @@ def notebook_figures(figures: dict[str, tuple[str, str]] | None = None) -> dict[
 
 
 def readme_text(figures: dict[str, tuple[str, str]] | None = None) -> str:
-    """The text of ``figures/README.md``: every figure with its files, notebook and caption."""
+    """The text of ``figures/README.md``: every figure with its files, notebook and caption.
+
+    Parameters
+    ----------
+    figures : dict, optional
+        ``{figure name: (notebook, caption)}``; None: :data:`FIGURES`.
+
+    Returns
+    -------
+    str
+        Markdown: a heading, how figures are written, and a table with one row per figure; final newline.
+    """
     figures = figures or FIGURES
     lines = [
         "# Figures",
@@ -174,14 +217,40 @@ def write_readme(figures_dir: Path | str, figures: dict[str, tuple[str, str]] | 
 
 def missing_files(figures_dir: Path | str | None = None,
                   figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """Files the registry promises that *figures_dir* does not hold."""
+    """Files the registry promises that *figures_dir* does not hold.
+
+    Parameters
+    ----------
+    figures_dir : path, optional
+        The folder checked; None: ``figures/`` of the project (:data:`analysis.paths.FIGURES`).
+    figures : dict, optional
+        ``{figure name: (notebook, caption)}``; None: :data:`FIGURES`.
+
+    Returns
+    -------
+    list of str
+        File names, in registry order (empty when all are there).
+    """
     folder = Path(figures_dir if figures_dir is not None else paths.FIGURES)
     return [f for f in figure_files(figures) if not (folder / f).is_file()]
 
 
 def unlisted_files(figures_dir: Path | str | None = None,
                    figures: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """Files in *figures_dir* that are neither a registered figure nor the README (stale or unregistered)."""
+    """Files in *figures_dir* that are neither a registered figure nor the README (stale or unregistered).
+
+    Parameters
+    ----------
+    figures_dir : path, optional
+        The folder checked; None: ``figures/`` of the project (:data:`analysis.paths.FIGURES`).
+    figures : dict, optional
+        ``{figure name: (notebook, caption)}``; None: :data:`FIGURES`.
+
+    Returns
+    -------
+    list of str
+        File names sorted; hidden files (``.*``) and subfolders are ignored; empty when the folder does not exist.
+    """
     folder = Path(figures_dir if figures_dir is not None else paths.FIGURES)
     known = set(figure_files(figures)) | {README}
     return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known

@@ -73,7 +73,18 @@ def markdown_html(markdown: str) -> str:
 
 
 def corpus_section(docs: pd.DataFrame) -> str:
-    """The corpus table: one row per document of ``documents.csv`` (escaped), with its evidence page."""
+    """The corpus table: one row per document of ``documents.csv`` (escaped), with its evidence page.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        ``documents.csv``.
+
+    Returns
+    -------
+    str
+        HTML: the section heading, a note, and the table (one row per document, in table order).
+    """
     rows = []
     for d in docs.to_dict("records"):
         j = _s(d.get("jurisdiction"))
@@ -97,7 +108,20 @@ def corpus_section(docs: pd.DataFrame) -> str:
 
 
 def findings_section(findings_md: str | None, error: str | None = None) -> str:
-    """The findings: generated Markdown rendered safely, or why it is missing."""
+    """The findings: generated Markdown rendered safely, or why it is missing.
+
+    Parameters
+    ----------
+    findings_md : str or None
+        Generated Markdown of the findings (None or empty: none shown).
+    error : str, optional
+        Why the findings could not be written, shown as a warning.
+
+    Returns
+    -------
+    str
+        HTML of the section.
+    """
     out = ["<h2 id=\"findings\">Findings</h2>"]
     if findings_md:
         out.append(markdown_html(findings_md).replace("<ul>", '<ul class="findings">', 1))
@@ -112,7 +136,26 @@ def findings_section(findings_md: str | None, error: str | None = None) -> str:
 
 def warnings_section(warnings: list[str], docs: pd.DataFrame, uncovered: pd.DataFrame, qa: pd.DataFrame | None,
                      gaps: pd.DataFrame | None, limit: int = 30) -> str:
-    """The build's warnings, plans left out, text no unit covers, what normalisation found, codebook gaps."""
+    """The build's warnings, plans left out, text no unit covers, what normalisation found, codebook gaps.
+
+    Parameters
+    ----------
+    warnings : list of str
+        The build's warnings.
+    docs : pandas.DataFrame
+        ``documents.csv`` (plans without actions, reference documents).
+    uncovered : pandas.DataFrame
+        :func:`analysis.report.evidence.uncovered` (``jurisdiction, start, chars, snippet``).
+    qa, gaps : pandas.DataFrame or None
+        ``qa_report.csv`` (counted by plan and kind) and ``codebook_gaps.csv``; None or empty: nothing found.
+    limit : int
+        Most rows listed of the uncovered text and of the codebook gaps (the page says how many there are).
+
+    Returns
+    -------
+    str
+        HTML of the section and its four sub-sections.
+    """
     out = ["<h2 id=\"warnings\">Warnings of the build</h2>"]
     if warnings:
         out.append("<ul>" + "".join(f'<li class="warn">{html_text(w)}</li>' for w in warnings) + "</ul>")
@@ -179,7 +222,18 @@ def warnings_section(warnings: list[str], docs: pd.DataFrame, uncovered: pd.Data
 
 
 def figures_section(figures: list[str]) -> str:
-    """Every figure (PNG names of the report's ``figures/``) as a thumbnail with its caption, registry order first."""
+    """Every figure (PNG names of the report's ``figures/``) as a thumbnail with its caption, registry order first.
+
+    Parameters
+    ----------
+    figures : list of str
+        File names in the report's ``figures/``; figures are the ``.png`` names, an SVG is linked where present.
+
+    Returns
+    -------
+    str
+        HTML of the section; registered figures first, then unregistered ones by name.
+    """
     names = [n for n in FIGURES if f"{n}.png" in figures]
     names += sorted(f[:-4] for f in figures if f.endswith(".png") and f[:-4] not in FIGURES)
     items = []
@@ -196,7 +250,18 @@ def figures_section(figures: list[str]) -> str:
 
 
 def notebooks_section(notebooks: list[dict]) -> str:
-    """The notebooks: title, page for readers, full page, executed notebook."""
+    """The notebooks: title, page for readers, full page, executed notebook.
+
+    Parameters
+    ----------
+    notebooks : list of dict
+        ``stem``, ``title`` (optional), ``reader``, ``full``, ``ipynb`` (relative links) per notebook.
+
+    Returns
+    -------
+    str
+        HTML of the section, one table row per notebook in the order given.
+    """
     rows = [[html_text(n["stem"]), html_text(n.get("title", "")),
              f'<a href="{safe_href(n["reader"])}">for readers</a>', f'<a href="{safe_href(n["full"])}">with code</a>',
              f'<a href="{safe_href(n["ipynb"])}">.ipynb</a>'] for n in notebooks]
@@ -252,7 +317,18 @@ def front_page(title: str, summary: str, docs: pd.DataFrame, findings_md: str | 
 
 
 def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook (``""`` if none)."""
+    """The first Markdown heading of a notebook (``""`` if none).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.ipynb`` file (an unreadable or invalid file gives ``""``).
+
+    Returns
+    -------
+    str
+        The heading's text without its ``#`` marks.
+    """
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -48,7 +48,18 @@ KERNEL = "python3"
 
 
 def notebook_paths(notebooks_dir: Path | str) -> list[Path]:
-    """The ``NN_*.ipynb`` notebooks of *notebooks_dir*, in name order."""
+    """The ``NN_*.ipynb`` notebooks of *notebooks_dir*, in name order.
+
+    Parameters
+    ----------
+    notebooks_dir : path
+        The folder (must exist).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files named like ``01_name.ipynb`` (digits, ``_``, any name).
+    """
     folder = Path(notebooks_dir)
     return sorted(p for p in folder.iterdir() if p.is_file() and NOTEBOOK_PATTERN.match(p.name))
 
@@ -58,7 +69,20 @@ def _cell_id(path: Path, index: int) -> str:
 
 
 def clean(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
-    """Drop what varies between runs and renumber executions (see module doc); returns *nb*."""
+    """Drop what varies between runs and renumber executions (see module doc); returns *nb*.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook, changed in place.
+    path : pathlib.Path
+        Its file (seeds the cell ids filled in).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        *nb*.
+    """
     count = 0
     clean_ids(nb, path)
     for cell in nb.cells:
@@ -110,7 +134,18 @@ def coalesce_streams(outputs: list) -> list:
 
 
 def serialize(nb: nbformat.NotebookNode) -> str:
-    """The notebook exactly as Jupyter saves it (nbformat: indent 1, sorted keys, non-ASCII kept), final newline."""
+    """The notebook exactly as Jupyter saves it (nbformat: indent 1, sorted keys, non-ASCII kept), final newline.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook.
+
+    Returns
+    -------
+    str
+        Its JSON text.
+    """
     text = nbformat.writes(nb, version=4)
     return text if text.endswith("\n") else text + "\n"
 
@@ -120,6 +155,16 @@ def read(path: Path) -> nbformat.NotebookNode:
 
     (``nbformat.read`` would warn about them, and later nbformat versions
     fill them with random ids -- a changed notebook on every fresh run.)
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.ipynb`` file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, version 4, validated.
     """
     nb = nbformat.reader.reads(path.read_text(encoding="utf-8"))
     if nb.nbformat != 4:
@@ -141,6 +186,21 @@ def execute(path: Path | str, timeout: int = CELL_TIMEOUT, kernel_name: str = KE
 
     Raises :class:`analysis.errors.BuildError` naming the notebook (and the
     failing cell) if execution fails; the file is then untouched.
+
+    Parameters
+    ----------
+    path : path
+        The notebook, run with its folder as working directory and ``PYTHONHASHSEED=0``.
+    timeout : int
+        Seconds a single cell may run (default :data:`CELL_TIMEOUT`).
+    kernel_name : str
+        The Jupyter kernel (default :data:`KERNEL`).
+
+    Returns
+    -------
+    bool
+        True if the executed, cleaned notebook (:func:`clean`, :func:`serialize`) differs from the file and
+        was written; False if the bytes are the same.
     """
     path = Path(path).resolve()
     nb = read(path)

@@ -81,6 +81,17 @@ def skip_reason(r, part: str = "crossplan") -> str | None:
     The reason is one sentence for the notebook to print, e.g. ``Cross-plan
     comparisons need at least two plans with actions; this corpus has 1 (Lanxi;
     Qingyuan has none).``
+
+    Parameters
+    ----------
+    r : ReportData
+        The loaded build.
+    part : {"crossplan", "clusters", "keyness", "cluster_sensitivity"}
+        What the cell needs; another value raises ``ValueError``.
+
+    Returns
+    -------
+    str or None
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r}")
@@ -120,7 +131,20 @@ def skip_reason(r, part: str = "crossplan") -> str | None:
 
 
 def parameterise(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNode:
-    """Insert a cell setting *values* after the cell tagged ``parameters`` (papermill's convention)."""
+    """Insert a cell setting *values* after the cell tagged ``parameters`` (papermill's convention).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook, changed in place; it must have a cell tagged ``parameters`` (else ``BuildError``).
+    values : dict
+        Variable name -> value; each is written as a JSON string of ``str(value)`` (None as ``None``).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        *nb*, with the new cell (id and tag ``injected-parameters``).
+    """
     idx = next((i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
     if idx is None:
         raise BuildError("a report notebook has no cell tagged 'parameters'; it cannot be pointed at another build.")
@@ -242,7 +266,39 @@ def write_pages(stage: Path, out: Path, raw: Path, warnings: list[str], notebook
 
 def make_report(raw: Path, out: Path, codebook: Path | None = None, lang: str = "en", keep_other_files: bool = False,
                 progress: bool = True, notebooks_dir: Path | None = None, params=None) -> Path:
-    """Build *raw*, run every report notebook on it and export the report into *out* (see module docstring)."""
+    """Build *raw*, run every report notebook on it and export the report into *out* (see module docstring).
+
+    Parameters
+    ----------
+    raw : pathlib.Path
+        The corpus folder to build (manifest and texts); it may not lie inside *out*.
+    out : pathlib.Path
+        The report folder; a folder holding files the report did not write is refused unless
+        *keep_other_files*.
+    codebook : pathlib.Path, optional
+        A codebook YAML file; None: the package's.
+    lang : {"en", "zh"}
+        Language of the charts' labels.
+    keep_other_files : bool
+        Leave files in *out* the report did not write alone instead of refusing the folder.
+    progress : bool
+        Print a line per stage and per notebook.
+    notebooks_dir : pathlib.Path, optional
+        The report notebooks (``NN_*.ipynb``); None: the repository's ``notebooks/``.
+    params : CrossPlanParams, optional
+        The build's cross-plan parameters; None: the defaults.
+
+    Returns
+    -------
+    pathlib.Path
+        *out*, resolved.
+
+    Raises
+    ------
+    analysis.errors.BuildError
+        The notebooks are missing, no plan yields an action, or a notebook fails
+        (:func:`~analysis.report.notebooks.execute`).
+    """
     src = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS
     if not src.is_dir() or not notebook_paths(src):
         raise BuildError(f"{src}: the report notebooks are not there; run the report from a checkout of the "

@@ -85,7 +85,22 @@ def mixing(documents: pd.DataFrame, plans, what: str = "this comparison") -> str
 def corpus_design(documents: pd.DataFrame, labels: dict[str, str], excluded: dict[str, str] | None = None) -> str:
     """What kinds of document are compared: genres, frameworks, periods, template families, and the documents
     the build's ``exclude_documents`` leaves out of the comparisons (*excluded*, as
-    :attr:`analysis.report.ReportData.excluded`)."""
+    :attr:`analysis.report.ReportData.excluded`).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents.csv``; reference documents (``role == "reference"``) are not described.
+    labels : dict of str to str
+        Plan id -> name used in the sentences.
+    excluded : dict of str to str, optional
+        Plan id -> why the build leaves it out; None: none is.
+
+    Returns
+    -------
+    str
+        Markdown bullets: the documents compared, frameworks, genres, template families, documents left out.
+    """
     d = documents[documents.get("role", pd.Series("plan", index=documents.index)).fillna("plan") != "reference"]
     excluded = excluded or {}
     left = [j for j in d["jurisdiction"] if j in excluded]
@@ -132,7 +147,24 @@ def overview(ov: pd.DataFrame, measurable: pd.DataFrame, labels: dict[str, str],
              tests: pd.DataFrame | None = None) -> str:
     """Size and measurability.  Plans without actions take no part in the size comparison (they are named
     as such): the shortest plan is the shortest of those with actions.  *tests*
-    (:func:`analysis.compare.measurability_tests`) decide any "higher"; without them no ranking is stated."""
+    (:func:`analysis.compare.measurability_tests`) decide any "higher"; without them no ranking is stated.
+
+    Parameters
+    ----------
+    ov : pandas.DataFrame
+        :func:`analysis.compare.corpus_overview`.
+    measurable : pandas.DataFrame
+        :func:`analysis.compare.measurability`.
+    labels : dict of str to str
+        Plan id -> name used in the sentences.
+    tests : pandas.DataFrame, optional
+        :func:`analysis.compare.measurability_tests`.
+
+    Returns
+    -------
+    str
+        Markdown bullets: size, plans without actions, measurability with intervals, and the tested ranking.
+    """
     out = []
     with_actions = ov[ov["n_actions"].fillna(0).astype(int) > 0]
     empty = [j for j in ov["jurisdiction"] if j not in set(with_actions["jurisdiction"])]
@@ -178,6 +210,18 @@ def older_frameworks(without: list[str], with_line: list[str], documents: pd.Dat
     A framework's age is the earliest year its name holds (the manifest names the national outline a plan
     implements, e.g. ``全民科学素质行动计划纲要（2006—2010—2020年）``).  Nothing is said when a plan's framework is
     not stated or carries no year, or when a plan with a line implements one of the same frameworks.
+
+    Parameters
+    ----------
+    without, with_line : list of str
+        Plans without and with a line for the group.
+    documents : pandas.DataFrame or None
+        ``documents.csv``; None gives ``[]``.
+
+    Returns
+    -------
+    list of str
+        The distinct frameworks of the plans *without*, in their order; ``[]`` when nothing is to be said.
     """
     if documents is None or "framework" not in documents or not without or not with_line:
         return []
@@ -199,6 +243,23 @@ def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_lab
     framework's rather than the jurisdiction's choice.  *tests* (:func:`analysis.compare.mention_rate_tests`)
     decide whether the plan naming a group most often names it more than the others; without them no plan is
     said to name a group more than another.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`analysis.compare.group_coverage`.
+    plan_labels, group_labels : dict of str to str
+        Plan id -> name and group id -> name used in the sentences.
+    documents : pandas.DataFrame, optional
+        ``documents.csv`` (the frameworks).
+    tests : pandas.DataFrame, optional
+        :func:`analysis.compare.mention_rate_tests`.
+
+    Returns
+    -------
+    str
+        Markdown bullets: groups with a line everywhere, each other group's lines, rates resting on one action,
+        the highest rate per group and what the tests say, how the intervals are computed.
     """
     plans = list(dict.fromkeys(coverage["jurisdiction"]))
     order = list(dict.fromkeys(coverage["group"]))
@@ -285,7 +346,23 @@ def target_groups(coverage: pd.DataFrame, plan_labels: dict[str, str], group_lab
 
 
 def validation_summary(seg: pd.DataFrame, fields: pd.DataFrame, instr: pd.DataFrame) -> str:
-    """What the validation shows."""
+    """What the validation shows.
+
+    Parameters
+    ----------
+    seg : pandas.DataFrame
+        :func:`analysis.validation.segmentation_report` (its row ``label == "all"`` is read).
+    fields : pandas.DataFrame
+        :func:`analysis.validation.fields_report` (rows ``group``, ``departments``, ``commitments``).
+    instr : pandas.DataFrame
+        :func:`analysis.validation.instruments_report` (row ``all`` and one row per code with its ``kind``).
+
+    Returns
+    -------
+    str
+        Markdown bullets: segmentation, fields, instruments (with the three weakest codes by F1), and who the
+        coders were.
+    """
     s = seg.set_index("label")
     f = fields.set_index("field")
     i = instr.set_index("code")
