@@ -52,7 +52,20 @@ check_lang = config.check_lang
 
 
 def tr(en: str, zh: str, lang: str | None = None) -> str:
-    """Pick the English or Chinese wording of a chart string."""
+    """Pick the English or Chinese wording of a chart string.
+
+    Parameters
+    ----------
+    en, zh : str
+        The English and the Chinese wording.
+    lang : {"en", "zh"}, optional
+        The language; None means the ``lang`` setting in force.
+
+    Returns
+    -------
+    str
+        *zh* if the language is ``"zh"``, else *en*.
+    """
     return zh if get_lang(lang) == "zh" else en
 
 
@@ -68,7 +81,21 @@ def _documents(documents: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def short_plan_name(name_zh: str | None, name_en: str | None, lang: str) -> str | None:
-    """烟台市芝罘区 -> 芝罘; "Zhifu District, Yantai" -> Zhifu (charts need short tick labels)."""
+    """烟台市芝罘区 -> 芝罘; "Zhifu District, Yantai" -> Zhifu (charts need short tick labels).
+
+    Parameters
+    ----------
+    name_zh, name_en : str or None
+        The plan's jurisdiction name in Chinese and in English, as in ``documents.csv``.
+    lang : {"en", "zh"}
+        Which of the two names to shorten.
+
+    Returns
+    -------
+    str or None
+        The Chinese name without its level suffix and parent place (:func:`analysis.corpus.levels.short_name_zh`),
+        or the English name's first comma part without its level word; None if that name is missing or empty.
+    """
     if lang == "zh" and isinstance(name_zh, str) and name_zh:
         return levels.short_name_zh(name_zh)
     if lang == "en" and isinstance(name_en, str) and name_en:
@@ -90,6 +117,23 @@ def plan_labels(documents: pd.DataFrame | None = None, lang: str | None = None,
     one place, e.g. an older and a newer plan of a city) are told apart by
     :func:`unique_labels` -- the year issued, else the first year of the
     period, else the plan's id -- so no table, chart or sentence merges them.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame, optional
+        The ``documents.csv`` table (one row per plan; ``jurisdiction``, ``name_zh``, ``name_en`` and, to tell
+        plans of one place apart, ``issued`` and ``period_start``); None means the ``documents`` setting, and
+        with none either every plan is labelled by its id.
+    lang : {"en", "zh"}, optional
+        The labels' language; None means the ``lang`` setting in force.
+    full : bool, default False
+        True gives the names as written in the table instead of short ones.
+
+    Returns
+    -------
+    dict of str to str
+        ``{jurisdiction: label}`` for every plan of the ``plan_order`` setting and every row of *documents*, all
+        labels distinct.
     """
     lang = get_lang(lang)
     docs = _documents(documents)
@@ -132,6 +176,18 @@ def unique_labels(labels: dict[str, str], keys: Iterable = ()) -> dict[str, str]
     label that still occurs twice (it equals another plan's name) becomes
     ``"<label> (<id>)"`` as well, and, failing even that, the id itself.
     Labels that are unique already are left as they are.
+
+    Parameters
+    ----------
+    labels : dict of str to str
+        ``{id: label}``, labels possibly repeated.
+    keys : iterable of callable, default ()
+        Functions of an id giving a distinguishing text (e.g. the year issued), tried in order.
+
+    Returns
+    -------
+    dict of str to str
+        A new ``{id: label}`` with the same ids and no label twice; *labels* is not modified.
     """
     keys = list(keys)
     out = dict(labels)
@@ -158,7 +214,19 @@ def unique_labels(labels: dict[str, str], keys: Iterable = ()) -> dict[str, str]
 
 
 def group_labels(lang: str | None = None) -> dict[str, str]:
-    """``{group_id: label}`` from the codebook (青少年 / Youth)."""
+    """``{group_id: label}`` from the codebook (青少年 / Youth).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        The labels' language; None means the ``lang`` setting in force.
+
+    Returns
+    -------
+    dict of str to str
+        ``{group_id: label}`` for every target group of the codebook in force, in codebook order; English names
+        without their parenthesised note.
+    """
     lang = get_lang(lang)
     return {g.id: (g.zh if lang == "zh" else _short_en(g.en)) for g in load_codebook().groups}
 
@@ -168,6 +236,18 @@ def category_labels(lang: str | None = None, short: bool = False) -> dict[str, s
 
     ``short=True`` gives chart-length English names (the codebook's ``short_en``);
     Chinese names are short already.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        The labels' language; None means the ``lang`` setting in force.
+    short : bool, default False
+        True gives the codebook's ``short_en`` English names where it has one.
+
+    Returns
+    -------
+    dict of str to str
+        ``{category_id: label}`` for every department category of the codebook in force, in codebook order.
     """
     lang = get_lang(lang)
     return {c.id: (c.zh if lang == "zh" else (c.short_en if short and c.short_en else _short_en(c.en)))

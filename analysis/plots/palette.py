@@ -51,12 +51,35 @@ def plan_index(jurisdiction: str) -> int:
 
 
 def plan_color(jurisdiction: str) -> str:
-    """The plan's colour: by its position in the corpus (:data:`PLAN_PALETTE`)."""
+    """The plan's colour: by its position in the corpus (:data:`PLAN_PALETTE`).
+
+    Parameters
+    ----------
+    jurisdiction : str
+        The plan's id.
+
+    Returns
+    -------
+    str
+        A hex colour of :data:`PLAN_PALETTE`, by :func:`plan_index`; colours repeat after 17 plans.
+    """
     return PLAN_PALETTE[plan_index(jurisdiction) % len(PLAN_PALETTE)]
 
 
 def plan_marker(jurisdiction: str) -> str:
-    """The plan's marker: the first for the first 17 plans, then the next one per round of colours."""
+    """The plan's marker: the first for the first 17 plans, then the next one per round of colours.
+
+    Parameters
+    ----------
+    jurisdiction : str
+        The plan's id.
+
+    Returns
+    -------
+    str
+        A matplotlib marker of :data:`PLAN_MARKER_CYCLE`; with :func:`plan_color` a distinct pair for up to
+        17 x 13 plans.
+    """
     i = plan_index(jurisdiction)
     return PLAN_MARKER_CYCLE[(i + i // len(PLAN_PALETTE)) % len(PLAN_MARKER_CYCLE)] if i >= len(PLAN_PALETTE) \
         else PLAN_MARKER_CYCLE[i % len(PLAN_MARKER_CYCLE)]
@@ -64,7 +87,18 @@ def plan_marker(jurisdiction: str) -> str:
 
 def distinct_colors(n: int) -> list[str]:
     """*n* colours that are all different: Tol's muted nine up to nine, else evenly spaced hues at
-    alternating lightness (deterministic)."""
+    alternating lightness (deterministic).
+
+    Parameters
+    ----------
+    n : int
+        How many colours.
+
+    Returns
+    -------
+    list of str
+        *n* different hex colours, the same for the same *n*.
+    """
     if n <= len(TOL_MUTED):
         return TOL_MUTED[:n]
 
@@ -77,17 +111,47 @@ def distinct_colors(n: int) -> list[str]:
 
 
 def cluster_colors(n: int) -> list[str]:
-    """One distinct colour per cluster (:func:`distinct_colors`); charts also label clusters by number."""
+    """One distinct colour per cluster (:func:`distinct_colors`); charts also label clusters by number.
+
+    Parameters
+    ----------
+    n : int
+        The number of clusters.
+
+    Returns
+    -------
+    list of str
+        *n* different hex colours; cluster ``k`` gets the ``k``-th.
+    """
     return distinct_colors(n)
 
 
 def sequential_cmap() -> Colormap:
-    """The heatmap colormap, with NaN drawn as the 'missing' grey."""
+    """The heatmap colormap, with NaN drawn as the 'missing' grey.
+
+    Returns
+    -------
+    matplotlib.colors.Colormap
+        :data:`SEQUENTIAL_CMAP` (``viridis``) with NaN ("bad") values drawn in :data:`MISSING_FACE`.
+    """
     return matplotlib.colormaps[SEQUENTIAL_CMAP].with_extremes(bad=MISSING_FACE)
 
 
 def text_color_on(cmap: Colormap, fraction: float) -> str:
-    """Black or white, whichever reads better on ``cmap(fraction)``."""
+    """Black or white, whichever reads better on ``cmap(fraction)``.
+
+    Parameters
+    ----------
+    cmap : matplotlib.colors.Colormap
+        The colormap of the cell.
+    fraction : float
+        The cell's position on the colormap, 0 to 1 (clipped to that range).
+
+    Returns
+    -------
+    str
+        ``"black"`` if the colour's relative luminance is above 0.45, else ``"white"``.
+    """
     r, g, b, _ = cmap(min(max(fraction, 0.0), 1.0))
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 

@@ -120,26 +120,76 @@ def cjk_font() -> str | None:
 
 
 def has_cjk(text: object) -> bool:
-    """Does *text* hold a character only a CJK font can draw?"""
+    """Does *text* hold a character only a CJK font can draw?
+
+    Parameters
+    ----------
+    text : object
+        Any value; only a ``str`` can hold CJK text.
+
+    Returns
+    -------
+    bool
+        True if *text* is a string with at least one CJK ideograph, CJK punctuation or full-width character.
+    """
     return isinstance(text, str) and bool(_CJK.search(text))
 
 
 def require_cjk_font(texts: Iterable[object] = ("中文",)) -> None:
-    """Raise :class:`MissingFontError` if any of *texts* is Chinese and no CJK font exists."""
+    """Raise :class:`MissingFontError` if any of *texts* is Chinese and no CJK font exists.
+
+    Parameters
+    ----------
+    texts : iterable of object, default ("中文",)
+        The texts about to be drawn (non-strings are ignored); the default asks whether any CJK font exists.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    MissingFontError
+        If a text holds CJK characters and :func:`cjk_font` finds no font, with :data:`INSTALL_HINT`.
+    """
     bad = next((t for t in texts if has_cjk(t)), None)
     if bad is not None and cjk_font() is None:
         raise MissingFontError(f"No CJK font found to draw Chinese text such as {bad!r}. {INSTALL_HINT}")
 
 
 def check_figure_text(fig: Figure) -> Figure:
-    """Fail early (before saving) if *fig* holds Chinese text and no CJK font exists."""
+    """Fail early (before saving) if *fig* holds Chinese text and no CJK font exists.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure whose every text artist (titles, labels, ticks, legends, annotations) is checked.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        *fig* itself, unchanged, so the call can wrap a return.
+
+    Raises
+    ------
+    MissingFontError
+        If a text of *fig* holds Chinese characters and no CJK font exists.
+    """
     require_cjk_font(t.get_text() for t in fig.findobj(Text))
     return fig
 
 
 # ---------------------------------------------------------------- rcParams
 def rc_params() -> dict:
-    """rcParams of the house style: print-legible sizes, CJK font first, deterministic SVG."""
+    """rcParams of the house style: print-legible sizes, CJK font first, deterministic SVG.
+
+    Returns
+    -------
+    dict
+        ``{rcParam: value}``: the CJK font (if any) then DejaVu Sans as font family, font sizes in points, constrained
+        layout, no top/right spines, the plan palette as colour cycle, ``viridis`` as colormap, 300 dpi and a fixed
+        SVG hash salt with text as paths.
+    """
     cjk = cjk_font()
     families = ([cjk] if cjk else []) + [LATIN_FALLBACK]
     return {
@@ -174,7 +224,17 @@ def rc_params() -> dict:
 
 
 def apply_style(lang: str | None = None) -> None:
-    """Use the house style for every figure from now on (call once at the top of a notebook)."""
+    """Use the house style for every figure from now on (call once at the top of a notebook).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        If given, also sets the ``lang`` setting (:func:`set_lang`); None leaves the setting as it is.
+
+    Returns
+    -------
+    None
+    """
     if lang is not None:
         set_lang(lang)
     matplotlib.rcParams.update(rc_params())
@@ -199,14 +259,38 @@ def _rc(params: dict) -> Iterator[None]:
 
 @contextlib.contextmanager
 def styled(lang: str | None = None) -> Iterator[str]:
-    """Context in which a chart is built: house rcParams, yields the language to use."""
+    """Context in which a chart is built: house rcParams, yields the language to use.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        The chart's language; None means the ``lang`` setting in force.
+
+    Yields
+    ------
+    str
+        The language to label the chart in, ``"en"`` or ``"zh"``; the rcParams set on entry are restored on exit.
+    """
     with _rc(rc_params()):
         yield get_lang(lang)
 
 
 # -------------------------------------------------------------------- saving
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """*fig* rendered as PNG or SVG with fixed metadata (no date, no software version)."""
+    """*fig* rendered as PNG or SVG with fixed metadata (no date, no software version).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render (checked first with :func:`check_figure_text`).
+    fmt : {"png", "svg"}
+        The file format; PNG at :data:`PNG_DPI` dpi, SVG with text as outlines.
+
+    Returns
+    -------
+    bytes
+        The file's content, on a white background with tight bounding box; the same figure gives the same bytes.
+    """
     check_figure_text(fig)
     meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}[fmt]
     buf = io.BytesIO()
