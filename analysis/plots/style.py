@@ -348,6 +348,6 @@ def save_figure(fig: Figure, name: str, figures_dir: Path | str) -> None:
 __all__ = ["LANGS", "PLAN_PALETTE", "PLAN_MARKER_CYCLE", "OKABE_ITO", "TOL_MUTED", "SEQUENTIAL_CMAP", "MISSING_FACE",
            "MISSING_HATCH", "PNG_DPI", "MissingFontError", "cjk_font", "has_cjk", "require_cjk_font",
            "check_figure_text", "set_lang", "get_lang", "tr", "plan_labels", "unique_labels", "group_labels",
-           "category_labels",
-           "plan_color", "plan_marker", "plan_index", "distinct_colors", "cluster_colors", "sequential_cmap", "text_color_on",
+           "category_labels", "plan_color", "plan_marker", "plan_index", "distinct_colors", "cluster_colors",
+           "sequential_cmap", "text_color_on",
            "rc_params", "apply_style", "styled", "figure_bytes", "figure_paths", "save_figure"]
