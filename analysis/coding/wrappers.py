@@ -115,13 +115,6 @@ def parse_date(text: str, epoch: bool = False) -> str:
 def doc_number(text: str) -> str:
     """The document number in *text*, normalised to ``机关代字〔YYYY〕N号`` (``""`` if none).
 
-    Examples
-    --------
-    >>> doc_number("发文文号: 穗府办[2016]29号")
-    '穗府办〔2016〕29号'
-    >>> doc_number("大政发 〔 2022〕 19号")
-    '大政发〔2022〕19号'
-
     Parameters
     ----------
     text : str
@@ -132,6 +125,13 @@ def doc_number(text: str) -> str:
     str
         The first document number found, the issuing organ's code stripped of a field label (``发文文号``), the
         serial number without leading zeros; ``""`` if none (or no organ code).
+
+    Examples
+    --------
+    >>> doc_number("发文文号: 穗府办[2016]29号")
+    '穗府办〔2016〕29号'
+    >>> doc_number("大政发 〔 2022〕 19号")
+    '大政发〔2022〕19号'
     """
     m = DOCNO_RE.search(text)
     if not m:
