@@ -86,34 +86,105 @@ class Codebook:
     role_label_re: re.Pattern = re.compile(r"(?!)")
 
     def suggest(self, name: str) -> str:
-        """A category the codebook's hints suggest for a name no pattern matches (``""`` if none)."""
+        """A category the codebook's hints suggest for a name no pattern matches (``""`` if none).
+
+        Parameters
+        ----------
+        name : str
+            A department's name.
+
+        Returns
+        -------
+        str
+            The id of the first category (codebook order) one of whose hints matches, or ``""``.
+        """
         for c in self.categories:
             if any(h.search(name) for h in c.hints):
                 return c.id
         return ""
 
     def unit_class(self, unit: str) -> str:
-        """Id of the kind of *unit* (``"other"`` for a unit no class lists)."""
+        """Id of the kind of *unit* (``"other"`` for a unit no class lists).
+
+        Parameters
+        ----------
+        unit : str
+            A unit of a target (``%``, ``所``, ``人次`` ...).
+
+        Returns
+        -------
+        str
+            The id of the first unit class listing *unit*, or ``"other"``.
+        """
         return next((u.id for u in self.unit_classes if unit in u.units), "other")
 
     def canonical(self, name: str) -> str:
-        """One spelling per department (see ``canonical_names`` in the codebook)."""
+        """One spelling per department (see ``canonical_names`` in the codebook).
+
+        Parameters
+        ----------
+        name : str
+            A department's name.
+
+        Returns
+        -------
+        str
+            *name* after every ``canonical_names`` rewrite of the codebook, in order.
+        """
         for rx, rep in self.canonical_names:
             name = rx.sub(rep, name)
         return name
 
     def categories_of(self, name: str) -> list[Category]:
-        """Every category whose patterns match *name* (the coder wants exactly one)."""
+        """Every category whose patterns match *name* (the coder wants exactly one).
+
+        Parameters
+        ----------
+        name : str
+            A department's name (prefix restored).
+
+        Returns
+        -------
+        list of Category
+            In codebook order; empty if none matches, several if the name is ambiguous.
+        """
         key = (self.path, name)
         if key not in _CATEGORY_CACHE:
             _CATEGORY_CACHE[key] = [c for c in self.categories if any(p.search(name) for p in c.patterns)]
         return _CATEGORY_CACHE[key]
 
     def category(self, cid: str) -> Category:
+        """The category with id *cid*.
+
+        Parameters
+        ----------
+        cid : str
+            A category id of this codebook.
+
+        Returns
+        -------
+        Category
+
+        Raises
+        ------
+        StopIteration
+            If the codebook has no such category.
+        """
         return next(c for c in self.categories if c.id == cid)
 
     def group_terms(self, more: bool = True) -> list[tuple[str, str]]:
-        """``(term, group_id)`` pairs, longest term first; *more*: with each group's ``more_terms``."""
+        """``(term, group_id)`` pairs, longest term first; *more*: with each group's ``more_terms``.
+
+        Parameters
+        ----------
+        more : bool, default True
+            Also each group's ``more_terms``; False gives only its ``terms``.
+
+        Returns
+        -------
+        list of (str, str)
+            ``(term, group_id)`` pairs, longest term first, then alphabetically.
+        """
         pairs = [(t, g.id) for g in self.groups for t in g.terms + (g.more_terms if more else ())]
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 

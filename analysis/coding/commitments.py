@@ -52,7 +52,23 @@ def _regex(codebook: Codebook) -> re.Pattern:
 
 
 def find_targets(text: str, codebook: Codebook, offset: int = 0) -> list[Target]:
-    """Every commitment in *text*; offsets are shifted by *offset*."""
+    """Every commitment in *text*; offsets are shifted by *offset*.
+
+    Parameters
+    ----------
+    text : str
+        The text searched (an action's body).
+    codebook : Codebook
+        The codebook in force (qualifiers, periods, units).
+    offset : int, default 0
+        Where *text* starts in the plan's normalised text.
+
+    Returns
+    -------
+    list of Target
+        One per number with a unit, in text order: its clause (``span``), value, unit, qualifier, period, target
+        year and document offsets.  Numbers inside 《》, ordinals (第) and existing counts (现有) are skipped.
+    """
     rx = _regex(codebook)
     out = []
     for m in rx.finditer(text):
@@ -127,6 +143,25 @@ class CommitmentsDimension(CodingDimension):
     action_columns = (Column("n_targets", "int", "rows in targets.csv"),)
 
     def code(self, text: str, units, codebook: Codebook, context) -> Coded:
+        """Code the measurable commitments (numbers with units) of every action of one plan.
+
+        Parameters
+        ----------
+        text : str
+            The plan's normalised text; every unit's offsets point into it.
+        units : sequence of ActionUnit
+            The plan's actions as segmentation found them (body span, headings above, department lists).
+        codebook : Codebook
+            The codebook in force.
+        context : CodingContext
+            The plan's level prefix and place names, where to point a reader, and the list *gaps* is appended to.
+
+        Returns
+        -------
+        Coded
+            ``rows``: one dict per commitment, the columns of ``targets.csv``; ``action_values``: ``{action_id:
+            {n_targets}}`` for every unit.
+        """
         out = Coded()
         for u in units:
             found = find_targets(text[u.start:u.end], codebook, u.start)

@@ -53,6 +53,18 @@ def section_rows(ex) -> list[dict]:
     the division of work (分工) or a context section's body.  Linear in the
     plan's length: actions are in reading order, so whether a line overlaps
     one is a binary search.
+
+    Parameters
+    ----------
+    ex : analysis.coding.segment._Extractor
+        A plan's segmentation after ``run()``: its heading records (``sections``) and action units.
+
+    Returns
+    -------
+    list of dict
+        One per heading, in reading order, with the columns of ``sections.csv`` (``section_id``, ``jurisdiction``,
+        ``level``, ``number``, ``title``, ``path``, ``part``, ``task_part``, ``start``, ``end``, ``context_start``,
+        ``context_end`` -- ``""`` when all of its own text is in actions -- and ``n_actions``).
     """
     spans = sorted((u.start, u.end) for u in ex.units)
     starts = [a for a, _ in spans]

@@ -36,7 +36,20 @@ class Mention:
 
 
 def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
-    """Spans of *text* split at separators outside parentheses."""
+    """Spans of *text* split at separators outside parentheses.
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+    seps : str, default "、，,；;"
+        The separator characters.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets into *text* of the pieces, in order, separators excluded; empty pieces kept.
+    """
     spans, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch in "（(":
@@ -51,7 +64,21 @@ def split_top(text: str, seps: str = "、，,；;") -> list[tuple[int, int]]:
 
 
 def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
-    """The jurisdiction prefix a name carries (``市委``, ``区``, ``团县委``…), or None."""
+    """The jurisdiction prefix a name carries (``市委``, ``区``, ``团县委``…), or None.
+
+    Parameters
+    ----------
+    name : str
+        A department's name.
+    places : tuple of str
+        The place names of the plan's jurisdiction (烟台, 芝罘), also accepted as a prefix.
+
+    Returns
+    -------
+    str or None
+        The prefix (a level character such as ``区``, a Youth League level, or a place name), or None if the name
+        carries none.
+    """
     m = re.match(r"^团(自治区|街道|[市区县旗盟省州镇乡])(?:党?工?委)", name)
     if m:
         return m.group(1)
@@ -66,7 +93,25 @@ def prefix_of(name: str, places: tuple[str, ...]) -> str | None:
 
 
 def complete_name(name: str, level_char: str, codebook: Codebook, places: tuple[str, ...]) -> str:
-    """Restore the elided jurisdiction prefix of *name* (see module doc)."""
+    """Restore the elided jurisdiction prefix of *name* (see module doc).
+
+    Parameters
+    ----------
+    name : str
+        A department's name as printed.
+    level_char : str
+        The plan's level prefix (``区``, ``县``, ``市`` ...); ``""`` leaves names as printed.
+    codebook : Codebook
+        The codebook in force (categories, joiners, role words, closing formulas).
+    places : tuple of str
+        The place names of the plan's jurisdiction.
+
+    Returns
+    -------
+    str
+        *name* with the plan's prefix (or the party prefix, for party organs) added if it had none; names that
+        start with ``各`` or carry a prefix are returned unchanged.
+    """
     if name.startswith("各") or prefix_of(name, places) is not None or not level_char:
         return name
     if any(name.startswith(org) for org in codebook.party_organs):
@@ -83,7 +128,21 @@ ORG_SUFFIX_RE = re.compile(
 
 
 def looks_like_org(name: str, codebook: Codebook) -> bool:
-    """Whether *name* reads as the name of a unit: a codebook category matches it, or it ends like one."""
+    """Whether *name* reads as the name of a unit: a codebook category matches it, or it ends like one.
+
+    Parameters
+    ----------
+    name : str
+        A candidate unit name.
+    codebook : Codebook
+        The codebook in force (categories, joiners, role words, closing formulas).
+
+    Returns
+    -------
+    bool
+        True if *name* is 1 to 30 characters without ``。`` and a codebook category matches it, it ends with a
+        unit suffix, or it starts with ``各``.
+    """
     name = name.strip()
     return (0 < len(name) <= 30 and "。" not in name
             and (bool(codebook.categories_of(name)) or bool(ORG_SUFFIX_RE.search(name))
@@ -109,6 +168,17 @@ def looks_like_list(text: str, codebook: Codebook) -> bool:
     holds a role label (``牵头单位：``); otherwise when every item, stripped of
     its role word and ``等``, reads as a unit's name (:func:`looks_like_org`).
     Parentheses that explain a word (``以下简称…``, ``含…``) are never lists.
+
+    Parameters
+    ----------
+    text : str
+        The text inside the parenthesis.
+    codebook : Codebook
+        The codebook in force (categories, joiners, role words, closing formulas).
+
+    Returns
+    -------
+    bool
     """
     body = text.strip().rstrip("。")
     if not body or NOT_A_LIST_RE.match(body):
@@ -125,6 +195,18 @@ def split_items(text: str, codebook: Codebook) -> list[tuple[int, int]]:
     Joiners (``会同``, ``以及``, ``及``) split where the text before them ends like
     a unit's name; ``和``, ``与`` and spaces only where the text on both sides
     does (``人力资源和社会保障局`` stays whole).  Never inside parentheses.
+
+    Parameters
+    ----------
+    text : str
+        One list clause.
+    codebook : Codebook
+        The codebook in force (categories, joiners, role words, closing formulas).
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets into *text* of the items, in order.
     """
     spans = split_top(text)
     out: list[tuple[int, int]] = []
@@ -169,6 +251,34 @@ def parse_list(text: str, offset: int, codebook: Codebook, level_char: str, plac
     order.  A unit the codebook does not know is kept verbatim with category
     ``uncoded`` (and one in several categories with ``ambiguous``); each is
     appended to *gaps* (``where(offset)`` says where it is), never an error.
+
+    Parameters
+    ----------
+    text : str
+        The list's text.
+    offset : int
+        Where *text* starts in the plan's normalised text; mentions' offsets are shifted by it.
+    codebook : Codebook
+        The codebook in force (categories, joiners, role words, closing formulas).
+    level_char : str
+        The plan's level prefix, restored on names that elide it (:func:`complete_name`).
+    places : tuple of str
+        The place names of the plan's jurisdiction.
+    where : callable
+        ``where(offset) -> str``: where a reader finds *offset*, for the gap rows.
+    default_role : {"responsible", "lead", "cooperating"}, default "responsible"
+        The role of a unit no role word or label names.
+    gaps : list of dict, optional
+        Appended to: one dict per uncoded or ambiguous unit (``kind``, ``name``, ``printed``, ``offset``,
+        ``jurisdiction``, ``where``, ``suggested``); None collects nothing.
+    jurisdiction : str, default ""
+        The plan's id, written into the gap rows.
+
+    Returns
+    -------
+    list of Mention
+        One per named unit, in printed order: printed and completed name, category, collective, role,
+        open-ended, and document offsets.
     """
     out: list[Mention] = []
     for cs, ce in _clauses(text, codebook):
@@ -300,6 +410,25 @@ class DepartmentsDimension(CodingDimension):
     )
 
     def code(self, text: str, units, codebook: Codebook, context) -> "Coded":
+        """Code the department lists of every action of one plan.
+
+        Parameters
+        ----------
+        text : str
+            The plan's normalised text; every unit's offsets point into it.
+        units : sequence of ActionUnit
+            The plan's actions as segmentation found them (body span, headings above, department lists).
+        codebook : Codebook
+            The codebook in force.
+        context : CodingContext
+            The plan's level prefix and place names, where to point a reader, and the list *gaps* is appended to.
+
+        Returns
+        -------
+        Coded
+            ``rows``: one dict per (action, department, role), the columns of ``departments.csv``;
+            ``action_values``: ``{action_id: {n_departments, n_collective, open_ended, roles}}`` for every unit.
+        """
         out = Coded()
         parsed: dict[tuple[int, int], list[Mention]] = {}  # a task's 分工 is shared by its actions: parse once
         for u in units:

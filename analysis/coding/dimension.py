@@ -72,6 +72,20 @@ class CodingContext:
     gaps: list[dict] = field(default_factory=list)
 
     def where(self, offset: int, text: str | None = None) -> str:
+        """Where *offset* is, for a reader: :attr:`locate`'s answer, else the plan and the line of *text*.
+
+        Parameters
+        ----------
+        offset : int
+            A character offset in the plan's normalised text.
+        text : str, optional
+            That text, to count the line; without it (and without ``locate``) the line is ``?``.
+
+        Returns
+        -------
+        str
+            E.g. ``"<file>:<line>"`` from ``locate``, or ``"<jurisdiction> (normalised text line N)"``.
+        """
         if self.locate is not None:
             return self.locate(offset)
         line = text.count("\n", 0, offset) + 1 if text is not None else "?"
@@ -95,7 +109,26 @@ class CodingDimension:
     action_columns: tuple[Column, ...] = ()
 
     def code(self, text: str, units: Sequence[ActionUnit], codebook, context: CodingContext) -> Coded:
-        """Code every unit of one plan: rows of :attr:`table` and values of :attr:`action_columns`."""
+        """Code every unit of one plan: rows of :attr:`table` and values of :attr:`action_columns`.
+
+        Parameters
+        ----------
+        text : str
+            The plan's normalised text; every unit's offsets point into it.
+        units : sequence of ActionUnit
+            The plan's actions as segmentation found them (body span, headings above, department lists).
+        codebook : Codebook
+            The codebook in force.
+        context : CodingContext
+            The plan's level prefix and place names, where to point a reader, and the list *gaps* is appended to.
+
+        Returns
+        -------
+        Coded
+            ``rows``: one dict per coded fact, with the columns of :attr:`table`; ``action_values``:
+            ``{action_id: {column: value}}`` for every unit, one value per column of
+            :attr:`action_columns`.
+        """
         raise NotImplementedError
 
     def check(self, codebook) -> None:
@@ -104,6 +137,15 @@ class CodingDimension:
         Raise :class:`analysis.errors.BuildError` naming the codebook file and
         the faulty entry; the default checks nothing (sections read by
         :func:`analysis.coding.codebook.load_codebook` are checked there).
+
+        Parameters
+        ----------
+        codebook : Codebook
+            The loaded codebook.
+
+        Returns
+        -------
+        None
         """
 
     def __repr__(self) -> str:

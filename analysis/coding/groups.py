@@ -28,13 +28,39 @@ def _term_regex(codebook: Codebook) -> tuple[re.Pattern, dict[str, str]]:
 
 
 def find_terms(text: str, codebook: Codebook) -> list[tuple[int, int, str, str]]:
-    """Non-overlapping ``(start, end, term, group)`` in *text*, longest term first."""
+    """Non-overlapping ``(start, end, term, group)`` in *text*, longest term first.
+
+    Parameters
+    ----------
+    text : str
+        The text searched.
+    codebook : Codebook
+        The codebook in force (its target groups and their terms).
+
+    Returns
+    -------
+    list of (int, int, str, str)
+        ``(start, end, term, group_id)``, offsets into *text*, in text order; at each position the longest term.
+    """
     rx, lookup = _term_regex(codebook)
     return [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in rx.finditer(text) if lookup[m.group(0)]]
 
 
 def heading_group(heading: str, codebook: Codebook) -> str | None:
-    """The group a heading announces, or None (see module doc)."""
+    """The group a heading announces, or None (see module doc).
+
+    Parameters
+    ----------
+    heading : str
+        A heading's text.
+    codebook : Codebook
+        The codebook in force (its target groups and their terms).
+
+    Returns
+    -------
+    str or None
+        The group's id if the heading has a group keyword and names exactly one group, else None.
+    """
     if not any(k in heading for k in codebook.group_heading_keywords):
         return None
     found = {g for _, _, _, g in find_terms(heading, codebook)}
@@ -48,7 +74,21 @@ PROGRAMME_RE = re.compile(r"^(?:实施|开展|推进|推动|提升|强化|加强
 
 
 def unknown_group(heading: str, codebook: Codebook) -> str:
-    """The group words of a heading that announces a programme for a group the codebook lacks, or ``""``."""
+    """The group words of a heading that announces a programme for a group the codebook lacks, or ``""``.
+
+    Parameters
+    ----------
+    heading : str
+        A heading's text.
+    codebook : Codebook
+        The codebook in force (its target groups and their terms).
+
+    Returns
+    -------
+    str
+        The words naming the group (the programme's ``who``), or ``""`` when the heading is no programme, names a
+        known group, or names what the codebook lists as no group.
+    """
     m = PROGRAMME_RE.match(heading)
     if not m or find_terms(heading, codebook):
         return ""
@@ -59,7 +99,20 @@ def unknown_group(heading: str, codebook: Codebook) -> str:
 
 
 def group_of(headings: list[str], codebook: Codebook) -> str:
-    """Innermost heading (last in *headings*) that announces a group; ``""`` if none."""
+    """Innermost heading (last in *headings*) that announces a group; ``""`` if none.
+
+    Parameters
+    ----------
+    headings : list of str
+        The headings above an action, outermost first.
+    codebook : Codebook
+        The codebook in force (its target groups and their terms).
+
+    Returns
+    -------
+    str
+        The group's id, or ``""``.
+    """
     for h in reversed(headings):
         g = heading_group(h, codebook)
         if g:
@@ -94,6 +147,25 @@ class GroupsDimension(CodingDimension):
     action_columns = (Column("n_group_mentions", "int", "rows in group_mentions.csv"),)
 
     def code(self, text: str, units, codebook: Codebook, context) -> Coded:
+        """Code the target-group terms of every action of one plan; report unknown groups.
+
+        Parameters
+        ----------
+        text : str
+            The plan's normalised text; every unit's offsets point into it.
+        units : sequence of ActionUnit
+            The plan's actions as segmentation found them (body span, headings above, department lists).
+        codebook : Codebook
+            The codebook in force.
+        context : CodingContext
+            The plan's level prefix and place names, where to point a reader, and the list *gaps* is appended to.
+
+        Returns
+        -------
+        Coded
+            ``rows``: one dict per group term found in an action, the columns of ``group_mentions.csv``;
+            ``action_values``: ``{action_id: {n_group_mentions}}`` for every unit.
+        """
         out = Coded()
         reported: set[str] = set()
         for u in units:

@@ -64,7 +64,17 @@ def _alternation(patterns: tuple) -> re.Pattern | None:
 
 
 def instrument_codes(codebook: Codebook) -> tuple[InstrumentCode, ...]:
-    """The instrument codes of *codebook* (its ``instruments`` section), in codebook order."""
+    """The instrument codes of *codebook* (its ``instruments`` section), in codebook order.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook in force.
+
+    Returns
+    -------
+    tuple of InstrumentCode
+    """
     return _codes(codebook.path)
 
 
@@ -126,7 +136,18 @@ def _codes(path: str) -> tuple[InstrumentCode, ...]:
 
 
 def instrument_kinds(codebook: Codebook) -> dict[str, dict]:
-    """``{kind: {"zh": …, "en": …}}`` of the codebook's instrument kinds, in order."""
+    """``{kind: {"zh": …, "en": …}}`` of the codebook's instrument kinds, in order.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook in force.
+
+    Returns
+    -------
+    dict of str to dict
+        ``{kind: {"zh": name, "en": name}}``, in codebook order.
+    """
     return dict(_kinds(codebook.path))
 
 
@@ -135,7 +156,18 @@ def _kinds(path: str) -> dict[str, dict]:
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of *text*'s clauses: cut at :data:`CLAUSE_ENDS` outside brackets and quotes."""
+    """Spans of *text*'s clauses: cut at :data:`CLAUSE_ENDS` outside brackets and quotes.
+
+    Parameters
+    ----------
+    text : str
+        An action's text.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets into *text* of the non-blank clauses, in order, the cutting character excluded.
+    """
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch in _OPEN:
@@ -157,7 +189,22 @@ def _matchers(codes: tuple[InstrumentCode, ...]) -> list[tuple[str, re.Pattern, 
 
 
 def code_clause(clause: str, codes: tuple[InstrumentCode, ...], matchers=None) -> list[str]:
-    """Ids of the instruments one clause uses (*matchers*: :func:`_matchers` of *codes*, computed once)."""
+    """Ids of the instruments one clause uses (*matchers*: :func:`_matchers` of *codes*, computed once).
+
+    Parameters
+    ----------
+    clause : str
+        One clause.
+    codes : tuple of InstrumentCode
+        The codebook's instrument codes.
+    matchers : list, optional
+        ``_matchers(codes)``, passed when coding many clauses; None computes it.
+
+    Returns
+    -------
+    list of str
+        The ids of the codes whose cue matches and whose exclusion does not, in codebook order.
+    """
     return [cid for cid, cue, exclude in (matchers if matchers is not None else _matchers(codes))
             if cue.search(clause) and not (exclude is not None and exclude.search(clause))]
 
@@ -184,10 +231,39 @@ class InstrumentsDimension(CodingDimension):
     action_columns = (Column("n_instruments", "int", "rows in instruments.csv: instruments the action uses"),)
 
     def check(self, codebook: Codebook) -> None:
-        """Validate the codebook's ``instruments`` section (raises :class:`BuildError` naming the entry)."""
+        """Validate the codebook's ``instruments`` section (raises :class:`BuildError` naming the entry).
+
+        Parameters
+        ----------
+        codebook : Codebook
+            The loaded codebook.
+
+        Returns
+        -------
+        None
+        """
         _section(codebook.path)
 
     def code(self, text: str, units, codebook: Codebook, context) -> Coded:
+        """Code the policy instruments of every action of one plan, clause by clause.
+
+        Parameters
+        ----------
+        text : str
+            The plan's normalised text; every unit's offsets point into it.
+        units : sequence of ActionUnit
+            The plan's actions as segmentation found them (body span, headings above, department lists).
+        codebook : Codebook
+            The codebook in force.
+        context : CodingContext
+            The plan's level prefix and place names, where to point a reader, and the list *gaps* is appended to.
+
+        Returns
+        -------
+        Coded
+            ``rows``: one dict per (action, instrument code), the columns of ``instruments.csv`` (the first
+            clause using it as evidence); ``action_values``: ``{action_id: {n_instruments}}`` for every unit.
+        """
         out = Coded()
         codes = instrument_codes(codebook)
         order = {c.id: i for i, c in enumerate(codes)}

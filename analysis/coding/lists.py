@@ -102,7 +102,19 @@ class ListFinder:
         return all(ORG_SUFFIX_RE.search(_core(it, self.cb)) or it.startswith("各") for it in items)
 
     def line_list_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span to parse of a department line ``text[start:end]``: without an enclosing bracket."""
+        """The span to parse of a department line ``text[start:end]``: without an enclosing bracket.
+
+        Parameters
+        ----------
+        start, end : int
+            Offsets into the plan's text (:attr:`text`) of the span, *end* exclusive.
+
+        Returns
+        -------
+        (int, int)
+            Offsets of the list to parse: inside the bracket if the whole (stripped) line is one bracket, else
+            ``(start, end)``.
+        """
         seg = self.text[start:end]
         lead = len(seg) - len(seg.lstrip())
         par = trailing_parenthesis(seg.strip())
@@ -141,6 +153,16 @@ class ListFinder:
 
         Only the last line of the span is searched, outside brackets; some text
         must come before the label.
+
+        Parameters
+        ----------
+        start, end : int
+            Offsets into the plan's text (:attr:`text`) of the span, *end* exclusive.
+
+        Returns
+        -------
+        int or None
+            The offset of the role label that starts the list, or None if there is none.
         """
         line_start = max(self.text.rfind("\n", 0, end) + 1, start)
         depth = 0
@@ -156,11 +178,32 @@ class ListFinder:
         return None
 
     def closes_with_list(self, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` ends with a department list of its own (bracket or inline)."""
+        """Whether ``text[start:end]`` ends with a department list of its own (bracket or inline).
+
+        Parameters
+        ----------
+        start, end : int
+            Offsets into the plan's text (:attr:`text`) of the span, *end* exclusive.
+
+        Returns
+        -------
+        bool
+        """
         return self.closing_bracket(start, end) is not None or self.inline_list(start, end) is not None
 
     def first_department_line(self, start: int, end: int) -> int | None:
-        """Offset of the first department line that starts inside ``[start, end)`` after its first line."""
+        """Offset of the first department line that starts inside ``[start, end)`` after its first line.
+
+        Parameters
+        ----------
+        start, end : int
+            Offsets into the plan's text (:attr:`text`) of the span, *end* exclusive.
+
+        Returns
+        -------
+        int or None
+            The offset where that line starts, or None if no later line of the span is a department line.
+        """
         pos = self.text.find("\n", start, end)
         while 0 <= pos < end:
             ln_start = pos + 1

@@ -77,7 +77,19 @@ FIELDS = ["title", "notice_title", "issuer", "doc_number", "issued", "published"
 
 
 def front_matter_end(text: str) -> int:
-    """Offset where the plan's first top-level heading starts (end of notice and title)."""
+    """Offset where the plan's first top-level heading starts (end of notice and title).
+
+    Parameters
+    ----------
+    text : str
+        A plan's normalised text.
+
+    Returns
+    -------
+    int
+        Offset into *text* of the first top-level heading's line (:func:`analysis.corpus.structure.parse`), or
+        ``len(text)`` when the plan has no heading.
+    """
     root, _, _ = parse(text)
     return root.children[0].line.start if root.children else len(text)
 

@@ -39,7 +39,26 @@ class PlanRows:
 
 
 def segment(jurisdiction: str, text: str, codebook: Codebook) -> tuple[list[dict], list[ActionUnit], list[dict]]:
-    """Segment one normalised plan: ``(action rows, action units, section rows)`` (module docstring's rules)."""
+    """Segment one normalised plan: ``(action rows, action units, section rows)`` (module docstring's rules).
+
+    Parameters
+    ----------
+    jurisdiction : str
+        The plan's id, prefix of its ``action_id`` and ``section_id`` values.
+    text : str
+        The plan's normalised text; all offsets point into it.
+    codebook : Codebook
+        The codebook in force (role labels, unit names, closing formulas that tell department lists).
+
+    Returns
+    -------
+    actions : list of dict
+        One per action or safeguard, in reading order, with the segmentation's columns of ``actions.csv``.
+    units : list of ActionUnit
+        The same actions as the coding dimensions read them (body span, headings, department lists).
+    sections : list of dict
+        One per heading, the rows of ``sections.csv`` (:func:`analysis.coding.coverage.section_rows`).
+    """
     rows, units, sections, _ = _segment(jurisdiction, text, codebook)
     return rows, units, sections
 

@@ -18,7 +18,22 @@ DIMENSIONS: tuple[CodingDimension, ...] = (DepartmentsDimension(), CommitmentsDi
 
 
 def dimension(name: str) -> CodingDimension:
-    """The registered dimension called *name*."""
+    """The registered dimension called *name*.
+
+    Parameters
+    ----------
+    name : str
+        A dimension's ``name`` (e.g. ``"departments"``).
+
+    Returns
+    -------
+    CodingDimension
+
+    Raises
+    ------
+    KeyError
+        If no registered dimension has that name; the message lists the registered ones.
+    """
     for d in DIMENSIONS:
         if d.name == name:
             return d

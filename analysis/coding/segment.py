@@ -82,7 +82,19 @@ class Unit:
 
 
 def part_of(heading: str) -> str:
-    """``context``, ``safeguard`` or ``operative`` for a top-level heading."""
+    """``context``, ``safeguard`` or ``operative`` for a top-level heading.
+
+    Parameters
+    ----------
+    heading : str
+        A top-level heading's text.
+
+    Returns
+    -------
+    {"context", "safeguard", "operative"}
+        ``safeguard`` if it names 组织实施 or 保障; else ``context`` if it names a preface, background, guiding
+        ideas, principles or objectives (前言, 背景, 指导思想, 基本原则, 目标 ...); else ``operative``.
+    """
     if SAFEGUARD_RE.search(heading):
         return "safeguard"
     if CONTEXT_RE.search(heading) or CONTEXT_START_RE.match(heading):

@@ -115,6 +115,17 @@ def parse_date(text: str, epoch: bool = False) -> str:
 def doc_number(text: str) -> str:
     """The document number in *text*, normalised to ``机关代字〔YYYY〕N号`` (``""`` if none).
 
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a line of a page's header.
+
+    Returns
+    -------
+    str
+        The first document number found, the issuing organ's code stripped of a field label (``发文文号``), the
+        serial number without leading zeros; ``""`` if none (or no organ code).
+
     Examples
     --------
     >>> doc_number("发文文号: 穗府办[2016]29号")
@@ -134,7 +145,18 @@ def doc_number(text: str) -> str:
 
 
 def is_doc_number_line(line: str) -> bool:
-    """A line that is only a document number (``儋府办〔2022〕39号``)."""
+    """A line that is only a document number (``儋府办〔2022〕39号``).
+
+    Parameters
+    ----------
+    line : str
+        One line of text.
+
+    Returns
+    -------
+    bool
+        True if the line holds a document number and, spaces aside, nothing before or after it.
+    """
     m = DOCNO_RE.search(line)
     return bool(m) and not line.replace(" ", "")[:m.start()].strip() and not line[m.end():].strip()
 
@@ -171,7 +193,19 @@ def fields(line: str) -> list[tuple[str, str, str]]:
 
 
 def is_furniture(line: str) -> bool:
-    """Whether *line* is website or database chrome (a labelled field, a breadcrumb, a page function …)."""
+    """Whether *line* is website or database chrome (a labelled field, a breadcrumb, a page function …).
+
+    Parameters
+    ----------
+    line : str
+        One line of text.
+
+    Returns
+    -------
+    bool
+        True if the stripped line holds a labelled metadata field (:func:`fields`) or
+        matches the page-chrome pattern (breadcrumbs, print/close links, share buttons ...).
+    """
     t = line.strip()
     return bool(fields(t)) or bool(CHROME_RE.match(t))
 
@@ -182,6 +216,17 @@ def despace(title: str) -> str:
     Spaces are removed between CJK characters, brackets and digits when most
     characters of the text are separated by them; a title with ordinary word
     spacing is left alone.
+
+    Parameters
+    ----------
+    title : str
+        A plan's title.
+
+    Returns
+    -------
+    str
+        The title joined when at least four Han characters and half of them are followed by a space; otherwise
+        only spaces between a digit and ``年`` are removed.
     """
     han = re.findall(r"[\u4e00-\u9fff]", title)
     spaced = re.findall(r"[\u4e00-\u9fff](?=\s)", title)

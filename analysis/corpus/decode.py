@@ -67,6 +67,13 @@ class Plausibility:
                 and self.n_private_use <= max(2, self.n_han // 1000))
 
     def describe(self) -> str:
+        """The counts in words, for error messages (``"<share> of its <n> Han characters are common ones"`` and any
+        private-use or control characters).
+
+        Returns
+        -------
+        str
+        """
         parts = [f"{self.common_share:.0%} of its {self.n_han} Han characters are common ones"]
         if self.n_private_use:
             parts.append(f"{self.n_private_use} private-use code points")
@@ -82,6 +89,16 @@ def build_common_hanzi(n: int = N_COMMON) -> str:
     words it appears in (ties by code point).  Traditional forms come from
     OpenCC (``s2t``, ``s2tw``, ``s2hk``).  Regenerate the file with this
     function if the dictionary changes; a test checks the two agree.
+
+    Parameters
+    ----------
+    n : int, default N_COMMON
+        How many of jieba's most frequent characters (4500).
+
+    Returns
+    -------
+    str
+        The file's content: three comment lines, then the characters sorted by code point, 100 per line.
     """
     import jieba  # heavy, and only for regenerating the resource file: not loaded by every decode
     import opencc
@@ -112,7 +129,19 @@ def common_hanzi() -> frozenset[str]:
 
 
 def plausibility(text: str) -> Plausibility:
-    """How plausible *text* is as Chinese (see :class:`Plausibility`)."""
+    """How plausible *text* is as Chinese (see :class:`Plausibility`).
+
+    Parameters
+    ----------
+    text : str
+        A decoded text.
+
+    Returns
+    -------
+    Plausibility
+        Its count of Han characters, the share of them among :data:`COMMON_HANZI`, private-use and control
+        characters.
+    """
     common = common_hanzi()
     han = _HAN_RE.findall(text)
     n_common = sum(1 for c in han if c in common)
@@ -130,6 +159,26 @@ def decode_bytes(data: bytes, name: str | Path = "<bytes>") -> tuple[str, str]:
 
     See the module docstring for the rules.  *encoding* is one of
     :data:`SUPPORTED`.
+
+    Parameters
+    ----------
+    data : bytes
+        A text file's content.
+    name : str or path, default "<bytes>"
+        The file's name, for error messages.
+
+    Returns
+    -------
+    text : str
+        The decoded text.
+    encoding : str
+        The encoding used, one of :data:`SUPPORTED`.
+
+    Raises
+    ------
+    BuildError
+        If *data* is empty, holds NUL bytes without a byte-order mark, or decodes to no plausible Chinese (or to
+        two, too close to call).
     """
     if not data:
         raise BuildError(f"{name}: the file is empty (0 bytes). Replace it with the plan's text.")
@@ -216,7 +265,18 @@ def _strict(data: bytes, encoding: str, name: str | Path, skip: int = 0) -> str:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """Read and decode the file at *path* (see :func:`decode_bytes`)."""
+    """Read and decode the file at *path* (see :func:`decode_bytes`).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+
+    Returns
+    -------
+    text : str
+    encoding : str
+    """
     return decode_bytes(Path(path).read_bytes(), path)
 
 

@@ -61,25 +61,65 @@ PREFIXES: tuple[str, ...] = tuple(sorted({lv.prefix for lv in _LEVELS if lv.pref
 
 
 def level(name: str) -> Level | None:
-    """The level called *name* (English id or Chinese name, case and spacing ignored), or None."""
+    """The level called *name* (English id or Chinese name, case and spacing ignored), or None.
+
+    Parameters
+    ----------
+    name : str
+        A level's English id (``county``, ``county-level city`` ...) or Chinese name (县 ...).
+
+    Returns
+    -------
+    Level or None
+        The level (``id``, ``zh``, ``prefix``, ``party_prefix``, ``tier``), or None if no level has that name.
+    """
     key = " ".join(str(name).strip().lower().replace("_", " ").replace("-", " - ").split()).replace(" - ", "-")
     return _BY_NAME.get(key) or _BY_NAME.get(str(name).strip())
 
 
 def prefix_for(level_id: str) -> str:
-    """The prefix a bare department name takes in a plan of *level_id* (``""`` if unknown)."""
+    """The prefix a bare department name takes in a plan of *level_id* (``""`` if unknown).
+
+    Parameters
+    ----------
+    level_id : str
+        A level's English id or Chinese name (:func:`level`).
+
+    Returns
+    -------
+    str
+        E.g. ``区`` for a district; ``""`` for an unknown level or one whose departments take no prefix.
+    """
     lv = level(level_id)
     return lv.prefix if lv else ""
 
 
 def party_prefix_of(prefix: str) -> str:
-    """The party committee's prefix in a plan whose departments take *prefix* (``区`` -> ``区委``, ``镇`` -> ``镇党委``)."""
+    """The party committee's prefix in a plan whose departments take *prefix* (``区`` -> ``区委``, ``镇`` -> ``镇党委``).
+
+    Parameters
+    ----------
+    prefix : str
+        A department prefix (``区``, ``县``, ``镇`` ...).
+
+    Returns
+    -------
+    str
+        The party committee's prefix of the first level with that department prefix; ``""`` if none (or *prefix*
+        is empty).
+    """
     lv = next((x for x in _LEVELS if x.prefix == prefix and prefix), None)
     return lv.party_prefix if lv else ""
 
 
 def describe() -> str:
-    """All levels as ``id (中文)``, for messages."""
+    """All levels as ``id (中文)``, for messages.
+
+    Returns
+    -------
+    str
+        Every level as ``id (中文)``, comma-separated, from national down to township.
+    """
     return ", ".join(f"{lv.id} ({lv.zh})" for lv in _LEVELS)
 
 
@@ -99,6 +139,16 @@ def place_names(name_zh: str) -> tuple[str, ...]:
 
     ``烟台市芝罘区`` -> ``("烟台", "芝罘")``; ``延边朝鲜族自治州延吉市`` -> ``("延边", "延吉")``.
     Parts shorter than two characters are dropped (a bare level word).
+
+    Parameters
+    ----------
+    name_zh : str
+        A jurisdiction's Chinese name; None or empty gives ``()``.
+
+    Returns
+    -------
+    tuple of str
+        The place names, without level words and ethnic-autonomy words.
     """
     name = str(name_zh or "")
     parts = tuple(p for p in _SPLIT_RE.split(_PEOPLE_RE.sub("", name)) if len(p) >= 2)
@@ -107,7 +157,18 @@ def place_names(name_zh: str) -> tuple[str, ...]:
 
 
 def short_name_zh(name_zh: str) -> str:
-    """The innermost place name (``烟台市芝罘区`` -> ``芝罘``), or the name itself."""
+    """The innermost place name (``烟台市芝罘区`` -> ``芝罘``), or the name itself.
+
+    Parameters
+    ----------
+    name_zh : str
+        A jurisdiction's Chinese name.
+
+    Returns
+    -------
+    str
+        The last of :func:`place_names`, else ``str(name_zh)``.
+    """
     parts = place_names(name_zh)
     return parts[-1] if parts else str(name_zh)
 

@@ -92,9 +92,38 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, line: int | None, message: str) -> None:
+        """Note one problem.
+
+        Parameters
+        ----------
+        line : int or None
+            The file's line the problem is on (shown as ``line N:``); None for a problem of the whole file.
+        message : str
+            What is wrong and what to do.
+
+        Returns
+        -------
+        None
+        """
         self.items.append(f"line {line}: {message}" if line else message)
 
     def raise_if_any(self, what: str = "") -> None:
+        """Raise one :class:`BuildError` listing every problem noted (at most :data:`MAX_PROBLEMS`), if any.
+
+        Parameters
+        ----------
+        what : str, default ""
+            Words added after the count in the message (e.g. `` in its columns``).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        BuildError
+            Naming the file, the number of problems and each of them.
+        """
         if not self.items:
             return
         shown = self.items[:MAX_PROBLEMS]
@@ -199,6 +228,23 @@ def load_manifest(raw_dir: Path, verify: bool = True) -> list[Document]:
     macOS).  A row finds its file in either normalisation (macOS writes names in
     NFD, a manifest typed elsewhere holds NFC).  Nothing outside the raw folder is
     ever opened or hashed.
+
+    Parameters
+    ----------
+    raw_dir : path
+        The raw folder: ``manifest.csv`` and the files it lists.
+    verify : bool, default True
+        Check each file's sha256 against the manifest's; False skips hashing the files.
+
+    Returns
+    -------
+    list of Document
+        One per manifest row, in manifest order, with the path of its file.
+
+    Raises
+    ------
+    BuildError
+        Listing every problem found, row by row.
     """
     raw_dir = Path(raw_dir)
     manifest = raw_dir / MANIFEST_NAME
@@ -376,7 +422,25 @@ def _portable_names(raw_dir: Path, problems: Problems) -> None:
 
 
 def load_errata(raw_dir: Path, documents: list[Document]) -> dict[str, list[Erratum]]:
-    """Read ``errata.csv`` (optional) and group its rows by file; every problem is reported at once."""
+    """Read ``errata.csv`` (optional) and group its rows by file; every problem is reported at once.
+
+    Parameters
+    ----------
+    raw_dir : path
+        The raw folder; ``errata.csv`` in it is read if present.
+    documents : list of Document
+        The manifest's documents (:func:`load_manifest`); an erratum must name one of their files.
+
+    Returns
+    -------
+    dict of str to list of Erratum
+        ``{file: errata}`` for every document's file, in the file's row order; empty lists without an errata file.
+
+    Raises
+    ------
+    BuildError
+        Listing every problem of ``errata.csv`` (unknown file, unknown action, empty cells).
+    """
     path = Path(raw_dir) / ERRATA_NAME
     out: dict[str, list[Erratum]] = {d.file: [] for d in documents}
     if not path.is_file():

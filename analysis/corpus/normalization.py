@@ -77,7 +77,21 @@ class MappedText:
         return cls(raw, array("q", range(len(raw))))
 
     def sub(self, pattern: re.Pattern, repl: Callable[[re.Match], str]) -> list[tuple[re.Match, str, int]]:
-        """Replace every match; return ``(match, replacement, raw_offset)`` for each."""
+        """Replace every match; return ``(match, replacement, raw_offset)`` for each.
+
+        Parameters
+        ----------
+        pattern : re.Pattern
+            What to replace in the current text.
+        repl : callable
+            ``repl(match) -> str``; a match whose replacement equals it is left alone and not reported.
+
+        Returns
+        -------
+        list of (re.Match, str, int)
+            For each replaced match: the match, its replacement and the raw offset it maps to.  The text and its
+            offset map are updated in place.
+        """
         out, src, done, last = [], array("q"), [], 0
         for m in pattern.finditer(self.text):
             new = repl(m)
@@ -163,7 +177,19 @@ BLANK_RE = re.compile(r"\n{2,}")
 
 
 def raw_line(raw: str, offset: int) -> int:
-    """1-based line of *offset* in *raw* (CRLF, CR and LF each end a line)."""
+    """1-based line of *offset* in *raw* (CRLF, CR and LF each end a line).
+
+    Parameters
+    ----------
+    raw : str
+        The decoded raw text.
+    offset : int
+        A character offset in *raw*.
+
+    Returns
+    -------
+    int
+    """
     return LineIndex(raw).line(offset)
 
 
@@ -176,7 +202,17 @@ class LineIndex:
         self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
 
     def line(self, offset: int) -> int:
-        """1-based line holding character *offset*."""
+        """1-based line holding character *offset*.
+
+        Parameters
+        ----------
+        offset : int
+            A character offset in the indexed text.
+
+        Returns
+        -------
+        int
+        """
         return bisect.bisect_right(self.starts, offset)
 
 
@@ -190,7 +226,18 @@ class Normalized:
     src: "array"
 
     def raw_offset(self, offset: int) -> int:
-        """Offset in the decoded raw text of the character at *offset* of the normalised text."""
+        """Offset in the decoded raw text of the character at *offset* of the normalised text.
+
+        Parameters
+        ----------
+        offset : int
+            A character offset in the normalised text (clipped to its range).
+
+        Returns
+        -------
+        int
+            0 for an empty text.
+        """
         if not self.src:
             return 0
         return self.src[min(max(offset, 0), len(self.src) - 1)]
@@ -207,13 +254,50 @@ def _snippet(text: str, start: int, end: int, pad: int = 8) -> str:
 
 
 def normalize(raw: str, errata: list[Erratum] | None = None, name: str = "<text>") -> tuple[str, list[Finding]]:
-    """Return the normalised text of *raw* and the QA findings (see module doc)."""
+    """Return the normalised text of *raw* and the QA findings (see module doc).
+
+    Parameters
+    ----------
+    raw : str
+        The decoded raw text of one plan.
+    errata : list of Erratum, optional
+        The reviewed repairs and false alarms for this file; each must match exactly once.
+    name : str, default "<text>"
+        The file's name, for error messages.
+
+    Returns
+    -------
+    text : str
+        The normalised text.
+    findings : list of Finding
+        The QA report's rows: what was changed or flagged, where in *raw*, and how often.
+
+    Raises
+    ------
+    BuildError
+        If an erratum does not match exactly once.
+    """
     n = normalize_mapped(raw, errata, name)
     return n.text, n.findings
 
 
 def normalize_mapped(raw: str, errata: list[Erratum] | None = None, name: str = "<text>") -> Normalized:
-    """:func:`normalize`, with the map from the normalised text back to *raw* (:class:`Normalized`)."""
+    """:func:`normalize`, with the map from the normalised text back to *raw* (:class:`Normalized`).
+
+    Parameters
+    ----------
+    raw : str
+        The decoded raw text of one plan.
+    errata : list of Erratum, optional
+        The reviewed repairs and false alarms for this file.
+    name : str, default "<text>"
+        The file's name, for error messages.
+
+    Returns
+    -------
+    Normalized
+        The text, the findings, and for each character of the text the offset in *raw* it came from.
+    """
     errata = errata or []
     mt = MappedText.from_raw(raw)
     findings: list[Finding] = []

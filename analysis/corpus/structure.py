@@ -64,6 +64,13 @@ class Node:
         return f"{self.number}{self.title}"
 
     def ancestors(self) -> list["Node"]:
+        """The headings above this node, outermost first (neither the root nor the node itself).
+
+        Returns
+        -------
+        list of Node
+            From the top-level heading down to the parent; the root (level 0) is left out.
+        """
         out, n = [], self.parent
         while n is not None and n.level > 0:
             out.append(n)
@@ -71,7 +78,13 @@ class Node:
         return out[::-1]
 
     def end(self) -> int:
-        """End offset of the last line in this subtree."""
+        """End offset of the last line in this subtree.
+
+        Returns
+        -------
+        int
+            The largest end offset of its heading line, paragraphs, boxes and descendants (0 for an empty root).
+        """
         ends = [self.line.end] if self.line else [0]
         ends += [p.end for p in self.paragraphs]
         ends += [b.end for b in self.boxes]
@@ -79,10 +92,21 @@ class Node:
         return max(ends)
 
     def has_own_text(self) -> bool:
-        """True when the heading line goes on after its title (``（一）指导思想。以…``)."""
+        """True when the heading line goes on after its title (``（一）指导思想。以…``).
+
+        Returns
+        -------
+        bool
+        """
         return self.body_start is not None
 
     def walk(self):
+        """This node and every node below it, depth first in reading order.
+
+        Yields
+        ------
+        Node
+        """
         yield self
         for c in self.children:
             yield from c.walk()
@@ -93,6 +117,18 @@ def split_title(rest: str) -> tuple[str, bool]:
 
     The title is everything up to the first ``。`` (rule 6 of the segmentation rules); a
     line without one, or ending at it, is all title.
+
+    Parameters
+    ----------
+    rest : str
+        The heading line after its numbering mark.
+
+    Returns
+    -------
+    title : str
+        The heading's title, stripped, without a final ``。``.
+    goes_on : bool
+        True when text follows the first ``。`` on the line.
     """
     i = rest.find("。")
     if i < 0 or i == len(rest) - 1:
@@ -101,17 +137,52 @@ def split_title(rest: str) -> tuple[str, bool]:
 
 
 def opening_sentence(text: str) -> str:
+    """The text up to its first ``。`` (excluded), or all of it if it has none.
+
+    Parameters
+    ----------
+    text : str
+        A paragraph's text.
+
+    Returns
+    -------
+    str
+    """
     i = text.find("。")
     return text if i < 0 else text[:i]
 
 
 def is_heading_paragraph(text: str) -> bool:
-    """A paragraph that opens with a short heading sentence (``弘扬和传承科学精神。…``)."""
+    """A paragraph that opens with a short heading sentence (``弘扬和传承科学精神。…``).
+
+    Parameters
+    ----------
+    text : str
+        A paragraph's text.
+
+    Returns
+    -------
+    bool
+        True if its first ``。`` comes within the first :data:`HEADING_SENTENCE_MAX` (60) characters and text follows it.
+    """
     i = text.find("。")
     return 0 < i <= HEADING_SENTENCE_MAX and i < len(text) - 1
 
 
 def lines_of(text: str) -> list[Line]:
+    """The non-empty lines of *text* with their offsets.
+
+    Parameters
+    ----------
+    text : str
+        A normalised text (lines end with ``\\n``).
+
+    Returns
+    -------
+    list of Line
+        ``Line(start, end, text)`` for every non-empty line, in order; offsets point into *text*, *end* excludes
+        the newline.
+    """
     out, pos = [], 0
     for raw in text.split("\n"):
         if raw:
@@ -121,7 +192,18 @@ def lines_of(text: str) -> list[Line]:
 
 
 def number_value(digits: str) -> int:
-    """The value of a numbering mark's digits: ``"3"`` -> 3, ``"十二"`` -> 12."""
+    """The value of a numbering mark's digits: ``"3"`` -> 3, ``"十二"`` -> 12.
+
+    Parameters
+    ----------
+    digits : str
+        Arabic digits or Chinese numerals from 一 to 九十九.
+
+    Returns
+    -------
+    int
+        The value; 0 for a single character that is no numeral.
+    """
     if digits.isdigit():
         return int(digits)
     vals = {c: i for i, c in enumerate(HAN_NUM, start=1)}
@@ -155,6 +237,23 @@ def parse(text: str, is_department_line=None) -> tuple[Node, list[Line], list[Li
     one-level work plan) starts at its highest heading level present, e.g.
     ``（一）`` or ``1.``.  *is_department_line* (a predicate on a line's text)
     lets a line that assigns units close a box.
+
+    Parameters
+    ----------
+    text : str
+        A plan's normalised text.
+    is_department_line : callable, optional
+        ``is_department_line(line_text) -> bool``; None means no line closes a box that way.
+
+    Returns
+    -------
+    root : Node
+        The heading tree: a level-0 root whose children are the top-level headings, each with its paragraphs,
+        boxes and child headings.
+    preamble : list of Line
+        The lines before the first top-level heading.
+    tail : list of Line
+        The lines after the plan, part of no node.
     """
     root = Node(0, "", "", None, 0)
     stack = [root]

@@ -191,39 +191,55 @@ def align_actions(action_ids: Sequence[str], jurisdictions: Sequence[str], X, pl
                   n_probe: int = 8, random_state: int = 0, max_chunk_elements: int = 2 ** 24) -> pd.DataFrame:
     """Best match of every action in every other plan (or in its ``top_k`` most similar plans).
 
-    - ``action_ids``, ``jurisdictions`` -- one per row of ``X``.
-    - ``X`` -- L2-normalised vectors (sparse or dense), e.g. word TF-IDF.
-    - ``plans`` -- every jurisdiction, in the order used for ties.
-    - ``all_pairs_max_plans`` [50] -- up to this many plans, exact all pairs.
-    - ``top_k`` [10] -- beyond it, plans kept per action.
-    - ``chunk_size`` [1024] -- at most this many rows of the similarity matrix
-      at once, fewer if ``chunk * n_actions`` would exceed
-      ``max_chunk_elements`` [2**24]: memory stays bounded whatever the corpus.
-    - ``retrieval`` [None] -- dense L2-normalised vectors used beyond
-      ``all_pairs_max_plans`` to find each action's candidate matches; default: :class:`analysis.textstats.vectorize.LSA` of ``X`` with
-      ``retrieval_components`` [64] dimensions, ``retrieval_n_iter`` [3] power
-      iterations (candidates need not be exact) and ``random_state`` [0].
-    - ``n_candidates`` [None = ``max(3 * top_k, 20)``] -- beyond
-      ``all_pairs_max_plans``, candidate actions re-scored exactly per action
-      (several may belong to one plan, so an action can end up with fewer than
-      ``top_k`` plans).  Recall, measured against the exact all-pairs search
-      (share of an action's ``top_k`` best plans found with their exact best
-      match): the shipped plans with ``all_pairs_max_plans=2`` (top 4 plans, 20
-      candidates) 0.967 (0.912 with the former 3 * top_k = 12; 0.980 with 32);
-      1,000 synthetic plans (top 10, 30 candidates) 0.849, with 99.2% of the
-      top-10 similarity mass found (40 candidates: 0.857, 50: 0.867, at 20%
-      and 40% more alignment time; ``n_probe`` 4 or 16 instead of 8 changed
-      nothing there).
-    - ``n_cells`` [None = sqrt(n_actions), at most 1024], ``n_probe`` [8] --
-      beyond ``all_pairs_max_plans``, the retrieval index: actions are grouped
-      into ``n_cells`` k-means cells and each is compared with the actions of
-      its ``n_probe`` nearest cells.  ``n_probe = n_cells`` compares all pairs.
+    Parameters
+    ----------
+    action_ids, jurisdictions : sequence of str
+        One per row of ``X``: the action's id and its plan.
+    X : sparse matrix or ndarray
+        L2-normalised vectors, one row per action, e.g. word TF-IDF.
+    plans : sequence of str
+        Every jurisdiction, in the order used for ties.
+    all_pairs_max_plans : int, default 50
+        Up to this many plans, exact all pairs.
+    top_k : int, default 10
+        Beyond ``all_pairs_max_plans``, plans kept per action.
+    chunk_size : int, default 1024
+        At most this many rows of the similarity matrix at once, fewer if ``chunk * n_actions`` would exceed
+        ``max_chunk_elements``: memory stays bounded whatever the corpus.
+    retrieval : ndarray, optional
+        Dense L2-normalised vectors used beyond ``all_pairs_max_plans`` to find each action's candidate
+        matches; None: :class:`analysis.textstats.vectorize.LSA` of ``X`` with ``retrieval_components``
+        dimensions, ``retrieval_n_iter`` power iterations (candidates need not be exact) and ``random_state``.
+    n_candidates : int, optional
+        Beyond ``all_pairs_max_plans``, candidate actions re-scored exactly per action (several may belong to
+        one plan, so an action can end up with fewer than ``top_k`` plans); None means ``max(3 * top_k, 20)``.
+        Recall, measured against the exact all-pairs search (share of an action's ``top_k`` best plans found
+        with their exact best match): the shipped plans with ``all_pairs_max_plans=2`` (top 4 plans, 20
+        candidates) 0.967 (0.912 with the former 3 * top_k = 12; 0.980 with 32); 1,000 synthetic plans (top
+        10, 30 candidates) 0.849, with 99.2% of the top-10 similarity mass found (40 candidates: 0.857, 50:
+        0.867, at 20% and 40% more alignment time; ``n_probe`` 4 or 16 instead of 8 changed nothing there).
+    retrieval_components : int, default 64
+        Dimensions of the default ``retrieval`` vectors.
+    retrieval_n_iter : int, default 3
+        Power iterations of the default ``retrieval`` vectors.
+    n_cells : int, optional
+        Beyond ``all_pairs_max_plans``, the retrieval index: actions are grouped into ``n_cells`` k-means
+        cells; None means sqrt(n_actions), at most 1024.
+    n_probe : int, default 8
+        Each action is compared with the actions of its ``n_probe`` nearest cells; ``n_probe = n_cells``
+        compares all pairs.
+    random_state : int, default 0
+        Seed of the default ``retrieval`` vectors and of the cells.
+    max_chunk_elements : int, default 2**24
+        Bound on ``chunk * n_actions`` (see ``chunk_size``).
 
-    Returns :data:`ALIGN_COLUMNS`.  ``similarity`` is always the exact cosine
-    of the two rows of ``X``; ``rank`` orders an action's other plans by it
-    (1 = most similar plan; ties by plan order); ``mutual`` is True when the
-    match's recorded best match in this action's plan is this action.  Rows
-    are sorted by input order of the action, then rank.
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ALIGN_COLUMNS`.  ``similarity`` is always the exact cosine of the two rows of ``X``; ``rank``
+        orders an action's other plans by it (1 = most similar plan; ties by plan order); ``mutual`` is True
+        when the match's recorded best match in this action's plan is this action.  Rows are sorted by input
+        order of the action, then rank.
     """
     ids = np.asarray(action_ids, dtype=object)
     codes0 = _codes(list(jurisdictions), plans)
@@ -300,6 +316,36 @@ def plan_similarity(X, jurisdictions: Sequence[str], plans: Sequence[str], all_p
     rank.  Work is one sparse product per plan (its actions against the
     actions of its listed plans) and centroid products ``chunk_plans`` [256]
     plans at a time, so memory stays bounded.
+
+    Parameters
+    ----------
+    X : sparse matrix or ndarray
+        L2-normalised vectors, one row per action.
+    jurisdictions : sequence of str
+        The plan of each row of ``X``.
+    plans : sequence of str
+        Every jurisdiction, in output order.
+    all_pairs_max_plans : int, default 50
+        Up to this many plans, every ordered pair.
+    top_k : int, default 10
+        Beyond ``all_pairs_max_plans``, other plans listed per plan.
+    threshold : float, default MATCH_THRESHOLD
+        Similarity a best match must reach to count in ``share_matched``.
+    chunk_plans : int, default 256
+        Plans whose centroid products are computed at once.
+    retrieval : ndarray, optional
+        Dense L2-normalised vectors of the rows, to find the nearest plans beyond ``all_pairs_max_plans``;
+        None: an LSA of ``X``.
+    retrieval_components : int, default 64
+        Dimensions of the default ``retrieval`` vectors.
+    random_state : int, default 0
+        Seed of the default ``retrieval`` vectors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PLAN_SIMILARITY_COLUMNS` (the ``jurisdiction_similarity`` table), one row per listed ordered
+        pair; empty with those columns when fewer than two plans have rows.
     """
     codes0 = _codes(list(jurisdictions), plans)
     perm = np.argsort(codes0, kind="stable")

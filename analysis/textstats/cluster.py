@@ -101,7 +101,18 @@ class KMeansFit:
     inertia_: float
 
     def predict(self, Z: np.ndarray) -> np.ndarray:
-        """The nearest centre of every row of *Z*."""
+        """The nearest centre of every row of *Z*.
+
+        Parameters
+        ----------
+        Z : numpy.ndarray
+            Rows with as many columns as the centres.
+
+        Returns
+        -------
+        numpy.ndarray
+            The index of each row's nearest centre (squared Euclidean distance; ties: the lower index).
+        """
         return _sq_distances(np.asarray(Z, dtype=np.float64), self.cluster_centers_).argmin(axis=1)
 
 
@@ -164,14 +175,29 @@ def fit_kmeans(Z: np.ndarray, k: int, random_state: int = 0, n_init: int = 10, m
                tol: float = 1e-4) -> KMeansFit:
     """K-means (k-means++ seeding, Lloyd iterations) on the rows of *Z*: the best of *n_init* restarts.
 
-    Restarts draw from one generator seeded with *random_state*; the solution
-    with the lowest inertia wins (ties: the earlier restart).  *tol* is
-    relative to the mean variance of the columns, as in scikit-learn's
-    ``KMeans``.  Written in NumPy because the clustering is run thousands of
-    times while k is chosen (every k, with its stability re-clusterings) on
-    small matrices, where scikit-learn's per-call overhead was nine tenths
-    of the time.  Call it inside ``threadpool_limits(1)`` for bit-identical
-    sums on every machine (the public functions below do).
+    Restarts draw from one generator seeded with *random_state*; the solution with the lowest inertia wins
+    (ties: the earlier restart).  Written in NumPy because the clustering is run thousands of times while k
+    is chosen (every k, with its stability re-clusterings) on small matrices, where scikit-learn's per-call
+    overhead was nine tenths of the time.  Call it inside ``threadpool_limits(1)`` for bit-identical sums on
+    every machine (the public functions below do).
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        The rows to cluster (converted to float64).
+    k : int
+        Number of clusters, 1 to ``len(Z)`` (else ``ValueError``).
+    random_state, n_init, max_iter : int
+        The seed of the generator all restarts draw from (default 0), the restarts (default 10, at least one)
+        and the Lloyd iterations per restart at most (default 300).
+    tol : float, default 1e-4
+        Convergence tolerance on the centres' shift, relative to the mean variance of the columns, as in
+        scikit-learn's ``KMeans``.
+
+    Returns
+    -------
+    KMeansFit
+        ``labels_``, ``cluster_centers_`` and ``inertia_`` of the best restart.
     """
     Z = np.asarray(Z, dtype=np.float64)
     if not 1 <= k <= len(Z):
@@ -237,8 +263,25 @@ def stability(Z: np.ndarray, labels: np.ndarray, k: int, random_state: int = 0, 
     Seeds are ``random_state + 1 .. random_state + runs``; bootstrap sample r
     draws ``len(Z)`` rows with replacement (seed ``random_state + r``), fits
     k-means (seed *random_state*) on it and assigns every row to its nearest
-    centre.  Returns ``(mean_ari_seeds, mean_ari_bootstrap)``; ``nan`` if
-    ``runs`` is 0 or k < 2.
+    centre.
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        The clustered rows.
+    labels : numpy.ndarray
+        The partition to assess, one label per row.
+    k : int
+        Its number of clusters.
+    random_state, n_init : int
+        The seed *labels* was fitted with (default 0) and the k-means restarts per run (default 10).
+    runs : int, default 10
+        Seed runs and resample runs, each.
+
+    Returns
+    -------
+    mean_ari_seeds, mean_ari_bootstrap : float
+        ``nan`` if *runs* is 0, k < 2 or there are no more rows than k.
     """
     if runs <= 0 or k < 2 or len(Z) <= k:
         return float("nan"), float("nan")
@@ -344,10 +387,21 @@ def _fixed_quality(k: int) -> pd.DataFrame:
 def ctfidf_terms(tokens: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 10) -> pd.DataFrame:
     """Class-based TF-IDF top terms of every cluster.
 
-    *tokens*: one token list per row; *labels*: the row's cluster.  Returns
-    ``cluster, rank, term, weight, count`` (``count``: occurrences of the term
-    in the cluster's actions), ``top_n`` [10] rows per cluster, by weight
-    descending then term, so the order is deterministic.
+    Parameters
+    ----------
+    tokens : sequence of sequence of str
+        One token list per row.
+    labels : sequence of int
+        The cluster of each row.
+    top_n : int, default 10
+        Terms kept per cluster.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cluster, rank, term, weight, count`` (``count``: occurrences of the term in the cluster's actions),
+        ``top_n`` rows per cluster (``rank`` 1 = highest weight), by weight descending then term, so the order
+        is deterministic; empty with those columns when there are no tokens.
     """
     labels = np.asarray(labels)
     frame = pd.DataFrame({"cluster": np.repeat(labels, [len(t) for t in tokens]),

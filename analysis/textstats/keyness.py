@@ -80,6 +80,22 @@ def count_matrix(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     """Plan x term counts (CSR, rows in *plans* order) and the sorted vocabulary.
 
     *tokens*: one token list per document; *jurisdictions*: the document's plan.
+
+    Parameters
+    ----------
+    tokens : sequence of sequence of str
+        One token list per document.
+    jurisdictions : sequence of str
+        The plan of each document; every one must be in *plans*.
+    plans : sequence of str
+        The plans, in row order.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix
+        ``len(plans) x len(vocabulary)`` integer counts of each term in each plan.
+    vocabulary : numpy.ndarray
+        The terms (object array), sorted; column j counts term j.
     """
     index = {j: i for i, j in enumerate(plans)}
     ids: dict[str, int] = {}
@@ -110,6 +126,18 @@ def merge_place_names(tokens: Sequence[Sequence[str]], names_zh: Sequence[str]) 
     :func:`analysis.corpus.levels.place_names`); a token equal to a place name
     followed by a level word (省, 市, 区, 县, 旗, 盟, 州, 自治区 …) becomes the
     place name, so one place is one term.
+
+    Parameters
+    ----------
+    tokens : sequence of sequence of str
+        One token list per document.
+    names_zh : sequence of str
+        The Chinese names of the jurisdictions.
+
+    Returns
+    -------
+    list of list of str
+        New token lists, same lengths and order.
     """
     merge: dict[str, str] = {}
     for name in names_zh:

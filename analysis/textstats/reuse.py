@@ -104,6 +104,18 @@ def window_hashes(codes: np.ndarray, n: int) -> np.ndarray:
     A polynomial hash mod 2**64 built in *n* vectorised passes, then mixed
     with the splitmix64 finaliser so that the hash values are spread evenly
     (the sketch of :func:`reuse` takes the smallest ones).
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        The text's code points.
+    n : int
+        Window length.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint64`` hashes, one per window start; empty if the text is shorter than *n*.
     """
     L = len(codes) - n + 1
     if L <= 0:
@@ -128,7 +140,25 @@ class PlanWindows:
 
 
 def plan_windows(jurisdiction: str, text: str, spans: Sequence[tuple[int, int]], n: int) -> PlanWindows:
-    """Windows of *n* characters lying wholly inside one of *spans* (``(start, end)`` offsets into *text*)."""
+    """Windows of *n* characters lying wholly inside one of *spans* (``(start, end)`` offsets into *text*).
+
+    Parameters
+    ----------
+    jurisdiction : str
+        The plan's id.
+    text : str
+        The plan's normalised text.
+    spans : sequence of (int, int)
+        The operative spans (clipped to the text).
+    n : int
+        Window length in characters.
+
+    Returns
+    -------
+    PlanWindows
+        The windows' hashes (sorted) and start offsets, the text's code points, the number of characters inside
+        *spans* (``operative_chars``), and whether a window hash occurs twice.
+    """
     codes = code_points(text)
     h = window_hashes(codes, n)
     valid = np.zeros(len(h), dtype=bool)
@@ -170,6 +200,18 @@ def pair_passages(A: PlanWindows, B: PlanWindows, n: int) -> np.ndarray:
     """Maximal shared passages of A and B: array of rows ``(start_a, end_a, start_b, end_b)``.
 
     Sorted by ``start_a``, then ``start_b``.
+
+    Parameters
+    ----------
+    A, B : PlanWindows
+        The two plans' windows (:func:`plan_windows`).
+    n : int
+        The window length they were made with.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` array of shape ``(n_passages, 4)``, end offsets exclusive; ``(0, 4)`` if none.
     """
     pa, pb = _match_pairs(A, B, n)
     if not len(pa):
@@ -353,41 +395,49 @@ def find_reuse(texts: Mapping[str, str], spans: Mapping[str, Sequence[tuple[int,
           rescore_size: int = 512) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Shared passages, plan-by-plan shares and per-plan totals of verbatim reuse.
 
-    - ``texts`` -- normalised text of each plan (``text/<j>.txt``).
-    - ``spans`` -- each plan's operative spans ``(start, end)``.
-    - ``plans`` -- plans to compare, in output order.
-    - ``min_chars`` [:data:`MIN_CHARS` = 20] -- shortest passage reported.
-    - ``all_pairs_max_plans`` [50] -- up to this many plans, every pair.
-    - ``top_k`` [5] -- beyond it, sources kept per plan.
-    - ``sketch_size`` [128] -- beyond it, smallest window hashes per plan that
-      vote for the plans holding them, to shortlist its sources.
-    - ``max_postings`` [256] -- beyond it, a hash held by more plans than this
-      votes for a fixed pseudo-random sample of this many of them: candidate
-      search then costs at most ``sketch_size * max_postings`` votes per plan,
-      linear in the number of plans (raise it for better recall among
-      hundreds of copies of one template, at proportional cost).
-    - ``n_candidates`` [None = ``4 * top_k``] -- plans shortlisted per plan.
-    - ``rescore_size`` [512] -- the shortlist is re-scored on this many of the
-      plan's smallest window hashes (the share of them found in B estimates the
-      share of A found in B, standard error at most ``0.5 / sqrt(512)``,
-      2.2%); its ``top_k`` best are the pairs whose passages and shares are
-      computed, exactly.
+    Parameters
+    ----------
+    texts : mapping of str to str
+        ``{jurisdiction: normalised text}`` of each plan (``text/<j>.txt``).
+    spans : mapping of str to sequence of (int, int)
+        ``{jurisdiction: [(start, end), ...]}``: each plan's operative spans, offsets into its text.
+    plans : sequence of str
+        Plans to compare, in output order.
+    min_chars : int, default MIN_CHARS
+        Shortest passage reported (:data:`MIN_CHARS` = 20 characters).
+    all_pairs_max_plans : int, default 50
+        Up to this many plans, every pair.
+    top_k : int, default 5
+        Beyond ``all_pairs_max_plans``, sources kept per plan.
+    sketch_size : int, default 128
+        Beyond ``all_pairs_max_plans``, smallest window hashes per plan that vote for the plans holding them,
+        to shortlist its sources.
+    max_postings : int, default 256
+        Beyond ``all_pairs_max_plans``, a hash held by more plans than this votes for a fixed pseudo-random
+        sample of this many of them: candidate search then costs at most ``sketch_size * max_postings`` votes
+        per plan, linear in the number of plans (raise it for better recall among hundreds of copies of one
+        template, at proportional cost).
+    n_candidates : int, optional
+        Plans shortlisted per plan; None means ``4 * top_k``.
+    rescore_size : int, default 512
+        The shortlist is re-scored on this many of the plan's smallest window hashes (the share of them found
+        in B estimates the share of A found in B, standard error at most ``0.5 / sqrt(512)``, 2.2%); its
+        ``top_k`` best are the pairs whose passages and shares are computed, exactly.
 
-    Returns ``(passages, matrix, summary)``:
-
-    - ``passages`` (:data:`PASSAGE_COLUMNS`): one row per maximal passage and
-      unordered pair of plans (``jurisdiction_a`` before ``jurisdiction_b`` in
-      *plans*); offsets into each plan's text; ``text`` is the passage;
-    - ``matrix`` (:data:`MATRIX_COLUMNS`): one row per ordered pair (A, B)
-      with at least one shared passage: A's ``shared_chars`` covered by
-      passages shared with B, A's ``operative_chars``, their ratio ``share``,
-      and ``rank`` of B among A's sources by ``shared_chars`` (ties: plan
-      order);
-    - ``summary`` (:data:`SUMMARY_COLUMNS`): per plan, characters found in any
-      other plan (``shared_chars_any``, ``share_any``; every plan counts, in
-      both regimes; exact up to 64-bit hash collisions) and ``n_sources`` (rows
-      of A in ``matrix``; beyond ``all_pairs_max_plans`` it can be 0 while
-      ``share_any`` is not, when too little of A is shared to reach its sample).
+    Returns
+    -------
+    passages : pandas.DataFrame
+        :data:`PASSAGE_COLUMNS`: one row per maximal passage and unordered pair of plans (``jurisdiction_a``
+        before ``jurisdiction_b`` in *plans*); offsets into each plan's text; ``text`` is the passage.
+    matrix : pandas.DataFrame
+        :data:`MATRIX_COLUMNS`: one row per ordered pair (A, B) with at least one shared passage: A's
+        ``shared_chars`` covered by passages shared with B, A's ``operative_chars``, their ratio ``share``,
+        and ``rank`` of B among A's sources by ``shared_chars`` (ties: plan order).
+    summary : pandas.DataFrame
+        :data:`SUMMARY_COLUMNS`: per plan, characters found in any other plan (``shared_chars_any``,
+        ``share_any``; every plan counts, in both regimes; exact up to 64-bit hash collisions) and
+        ``n_sources`` (rows of A in ``matrix``; beyond ``all_pairs_max_plans`` it can be 0 while
+        ``share_any`` is not, when too little of A is shared to reach its sample).
     """
     plans = [p for p in plans if p in texts]
     n = int(min_chars)

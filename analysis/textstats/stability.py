@@ -48,7 +48,19 @@ class Runs:
     boot_ari: list = field(default_factory=list)
 
     def score(self, silhouette: float) -> tuple[float, float, float, float]:
-        """``(mean seed ARI, mean resample ARI, score, standard error of the score)``."""
+        """``(mean seed ARI, mean resample ARI, score, standard error of the score)``.
+
+        Parameters
+        ----------
+        silhouette : float
+            The silhouette of the partition at this k.
+
+        Returns
+        -------
+        tuple of 4 float
+            The two mean ARIs (``nan`` with no runs), the score (mean of the silhouette and the ARIs that are not
+            ``nan``) and its standard error from the runs' variances.
+        """
         s = float(np.mean(self.seed_ari)) if self.seed_ari else float("nan")
         b = float(np.mean(self.boot_ari)) if self.boot_ari else float("nan")
         parts = [silhouette] + [x for x in (s, b) if x == x]
@@ -59,7 +71,18 @@ class Runs:
 def adjusted_rand_score(a, b) -> float:
     """Adjusted Rand index of two labelings (Hubert & Arabie 1985), as :func:`sklearn.metrics.adjusted_rand_score`
     computes it, from a contingency table built with :func:`numpy.bincount` (a stability run is cheap; the
-    checks of scikit-learn's version cost more than the index on these small tables)."""
+    checks of scikit-learn's version cost more than the index on these small tables).
+
+    Parameters
+    ----------
+    a, b : array-like
+        Two labelings of the same rows (any hashable labels).
+
+    Returns
+    -------
+    float
+        1.0 for identical partitions (and for fewer than two rows), about 0 for chance agreement.
+    """
     a = pd.factorize(np.asarray(a))[0]
     b = pd.factorize(np.asarray(b))[0]
     n = len(a)
@@ -177,7 +200,36 @@ def _edge(k: int, lo: int, hi: int, n: int, end_in_reach: bool) -> str:
 
 def top_up(runs: Runs, Z_fit: np.ndarray, Z_all: np.ndarray, sample: np.ndarray, labels: np.ndarray, k: int,
            random_state: int, n_init: int, fit, n_runs: int) -> Runs:
-    """*runs* with seed and resample runs added (rounds continuing its own) until it holds *n_runs* of each."""
+    """*runs* with seed and resample runs added (rounds continuing its own) until it holds *n_runs* of each.
+
+    Parameters
+    ----------
+    runs : Runs
+        The runs so far at this k; extended in place.
+    Z_fit : numpy.ndarray
+        The rows k is chosen on.
+    Z_all : numpy.ndarray
+        Every row: each run's labels are given for these.
+    sample : numpy.ndarray
+        Indices of the rows of *Z_fit* within *Z_all*.
+    labels : numpy.ndarray
+        The partition of *Z_fit* at this k, the runs' reference.
+    k : int
+        Number of clusters.
+    random_state : int
+        Base seed: run r uses ``random_state + r`` (seed run) and resample seed ``random_state + r``.
+    n_init : int
+        K-means restarts per fit.
+    fit : callable
+        ``fit(Z, k, random_state, n_init)`` -> a fitted k-means with ``predict``.
+    n_runs : int
+        Seed runs and resample runs wanted, each.
+
+    Returns
+    -------
+    Runs
+        *runs* itself.
+    """
     n = len(Z_fit)
     for r in range(len(runs.seed_ari) + 1, n_runs + 1):
         idx = np.random.default_rng(random_state + r).integers(0, n, size=n)

@@ -60,6 +60,15 @@ def load_wordlist(path: Path) -> list[str]:
 
     *path*: a UTF-8 file; lines starting with ``#`` and blank lines are
     skipped, surrounding whitespace is stripped.  Order is kept.
+
+    Parameters
+    ----------
+    path : path
+        The word list.
+
+    Returns
+    -------
+    list of str
     """
     words = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -83,6 +92,16 @@ def jieba_for(userdict: Path | None = paths.USERDICT) -> jieba.Tokenizer:
     without restarting a notebook.  Initialisation is silent: jieba's logger
     is raised to CRITICAL while the prefix dictionary loads and restored
     afterwards (jieba's global tokenizer and its settings are never touched).
+
+    Parameters
+    ----------
+    userdict : path or None, default analysis.paths.USERDICT
+        The user dictionary; None for jieba's dictionary alone.
+
+    Returns
+    -------
+    jieba.Tokenizer
+        Cached per (file, content hash) for the process.
     """
     key = (str(Path(userdict).resolve()) if userdict is not None else "", _digest(userdict))
     with _JIEBA_LOCK:
@@ -164,19 +183,46 @@ class ChineseTokenizer:
         return self._stop
 
     def warm(self) -> "ChineseTokenizer":
-        """Load jieba's dictionary, the user dictionary and the stoplist now."""
+        """Load jieba's dictionary, the user dictionary and the stoplist now.
+
+        Returns
+        -------
+        ChineseTokenizer
+            ``self``, so ``tok.warm().tokens(text)`` chains.
+        """
         if self._jieba is None:
             self._jieba = jieba_for(self.userdict)
         self.stopword_set
         return self
 
     def cut(self, text: str) -> list[str]:
-        """jieba's segmentation of *text* (every piece, punctuation included)."""
+        """jieba's segmentation of *text* (every piece, punctuation included).
+
+        Parameters
+        ----------
+        text : str
+
+        Returns
+        -------
+        list of str
+            The pieces in text order; joined, they give *text*.
+        """
         self.warm()
         return self._jieba.lcut(text, HMM=self.hmm)
 
     def tokens(self, text: str) -> list[str]:
-        """Content tokens of *text*: no punctuation, numbers, stopwords or short tokens."""
+        """Content tokens of *text*: no punctuation, numbers, stopwords or short tokens.
+
+        Parameters
+        ----------
+        text : str
+
+        Returns
+        -------
+        list of str
+            In text order: pieces of at least ``min_len`` characters, not in the stoplist, holding a letter or Han
+            character.
+        """
         stop, n = self.stopword_set, self.min_len
         return [w for w in self.cut(text) if len(w) >= n and w not in stop and CONTENT_RE.search(w)]
 
@@ -190,12 +236,34 @@ def default_tokenizer() -> ChineseTokenizer:
 
 
 def tokenize(text: str, tokenizer: ChineseTokenizer | None = None) -> list[str]:
-    """Content tokens of one *text* (*tokenizer* default :func:`default_tokenizer`)."""
+    """Content tokens of one *text* (*tokenizer* default :func:`default_tokenizer`).
+
+    Parameters
+    ----------
+    text : str
+    tokenizer : ChineseTokenizer, optional
+        None means :func:`default_tokenizer`.
+
+    Returns
+    -------
+    list of str
+    """
     return (tokenizer or default_tokenizer()).tokens(text)
 
 
 def resolve_n_jobs(n_jobs: int | None) -> int:
-    """Number of processes for *n_jobs*: ``None`` or ``-1`` means every usable core."""
+    """Number of processes for *n_jobs*: ``None`` or ``-1`` means every usable core.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        Wanted processes; None or negative for every core this process may run on.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -236,17 +304,27 @@ def tokenize_many(texts: Iterable[str], tokenizer: ChineseTokenizer | None = Non
                   min_parallel_chars: int = MIN_PARALLEL_CHARS, chunks_per_job: int = 4) -> list[list[str]]:
     """Content tokens of every text, in input order; parallel across processes for large inputs.
 
-    - ``tokenizer`` -- default :func:`default_tokenizer`.
-    - ``n_jobs`` -- processes; default ``1`` (serial); ``None`` or ``-1`` for
-      every usable core.
-    - ``min_parallel_chars`` -- stay serial below this many characters in total
-      (default :data:`MIN_PARALLEL_CHARS`, 200,000).
-    - ``chunks_per_job`` -- the texts are cut into ``n_jobs * chunks_per_job``
-      contiguous chunks of similar character count (default 4 per process, so a
-      slow chunk does not leave the other processes idle).
-
     The output is identical to ``[tokenizer(t) for t in texts]``: chunks are
     contiguous and collected in order, and segmentation is deterministic.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The texts.
+    tokenizer : ChineseTokenizer, optional
+        None means :func:`default_tokenizer`.
+    n_jobs : int or None, default 1
+        Processes; ``1`` is serial, ``None`` or ``-1`` every usable core.
+    min_parallel_chars : int, default MIN_PARALLEL_CHARS
+        Stay serial below this many characters in total (:data:`MIN_PARALLEL_CHARS`, 200,000).
+    chunks_per_job : int, default 4
+        The texts are cut into ``n_jobs * chunks_per_job`` contiguous chunks of similar character count, so a
+        slow chunk does not leave the other processes idle.
+
+    Returns
+    -------
+    list of list of str
+        One token list per text, in input order.
     """
     tok = tokenizer or default_tokenizer()
     texts = list(texts)

@@ -62,6 +62,20 @@ def _identity(doc: Sequence[str]) -> list[str]:
 def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 3)) -> list[str]:
     """Character n-grams of *text* for n in *ngram_range* (inclusive), never across punctuation.
 
+    Parameters
+    ----------
+    text : str
+        Any text; n-grams are taken within runs of Han characters, Latin letters and digits.
+    ngram_range : (int, int), default (2, 3)
+        The smallest and the largest n.
+
+    Returns
+    -------
+    list of str
+        For each run, all n-grams of the smallest n, then the next n ..., in text order.
+
+    Examples
+    --------
     >>> char_ngrams("科普，中国", (2, 2))
     ['科普', '中国']
     """
@@ -81,6 +95,20 @@ def as_token_lists(X: Iterable[Any], tokenizer: ChineseTokenizer | None = None,
     Accepting pre-tokenised documents lets a caller tokenise a corpus once
     (in parallel, :func:`analysis.textstats.tokens.tokenize_many`) and reuse the tokens
     for several vectorisers, labels and keyness.
+
+    Parameters
+    ----------
+    X : iterable
+        Documents: strings, or sequences of tokens.
+    tokenizer : ChineseTokenizer, optional
+        For the strings; None means :func:`analysis.textstats.tokens.default_tokenizer`.
+    n_jobs : int or None, default 1
+        Processes for tokenising (:func:`analysis.textstats.tokens.tokenize_many`).
+
+    Returns
+    -------
+    list of list of str
+        One token list per document, in input order (a copy for pre-tokenised ones).
     """
     docs = list(X)
     idx = [i for i, d in enumerate(docs) if isinstance(d, str)]
@@ -227,7 +255,20 @@ class LSA(TransformerMixin, BaseEstimator):
         self.normalize = normalize
 
     def fit(self, X: Any, y: Any = None) -> "LSA":
-        """Fit the SVD on *X* (documents x features); returns ``self``."""
+        """Fit the SVD on *X* (documents x features); returns ``self``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Documents x features.
+        y : None
+            Ignored (scikit-learn's API).
+
+        Returns
+        -------
+        LSA
+            ``self``, fitted.
+        """
         self.fit_transform(X)
         return self
 
@@ -237,6 +278,18 @@ class LSA(TransformerMixin, BaseEstimator):
         *X*: a 2-D array-like or sparse matrix of numbers (validated with
         scikit-learn's ``validate_data``: lists are accepted, NaN and infinity
         refused); sets ``n_features_in_``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Documents x features.
+        y : None
+            Ignored (scikit-learn's API).
+
+        Returns
+        -------
+        numpy.ndarray
+            One row per document, ``n_components_`` columns.
         """
         X = _validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=True)
         n_samples, n_features = X.shape
@@ -249,7 +302,18 @@ class LSA(TransformerMixin, BaseEstimator):
         return self._finish(Z)
 
     def transform(self, X: Any) -> np.ndarray:
-        """Project *X* on the fitted components (it must have ``n_features_in_`` columns)."""
+        """Project *X* on the fitted components (it must have ``n_features_in_`` columns).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Documents x ``n_features_in_`` features.
+
+        Returns
+        -------
+        numpy.ndarray
+            One row per document, ``n_components_`` columns.
+        """
         check_is_fitted(self, "svd_")
         X = _validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False)
         return self._finish(self.svd_.transform(X))
@@ -264,6 +328,17 @@ class LSA(TransformerMixin, BaseEstimator):
         return normalize(Z) if self.normalize else Z
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """``lsa0 .. lsa{n_components_-1}``."""
+        """``lsa0 .. lsa{n_components_-1}``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (scikit-learn's API).
+
+        Returns
+        -------
+        numpy.ndarray
+            Object array of ``n_components_`` names.
+        """
         check_is_fitted(self, "svd_")
         return np.asarray([f"lsa{i}" for i in range(self.n_components_)], dtype=object)

@@ -18,7 +18,22 @@ from analysis.errors import BuildError
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of the raw file at *path*, refusing one over :data:`MAX_FILE_BYTES`."""
+    """The bytes of the raw file at *path*, refusing one over :data:`MAX_FILE_BYTES`.
+
+    Parameters
+    ----------
+    path : path
+        The raw file.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    BuildError
+        If the file cannot be read or is larger than :data:`MAX_FILE_BYTES` (200 MB).
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -54,7 +69,26 @@ def read_document(path: Path) -> Decoded:
 
 
 def read_data(data: bytes, name: Path | str) -> Decoded:
-    """:func:`read_document` on bytes already read; *name* is the file (extension hint, messages)."""
+    """:func:`read_document` on bytes already read; *name* is the file (extension hint, messages).
+
+    Parameters
+    ----------
+    data : bytes
+        The raw file's content.
+    name : str or path
+        The file's name: its extension helps tell the format, and messages name it.
+
+    Returns
+    -------
+    Decoded
+        The text every offset points at, the encoding, the format, the converter and the QA notes (the format
+        detector's note first).
+
+    Raises
+    ------
+    BuildError
+        One line naming the file and what to do, for content that cannot be read.
+    """
     from analysis.corpus.decode import decode_bytes
 
     found = detect(data, name)

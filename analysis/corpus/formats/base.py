@@ -64,20 +64,50 @@ class Decoded:
         return self.source_format != "text"
 
     def page_of(self, offset: int) -> int | None:
-        """1-based page holding *offset* of ``text`` (``None`` for formats without pages)."""
+        """1-based page holding *offset* of ``text`` (``None`` for formats without pages).
+
+        Parameters
+        ----------
+        offset : int
+            A character offset in :attr:`text`.
+
+        Returns
+        -------
+        int or None
+        """
         if not self.pages:
             return None
         return max(1, bisect.bisect_right(self.pages, offset))
 
 
 def strip_line(line: str) -> str:
-    """*line* without white space, zero-width and joiner characters at either end."""
+    """*line* without white space, zero-width and joiner characters at either end.
+
+    Parameters
+    ----------
+    line : str
+
+    Returns
+    -------
+    str
+    """
     return line.strip(_BLANK)
 
 
 def clean_lines(lines) -> str:
     """Join *lines* into one text: lines holding ``\\n`` split, each line stripped, blank lines dropped,
-    ``\\n`` after every line."""
+    ``\\n`` after every line.
+
+    Parameters
+    ----------
+    lines : iterable
+        Lines (any values; each is made a string).
+
+    Returns
+    -------
+    str
+        The non-blank lines, each ending with ``\\n``; ``""`` if there is none.
+    """
     out = []
     for line in lines:
         for part in str(line).split("\n"):
@@ -98,6 +128,22 @@ def time_limit(seconds: float, message: str):
     Uses a real-time interval timer, so only in the main thread of a process (the build's own process and
     its worker processes) and only when no other timer is running; elsewhere the block runs unbounded and
     the reader's own checks between pages bound it.
+
+    Parameters
+    ----------
+    seconds : float
+        The wall-clock limit.
+    message : str
+        The :class:`BuildError`'s message when the limit is reached (name the file and what to do).
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    BuildError
+        With *message*, if the block runs longer than *seconds*.
     """
     usable = (threading.current_thread() is threading.main_thread()
               and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
@@ -120,14 +166,37 @@ def time_limit(seconds: float, message: str):
 
 
 def one_line(err) -> str:
-    """An exception's message (or any text) on one line, at most 200 characters: for ``error:`` lines."""
+    """An exception's message (or any text) on one line, at most 200 characters: for ``error:`` lines.
+
+    Parameters
+    ----------
+    err : object
+        An exception, or any value; its ``str()`` is used.
+
+    Returns
+    -------
+    str
+        White space runs made one space; cut to 199 characters and ``…`` when longer than 200.
+    """
     text = re.sub(r"\s+", " ", str(err)).strip()
     return text if len(text) <= 200 else text[:199] + "…"
 
 
 def drop_controls(text: str) -> tuple[str, int]:
     """*text* without C0 control characters other than tab and newline (a converter's stray form feeds and
-    vertical tabs), and how many were dropped."""
+    vertical tabs), and how many were dropped.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    cleaned : str
+        *text* without those characters.
+    n : int
+        How many were removed.
+    """
     cleaned, n = _CONTROL_RE.subn("", text)
     return cleaned, n
 

@@ -65,7 +65,19 @@ def _sniff_text(data: bytes) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether *text* (the opening of a file, as characters) is an HTML page or text with HTML tags."""
+    """Whether *text* (the opening of a file, as characters) is an HTML page or text with HTML tags.
+
+    Parameters
+    ----------
+    text : str
+        The file's first characters (a byte-order mark, even mis-decoded, is ignored).
+
+    Returns
+    -------
+    bool
+        True if it starts like an HTML document (doctype, ``<html>``, ``<head>`` ...) or holds at least
+        :data:`MIN_HTML_TAGS` HTML tags.
+    """
     text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
     if _HTML_START_RE.match(text):
         return True

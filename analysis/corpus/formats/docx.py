@@ -37,12 +37,37 @@ _SKIP = {f"{MC}Fallback", f"{W}moveFrom", f"{W}del", f"{W}pPr", f"{W}rPr", f"{W}
 
 
 def converter() -> str:
-    """Name and version of what reads Word documents."""
+    """Name and version of what reads Word documents.
+
+    Returns
+    -------
+    str
+        ``python-docx <version>``, written into ``documents.csv``.
+    """
     return package_version("python-docx")
 
 
 def check_archive(data: bytes, name: str | Path) -> None:
-    """Refuse an archive that is too large once decompressed, or whose XML declares a document type."""
+    """Refuse an archive that is too large once decompressed, or whose XML declares a document type.
+
+    Parameters
+    ----------
+    data : bytes
+        The Word file's content (a zip archive).
+    name : str or path
+        The file's name, for messages.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    BuildError
+        If the archive has more than :data:`MAX_MEMBERS` parts, a part over :data:`MAX_MEMBER_BYTES` or all over
+        :data:`MAX_TOTAL_BYTES` decompressed, an XML part with ``<!DOCTYPE`` or ``<!ENTITY``, or it is damaged or
+        encrypted.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()

@@ -30,7 +30,19 @@ GENERIC_LABELS = ("名称", "标题", "来源")
 
 
 def label_only(text: str) -> bool:
-    """Whether *text* is a field's label without its value (``发文字号：``, ``[ 索引号 ]``)."""
+    """Whether *text* is a field's label without its value (``发文字号：``, ``[ 索引号 ]``).
+
+    Parameters
+    ----------
+    text : str
+        A cell's or line's text.
+
+    Returns
+    -------
+    bool
+        True if it matches a label with an empty value and either has a separator (``：``, ``|``) or is no
+        generic word (:data:`GENERIC_LABELS`) on its own.
+    """
     m = LABEL_RE.match(text)
     if not m or m.group("value").strip():
         return False
@@ -39,7 +51,18 @@ def label_only(text: str) -> bool:
 
 
 def pair_cells(cells: list[str]) -> list[str]:
-    """A table row's cells as lines, a label cell joined with the value in the cell after it."""
+    """A table row's cells as lines, a label cell joined with the value in the cell after it.
+
+    Parameters
+    ----------
+    cells : list of str
+        The row's cell texts, in order.
+
+    Returns
+    -------
+    list of str
+        One line per cell, but a label-only cell followed by a non-empty value cell gives ``label：value``.
+    """
     out, i = [], 0
     while i < len(cells):
         if label_only(cells[i]) and i + 1 < len(cells) and cells[i + 1] and not label_only(cells[i + 1]):
@@ -54,7 +77,19 @@ def pair_cells(cells: list[str]) -> list[str]:
 
 def is_metadata(text: str) -> bool:
     """Whether *text* is one labelled field with its value (``发文字号：梧政办发〔2022〕12号``), at most
-    :data:`MAX_METADATA_CHARS` long."""
+    :data:`MAX_METADATA_CHARS` long.
+
+    Parameters
+    ----------
+    text : str
+        A line's or element's text.
+
+    Returns
+    -------
+    bool
+        True if *text* is non-empty, at most :data:`MAX_METADATA_CHARS` (200) characters, and a label, a
+        separator and a non-blank value.
+    """
     if not text or len(text) > MAX_METADATA_CHARS:
         return False
     m = LABEL_RE.match(text)

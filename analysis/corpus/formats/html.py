@@ -44,13 +44,29 @@ _CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb18030
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas")
 def converter() -> str:
-    """Name and version of what reads web pages."""
+    """Name and version of what reads web pages.
+
+    Returns
+    -------
+    str
+        ``trafilatura <version>, lxml <version>``, written into ``documents.csv``.
+    """
     return f"{package_version('trafilatura')}, {package_version('lxml')}"
 
 
 def declared_charset(data: bytes) -> str | None:
     """The charset a page declares in its first 8 KB (``<meta charset>``, ``http-equiv`` or an XML
-    declaration), lower-cased, or ``None``."""
+    declaration), lower-cased, or ``None``.
+
+    Parameters
+    ----------
+    data : bytes
+        The page's bytes.
+
+    Returns
+    -------
+    str or None
+    """
     head = data[:8192]
     m = _XML_ENCODING_RE.match(head) or _CHARSET_RE.search(head)
     return m.group(1).decode("ascii").lower() if m else None
@@ -69,6 +85,29 @@ def decode_page(data: bytes, name: str | Path, declared: str | None = None) -> t
     """Decode a web page's bytes: ``(text, encoding, notes)`` (see the module docstring).
 
     *declared*: a charset given from outside the page (an MHTML part's header), tried before the page's own.
+
+    Parameters
+    ----------
+    data : bytes
+        The page's bytes.
+    name : str or path
+        The file's name, for messages.
+    declared : str, optional
+        A charset from outside the page; None uses the page's own declaration (:func:`declared_charset`).
+
+    Returns
+    -------
+    text : str
+        The decoded page.
+    encoding : str
+        The codec used.
+    notes : list of Note
+        An unknown or wrong declared charset, removed control bytes.
+
+    Raises
+    ------
+    BuildError
+        If no encoding gives plausible text (:func:`analysis.corpus.decode.decode_bytes`).
     """
     notes: list[Note] = []
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
@@ -136,7 +175,28 @@ def _article(tree, name: str | Path) -> list[str]:
 
 
 def html_to_text(page: str, name: str | Path) -> tuple[str, list[Note]]:
-    """The text of a decoded web page *page*: metadata and title lines, then the article (module docstring)."""
+    """The text of a decoded web page *page*: metadata and title lines, then the article (module docstring).
+
+    Parameters
+    ----------
+    page : str
+        The decoded page.
+    name : str or path
+        The file's name, for messages.
+
+    Returns
+    -------
+    text : str
+        The metadata and title lines in page order, then the article's lines
+        (:func:`analysis.corpus.formats.base.clean_lines`).
+    notes : list of Note
+        What was removed or moved, for the QA report.
+
+    Raises
+    ------
+    BuildError
+        If the page cannot be parsed or holds too little Chinese article text.
+    """
     import lxml.html
     from lxml import etree
 

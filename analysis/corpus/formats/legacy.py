@@ -57,7 +57,21 @@ CONVERTERS = (
 
 
 def available(fmt: str, path: str | None = None) -> list[tuple[Converter, str]]:
-    """The converters for *fmt* found on *path* (default: the ``PATH``), with their executables, in order."""
+    """The converters for *fmt* found on *path* (default: the ``PATH``), with their executables, in order.
+
+    Parameters
+    ----------
+    fmt : str
+        A legacy format: ``doc``, ``wps``, ``rtf`` or ``odt``.
+    path : str, optional
+        A search path like ``PATH``; None means the process's ``PATH``.
+
+    Returns
+    -------
+    list of (Converter, str)
+        Each converter of :data:`CONVERTERS` that reads *fmt* and has an executable on the path, with that
+        executable's full path, in :data:`CONVERTERS` order.
+    """
     found = []
     for conv in CONVERTERS:
         if fmt not in conv.formats:
@@ -142,7 +156,20 @@ def _tail(r: subprocess.CompletedProcess) -> str:
 
 
 def convert_command(name: str | Path, fmt: str) -> str:
-    """The command that converts the raw file to a ``.docx`` a researcher can list instead."""
+    """The command that converts the raw file to a ``.docx`` a researcher can list instead.
+
+    Parameters
+    ----------
+    name : str or path
+        The raw file (only its base name is used).
+    fmt : str
+        Its format (the command is the same for every legacy format).
+
+    Returns
+    -------
+    str
+        A LibreOffice command line writing the ``.docx`` into ``converted/``.
+    """
     return f"soffice --headless --convert-to docx --outdir converted/ {Path(str(name)).name}"
 
 

@@ -41,6 +41,23 @@ def chinese_number(n: int, digits: str = _DIGITS, units: str = "十百千", zero
 
     *digits*, *units* (ten, hundred, thousand) and *zero* give the characters; *drop_leading_one*: ten to
     nineteen as 十… rather than 一十….
+
+    Parameters
+    ----------
+    n : int
+        The number; outside 1 to 9999 it is returned as Arabic digits.
+    digits : str, default "〇一二三四五六七八九"
+        The ten digit characters, zero first.
+    units : str, default "十百千"
+        The characters for ten, hundred and thousand.
+    zero : str, default "零"
+        The character for a skipped place.
+    drop_leading_one : bool, default True
+        Write 10 to 19 as 十… rather than 一十….
+
+    Returns
+    -------
+    str
     """
     if n <= 0 or n >= 10000:
         return str(n)
@@ -110,7 +127,19 @@ FORMATS = {
 
 
 def format_number(n: int, fmt: str) -> str:
-    """*n* in Word's number format *fmt* (``decimal`` for a format not in :data:`FORMATS`)."""
+    """*n* in Word's number format *fmt* (``decimal`` for a format not in :data:`FORMATS`).
+
+    Parameters
+    ----------
+    n : int
+        The counter's value.
+    fmt : str
+        A Word number format (``decimal``, ``chineseCounting``, ``lowerLetter`` ...).
+
+    Returns
+    -------
+    str
+    """
     return FORMATS.get(fmt, str)(n)
 
 
@@ -215,6 +244,16 @@ class Numbering:
         """The number's text for paragraph element *p* (``w:p``), with its separator; ``""`` if unnumbered.
 
         Calling it advances the counters: call it once per paragraph, in reading order.
+
+        Parameters
+        ----------
+        p : lxml.etree._Element
+            A ``w:p`` paragraph element of the document body.
+
+        Returns
+        -------
+        str
+            E.g. ``一、`` or ``（三）``; ``""`` for a paragraph without numbering or with a bullet.
         """
         ppr = p.find(f"{W}pPr")
         numpr = ppr.find(f"{W}numPr") if ppr is not None else None

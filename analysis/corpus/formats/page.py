@@ -19,7 +19,21 @@ def _text_of(el) -> str:
 
 
 def metadata_lines(root, order: dict) -> list[tuple[int, str]]:
-    """The page's labelled metadata lines with their position in the page."""
+    """The page's labelled metadata lines with their position in the page.
+
+    Parameters
+    ----------
+    root : lxml.html.HtmlElement
+        The parsed page.
+    order : dict
+        ``{element: position}`` of every element of the page in document order.
+
+    Returns
+    -------
+    list of (int, str)
+        ``(position, line)``: label/value pairs of table rows and ``<dt>``/``<dd>`` pairs, then every innermost
+        other element whose text is one labelled field (:func:`~.fields.is_metadata`).
+    """
     found: list[tuple[int, str]] = []
     taken = set()
     for tr in root.iter("tr"):
@@ -65,6 +79,18 @@ def page_title(root, order: dict) -> tuple[int, str] | None:
     first that agrees with the title the head gives (``<meta name="ArticleTitle">`` or the longest part of
     ``<title>``) wins; else the head's title; else the ``<h1>`` with the most Chinese characters (a site's
     logo is often an ``<h1>`` too, and a list of news a row of "titles").
+
+    Parameters
+    ----------
+    root : lxml.html.HtmlElement
+        The parsed page.
+    order : dict
+        ``{element: position}`` of every element of the page in document order.
+
+    Returns
+    -------
+    (int, str) or None
+        ``(position, title)``, or None if the page has no title of at least four Chinese characters.
     """
     def good(text: str) -> bool:
         return 4 <= len(_HAN_RE.findall(text)) and len(text) <= 300 and not is_metadata(text)
@@ -98,7 +124,18 @@ def page_title(root, order: dict) -> tuple[int, str] | None:
 
 def render(node) -> list[str]:
     """trafilatura's XML output as lines: a line per block and per ``<lb/>``; a table row's cells each a
-    line, a label cell joined with the value after it (:func:`~.fields.pair_cells`)."""
+    line, a label cell joined with the value after it (:func:`~.fields.pair_cells`).
+
+    Parameters
+    ----------
+    node : lxml.etree._Element
+        trafilatura's XML output (the ``<doc>`` element or any part of it).
+
+    Returns
+    -------
+    list of str
+        The lines, unstripped, in document order.
+    """
     lines: list[str] = []
     buf: list[str] = []
 
@@ -161,7 +198,19 @@ _CONTAINERS = ("body", "div", "section", "article", "center", "main", "blockquot
 
 def loose_text_as_paragraphs(root) -> int:
     """Put text that sits directly in a container (``<div>line</div>``, ``<div>a<br>b<p>c</p>d</div>``)
-    into ``<p>`` elements, so the extractor, which reads paragraphs, does not drop it; returns how many."""
+    into ``<p>`` elements, so the extractor, which reads paragraphs, does not drop it; returns how many.
+
+    Parameters
+    ----------
+    root : lxml.html.HtmlElement
+        The parsed page.
+        Changed in place.
+
+    Returns
+    -------
+    int
+        The number of ``<p>`` elements made (or containers renamed ``<p>``).
+    """
     from lxml import html as lhtml
 
     def has_text(parts) -> bool:
@@ -213,7 +262,19 @@ _MENU_SEPARATORS = re.compile(r"[\s|｜/／>＞»›·•\-—_,，、:：\[\]�
 
 def drop_link_menus(root) -> int:
     """Remove elements that hold nothing but two or more links (menus, link bars, related-link lists);
-    returns how many."""
+    returns how many.
+
+    Parameters
+    ----------
+    root : lxml.html.HtmlElement
+        The parsed page.
+        Changed in place.
+
+    Returns
+    -------
+    int
+        The number of elements removed (the outermost of nested menus).
+    """
     found = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "a") or el.tag in _INLINE:

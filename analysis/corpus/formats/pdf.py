@@ -94,12 +94,28 @@ class Line:
 
 
 def converter() -> str:
-    """Name and version of what reads PDF files."""
+    """Name and version of what reads PDF files.
+
+    Returns
+    -------
+    str
+        ``pdfplumber <version>, pdfminer.six <version>``, written into ``documents.csv``.
+    """
     return f"{package_version('pdfplumber')}, {package_version('pdfminer.six')}"
 
 
 def is_page_number(text: str) -> bool:
-    """Whether *text* is nothing but a page number (``3``, ``- 3 -``, ``第3页 共10页``, ``3/10`` …)."""
+    """Whether *text* is nothing but a page number (``3``, ``- 3 -``, ``第3页 共10页``, ``3/10`` …).
+
+    Parameters
+    ----------
+    text : str
+        A line's text.
+
+    Returns
+    -------
+    bool
+    """
     return bool(PAGE_NUMBER_RE.match(text.strip()))
 
 
@@ -210,6 +226,16 @@ def line_text(chars: list[dict]) -> str:
     :data:`COLUMN_GAP_EM` of the font size is layout (justification, a full-width space used as an indent)
     and gives nothing, a wider one (between the columns of a table) one space; between other characters
     (Latin words, numbers) a space character or a gap wider than :data:`WORD_GAP_EM` gives one space.
+
+    Parameters
+    ----------
+    chars : list of dict
+        The characters of one line, in any order (sorted here by ``x0``); blank ones mark spaces.
+
+    Returns
+    -------
+    str
+        ``""`` for a line of blank characters only.
     """
     glyphs: list[tuple[dict, float, bool]] = []  # character, gap before it, a space character before it
     prev = None
