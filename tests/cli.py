@@ -43,9 +43,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Modules the server imports before it forks: what ``python -m analysis build`` imports (the commands'
-#: other modules load in the forked process when they are needed, as in a fresh one).
-PRELOAD = ("analysis.cli", "analysis.pipeline.run", "analysis.pipeline.crossplan")
+#: Modules the server imports before it forks: what ``python -m analysis build``, ``report``, ``kwic`` and the
+#: exchange commands import (anything else loads in the forked process when it is needed, as in a fresh one).
+PRELOAD = ("analysis.cli", "analysis.pipeline.run", "analysis.pipeline.crossplan", "analysis.report.own_corpus",
+           "analysis.docgen", "analysis.compare.kwic", "analysis.exchange")
 
 #: Environment variables that may differ between the server and a call forked from it (pytest sets
 #: ``PYTEST_CURRENT_TEST`` for each test; nothing reads it at start-up).
