@@ -166,7 +166,7 @@ def count_word(n: int) -> str:
 
 def all_of(n: int, noun: str = "plans") -> str:
     """The subject "every one of *n* things", right for 1, 2 and N: ``the one plan``, ``both plans``,
-    ``all five plans`` (*noun* in the plural; a singular is made by dropping a final ``s``).
+    ``all three plans`` (*noun* in the plural; a singular is made by dropping a final ``s``).
 
     Parameters
     ----------
