@@ -183,8 +183,20 @@ def _project_xml(cod: Coding) -> tuple[bytes, dict[str, bytes]]:
     return xml, files
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    """A zip of *entries* with fixed timestamps and attributes, ``project.qde`` first, then sorted names."""
+def project_zip(entries: dict[str, bytes]) -> bytes:
+    """A ``.qdpx`` archive of *entries* with fixed timestamps and attributes, ``project.qde`` first, then the
+    ``sources/`` folder, then sorted names (the export and the validation sample both write it).
+
+    Parameters
+    ----------
+    entries : dict of str to bytes
+        Member name -> content (``project.qde`` and the sources).
+
+    Returns
+    -------
+    bytes
+        The archive.
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         folder = zipfile.ZipInfo(f"{SOURCES_DIR}/", date_time=ZIP_DATE)
@@ -241,7 +253,7 @@ def export_qdpx(out_file: Path | str, processed: Path | str | None = None, codeb
     cod = package_coding(processed, codebook)
     xml, files = _project_xml(cod)
     try:
-        write_owned(out, _zip({"project.qde": xml, **files}), written_by="python -m analysis export-qdpx",
+        write_owned(out, project_zip({"project.qde": xml, **files}), written_by="python -m analysis export-qdpx",
                     suffixes=(".qdpx",), force=force)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write the project: {os_reason(exc)}; nothing was changed.") from exc

@@ -32,11 +32,7 @@ far a selection reaches does not matter.
 """
 from __future__ import annotations
 
-import io
-import re
 import tempfile
-import uuid
-import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -48,8 +44,9 @@ from analysis.coding.codebook import load_codebook
 from analysis.compare.tables import read_table
 from analysis.errors import BuildError
 from analysis.exchange.codetree import Code, package_coding
-from analysis.exchange.constants import (CHECKED_KEY, GUID_NAMESPACE, HEADER_PREFIX, NS, ROLES, SCHEMA_LOCATION,
-                                         SOURCES_DIR, ZIP_DATE)
+from analysis.exchange.constants import (CHECKED_KEY, HEADER_PREFIX, NS, ROLES, SCHEMA_LOCATION, XML_ILLEGAL,
+                                         SOURCES_DIR, stable_guid as guid)
+from analysis.exchange.export import project_zip
 from analysis.exchange.manual import coding_manual, manual_html
 from analysis.exchange.owned import check_writable, write_owned
 from analysis.exchange.sampling import SAMPLE_COLUMNS, allocate, strata, stratified_sample
@@ -59,25 +56,6 @@ from analysis.pipeline.run import build_codebook
 #: Top codes of the package's code tree that are not in the sample's code system: the units themselves
 #: (segmentation is given) and the clusters (not a coding anyone does by hand).
 EXCLUDED_TOPS = ("actions", "clusters")
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def guid(*key: object) -> str:
-    """Deterministic GUID of a stable key (UUID 5 in the package's namespace, upper case).
-
-    Parameters
-    ----------
-    *key : object
-        The parts of the key (each turned into a string; joined by U+001F).
-
-    Returns
-    -------
-    str
-        A UUID 5 of :data:`~analysis.exchange.constants.GUID_NAMESPACE` and the key, upper case with hyphens.
-    """
-    return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(str(k) for k in key))).upper()
-
 
 #: The package as the sample's creating user.
 USER_GUID = guid("user", "analysis validation-sample")
@@ -252,7 +230,7 @@ def path_of(codes: dict[tuple[str, ...], Code], key: tuple[str, ...]) -> str:
 
 # ------------------------------------------------------------------------------------------------ the project
 def _clean(s) -> str:
-    return _XML_ILLEGAL.sub("", str(s))
+    return XML_ILLEGAL.sub("", str(s))
 
 
 def _sub(parent: ET.Element, tag: str, attrib: dict | None = None, text: str | None = None) -> ET.Element:
@@ -314,24 +292,6 @@ def sample_units(processed: Path | str | None, sample: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows, columns=list(sample.columns) + ["path", "pieces", "text"])
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        folder = zipfile.ZipInfo(f"{SOURCES_DIR}/", date_time=ZIP_DATE)
-        folder.create_system = 3
-        folder.external_attr = (0o40755 << 16) | 0x10
-        names = sorted(entries, key=lambda n: (n != "project.qde", n))
-        for name in names[:1] + [None] + names[1:]:
-            if name is None:
-                z.writestr(folder, b"")
-                continue
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            z.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return buf.getvalue()
-
-
 def sample_project(units: pd.DataFrame, codes: dict[tuple[str, ...], Code], description: str) -> bytes:
     """The ``.qdpx`` of a sample: sources, cases with the units' variables, the code system, no coding.
 
@@ -391,7 +351,7 @@ def sample_project(units: pd.DataFrame, codes: dict[tuple[str, ...], Code], desc
     _sub(root, "Description", text=description)
     ET.indent(root, "  ")
     xml = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
-    return _zip({"project.qde": xml, **files})
+    return project_zip({"project.qde": xml, **files})
 
 
 def manual_paths(out: Path) -> tuple[Path, Path]:
@@ -478,4 +438,4 @@ def write_validation_sample(out: Path | str, size: int, seed: int = 0, processed
 
 __all__ = ["stratified_sample", "allocate", "strata", "unit_pieces", "unit_text", "header_length", "code_system",
            "path_of", "sample_units", "sample_project", "source_guid", "write_validation_sample", "manual_paths",
-           "guid", "CHECKED_KEY", "HEADER_PREFIX", "EXCLUDED_TOPS", "SAMPLE_COLUMNS"]
+           "CHECKED_KEY", "HEADER_PREFIX", "EXCLUDED_TOPS", "SAMPLE_COLUMNS"]
