@@ -83,12 +83,15 @@ def count_matrix(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     """
     index = {j: i for i, j in enumerate(plans)}
     ids: dict[str, int] = {}
-    flat = [ids.setdefault(w, len(ids)) for t in tokens for w in t]  # dict lookups: linear, no object sort
+    lengths = [len(t) for t in tokens]
+    # dict lookups: linear, no object sort; straight into an array (a list of millions of ints is large)
+    flat = np.fromiter((ids.setdefault(w, len(ids)) for t in tokens for w in t), dtype=np.int64,
+                       count=sum(lengths))
     vocab = np.asarray(sorted(ids), dtype=object)
     remap = np.empty(len(ids), dtype=np.int64)
     remap[[ids[w] for w in vocab]] = np.arange(len(vocab))
-    term_idx = remap[np.asarray(flat, dtype=np.int64)] if flat else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.asarray([index[j] for j in jurisdictions], dtype=np.int64), [len(t) for t in tokens])
+    term_idx = remap[flat] if len(flat) else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.asarray([index[j] for j in jurisdictions], dtype=np.int64), lengths)
     M = sparse.csr_matrix((np.ones(len(flat), dtype=np.int64), (rows, term_idx)),
                           shape=(len(plans), len(vocab)))
     M.sum_duplicates()
@@ -159,20 +162,31 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     col_tot = np.asarray(M.tocsr().sum(axis=0)).ravel().astype(np.float64)
     row_tot = np.asarray(M.tocsr().sum(axis=1)).ravel().astype(np.float64)
     index = {j: i for i, j in enumerate(plans)}
-    E = sparse.lil_matrix((len(plans), len(plans)))
     excluded = [""] * len(plans)
+    # the counts in the plans left out of each plan's reference: a plan and the plans it leaves out form a
+    # group (a template family is one group for all its members); the group's counts less the plan's own
+    group_of = np.full(len(plans), -1, dtype=np.int64)
+    groups: dict[frozenset, int] = {}
     for j, others in (exclude or {}).items():
         if j not in index:
             continue
         out = [x for x in dict.fromkeys(others) if x in index and x != j]
-        for x in out:
-            E[index[j], index[x]] = 1.0
         excluded[index[j]] = ";".join(out)
-    E = E.tocsr()
-    fam = (E @ M.tocsr()).tocsr()  # plan x term: counts in the plans left out of each plan's reference
-    fam_tot = E @ row_tot
+        if out:
+            group_of[index[j]] = groups.setdefault(frozenset([index[j]] + [index[x] for x in out]), len(groups))
+    G = sparse.csr_matrix((np.ones(sum(len(g) for g in groups), dtype=np.int64),
+                           ([gi for g, gi in groups.items() for _ in g], [i for g in groups for i in sorted(g)])),
+                          shape=(len(groups), len(plans)))
+    group_counts = (G @ M.tocsr()).tocsr()  # group x term
+    has = group_of[plan] >= 0
+    fam_a = np.zeros(len(a))
+    if has.any():
+        fam_a[has] = np.asarray(group_counts[group_of[plan][has], term[has]], dtype=np.float64).ravel() - a[has]
+    group_tot = G @ row_tot
+    fam_tot = np.where(group_of >= 0, group_tot[np.maximum(group_of, 0)] - row_tot, 0.0) if len(groups) \
+        else np.zeros(len(plans))
     N = row_tot.sum()
-    b = col_tot[term] - a - np.asarray(fam[plan, term]).ravel()
+    b = col_tot[term] - a - fam_a
     c = row_tot[plan]
     N = N - fam_tot[plan]  # each target's own corpus: itself and its reference
     d = N - c
