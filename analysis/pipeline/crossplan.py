@@ -226,7 +226,13 @@ def _keyness(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
     exclude = None
     if p.keyness_exclude_family:  # a plan's template twin is not its reference
         fam = template_families(_round(reuse_matrix, p.decimals), plans, p.template_min_share)
-        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
+        members: dict[str, list[str]] = {}  # one list per family, shared by its plans
+        exclude = {}
+        for j, f in zip(fam["jurisdiction"], fam["template_family"]):
+            if f:
+                if f not in members:
+                    members[f] = f.split(";")
+                exclude[j] = members[f]
     names = corpus.documents.set_index("jurisdiction")["name_zh"]
     with threadpool_limits(limits=p.blas_threads):
         return keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),

@@ -159,6 +159,11 @@ def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) 
             links.setdefault(a, {})[b] = max(s, links.get(a, {}).get(b, 0.0))
             links.setdefault(b, {})
     order = {j: i for i, j in enumerate(plans)}
+    around: dict[str, set] = {j: set() for j in links}  # the links in both directions, built once
+    for a, nb in links.items():
+        for b in nb:
+            around[a].add(b)
+            around[b].add(a)
     seen, family = set(), {}
     for j in list(links):
         if j in seen:
@@ -169,7 +174,7 @@ def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) 
             if x in comp:
                 continue
             comp.add(x)
-            todo += [y for y in links.get(x, {})] + [y for y, nb in links.items() if x in nb]
+            todo += around[x]
         seen |= comp
         if len(comp) > 1:
             members = ";".join(sorted(comp, key=lambda x: order.get(x, len(order))))

@@ -162,18 +162,21 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     col_tot = np.asarray(M.tocsr().sum(axis=0)).ravel().astype(np.float64)
     row_tot = np.asarray(M.tocsr().sum(axis=1)).ravel().astype(np.float64)
     index = {j: i for i, j in enumerate(plans)}
-    excluded = [""] * len(plans)
     # the counts in the plans left out of each plan's reference: a plan and the plans it leaves out form a
-    # group (a template family is one group for all its members); the group's counts less the plan's own
+    # group (a template family is one group for all its members, whose lists are often one list object: its
+    # set is made once); the group's counts less the plan's own
     group_of = np.full(len(plans), -1, dtype=np.int64)
     groups: dict[frozenset, int] = {}
+    sets: dict[int, tuple] = {}
     for j, others in (exclude or {}).items():
         if j not in index:
             continue
-        out = [x for x in dict.fromkeys(others) if x in index and x != j]
-        excluded[index[j]] = ";".join(out)
-        if out:
-            group_of[index[j]] = groups.setdefault(frozenset([index[j]] + [index[x] for x in out]), len(groups))
+        if id(others) not in sets:
+            sets[id(others)] = (others, frozenset(index[x] for x in others if x in index))
+        base = sets[id(others)][1]
+        i = index[j]
+        if len(base) - (i in base) > 0:
+            group_of[i] = groups.setdefault(base if i in base else base | {i}, len(groups))
     G = sparse.csr_matrix((np.ones(sum(len(g) for g in groups), dtype=np.int64),
                            ([gi for g, gi in groups.items() for _ in g], [i for g in groups for i in sorted(g)])),
                           shape=(len(groups), len(plans)))
@@ -207,7 +210,6 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
         "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
         "total_target": c.astype(np.int64), "total_reference": d.astype(np.int64),
         "g2": sign * np.maximum(g2, 0.0), "chi2": sign * chi2, "log_ratio": log_ratio, "ratio": 2.0 ** log_ratio,
-        "reference_excludes": np.asarray(excluded, dtype=object)[plan],
     })
     tested = df["count_target"] >= min_count
     n_tested = df[tested].groupby("_p").size()
@@ -222,4 +224,10 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     df["rank"] = df.groupby("_p").cumcount() + 1
     if top_n is not None:
         df = df[df["rank"] <= top_n]
+    # which plans each listed plan's reference leaves out, written only for the plans listed
+    excluded = {}
+    for i in pd.unique(df["_p"]):
+        others = (exclude or {}).get(plans[i], ())
+        excluded[i] = ";".join(x for x in dict.fromkeys(others) if x in index and x != plans[i])
+    df = df.assign(reference_excludes=pd.array([excluded[i] for i in df["_p"]], dtype="str"))
     return df[KEYNESS_COLUMNS].reset_index(drop=True)
