@@ -123,7 +123,11 @@ def reuse_tables(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: Cr
     if keep is not None:  # share_any with punctuation excluded is not recomputed: only pairwise shares are
         rsum["shared_chars_any"] = float("nan")
         rsum["share_any"] = float("nan")
-    passages = schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
+    cols = schema.CORE_TABLES["reuse_passages"].column_names
+    # the largest table of the stage: its columns taken as they are (the same values and types a trip through
+    # records would give, without a dictionary per passage)
+    passages = passages[cols].reset_index(drop=True) if len(passages) and set(cols) <= set(passages.columns) \
+        else schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
     rsum = schema.frame(rsum.to_dict("records"), schema.CORE_TABLES["reuse_summary"])
     return passages, matrix, rsum
 
