@@ -30,7 +30,11 @@ For each size N the benchmark
    process, with the build's tokenizer (``analysis.textstats.tokens.default_tokenizer``)
    after its dictionaries are loaded;
 5. samples the memory of the build process and all its worker processes
-   (``/proc``, every 50 ms, from the parent) and reads ``getrusage``;
+   (``/proc``, from the parent: resident set sizes every 50 ms, proportional set
+   sizes every 0.2 s) and reads ``getrusage``; ``peak_memory_mb``, which the
+   targets use, counts a page a forked worker shares with the build process
+   once (proportional set sizes), ``peak_rss_mb`` twice (summed resident sets,
+   an upper bound);
 6. scores extraction against the generator's truth
    (:func:`benchmarks.synth.accuracy_report`).
 

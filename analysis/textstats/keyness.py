@@ -79,7 +79,20 @@ def count_matrix(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
                  plans: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Plan x term counts (CSR, rows in *plans* order) and the sorted vocabulary.
 
-    *tokens*: one token list per document; *jurisdictions*: the document's plan.
+    Parameters
+    ----------
+    tokens : sequence of token lists
+        One token list per document.
+    jurisdictions : sequence of str
+        The plan of each document.
+    plans : sequence of str
+        Every plan, in row order.
+
+    Returns
+    -------
+    tuple
+        ``(counts, vocabulary)``: a plans x terms CSR matrix of int64 counts and the terms, sorted (object
+        array; column j of the matrix is term j).
     """
     index = {j: i for i, j in enumerate(plans)}
     ids: dict[str, int] = {}

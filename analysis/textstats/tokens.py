@@ -249,17 +249,25 @@ def tokenize_many(texts: Iterable[str], tokenizer: ChineseTokenizer | None = Non
                   min_parallel_chars: int = MIN_PARALLEL_CHARS, chunks_per_job: int = 4) -> list[list[str]]:
     """Content tokens of every text, in input order; parallel across processes for large inputs.
 
-    - ``tokenizer`` -- default :func:`default_tokenizer`.
-    - ``n_jobs`` -- processes; default ``1`` (serial); ``None`` or ``-1`` for
-      every usable core.
-    - ``min_parallel_chars`` -- stay serial below this many characters in total
-      (default :data:`MIN_PARALLEL_CHARS`, 200,000).
-    - ``chunks_per_job`` -- the texts are cut into ``n_jobs * chunks_per_job``
-      contiguous chunks of similar character count (default 4 per process, so a
-      slow chunk does not leave the other processes idle).
+    Parameters
+    ----------
+    texts : iterable of str
+        The texts.
+    tokenizer : ChineseTokenizer, optional
+        Default :func:`default_tokenizer`.
+    n_jobs : int or None
+        Processes; default ``1`` (serial); ``None`` or ``-1`` for every usable core.
+    min_parallel_chars : int
+        Stay serial below this many characters in total (default :data:`MIN_PARALLEL_CHARS`, 200,000).
+    chunks_per_job : int
+        The texts are cut into ``n_jobs * chunks_per_job`` contiguous chunks of similar character count
+        (default 4 per process, so a slow chunk does not leave the other processes idle).
 
-    The output is identical to ``[tokenizer(t) for t in texts]``: chunks are
-    contiguous and collected in order, and segmentation is deterministic.
+    Returns
+    -------
+    list of list of str
+        Equal to ``[tokenizer(t) for t in texts]`` (chunks are contiguous and collected in order, and
+        segmentation is deterministic); equal words are one string object across all the lists.
     """
     tok = tokenizer or default_tokenizer()
     texts = list(texts)
