@@ -30,7 +30,11 @@ For each size N the benchmark
    process, with the build's tokenizer (``analysis.textstats.tokens.default_tokenizer``)
    after its dictionaries are loaded;
 5. samples the memory of the build process and all its worker processes
-   (``/proc``, every 50 ms, from the parent) and reads ``getrusage``;
+   (``/proc``, from the parent: resident set sizes every 50 ms, proportional set
+   sizes every 0.2 s) and reads ``getrusage``; ``peak_memory_mb``, which the
+   targets use, counts a page a forked worker shares with the build process
+   once (proportional set sizes), ``peak_rss_mb`` twice (summed resident sets,
+   an upper bound);
 6. scores extraction against the generator's truth
    (:func:`benchmarks.synth.accuracy_report`).
 
@@ -73,14 +77,14 @@ MODULE_STAGES = {
 }
 ROLLUP = {"tokenize": "vectors", "vectorize": "vectors", "clusters": "clusters", "alignment": "alignment",
           "reuse": "reuse"}
-TARGETS = {"time_ratio_n1000": 1.5, "growth_n2000_over_n1000": 2.1, "peak_rss_mb_n2000": 4000.0,
-           "peak_rss_mb_n10000": 8000.0, "extraction_accuracy": 0.99}
+TARGETS = {"time_ratio_n1000": 1.5, "growth_n2000_over_n1000": 2.1, "peak_memory_mb_n2000": 4000.0,
+           "peak_memory_mb_n10000": 8000.0, "extraction_accuracy": 0.99}
 #: The incremental case (one plan added, the build again) runs up to this many plans (larger sizes are there
 #: for their memory).
 INCREMENTAL_MAX_PLANS = 2000
 SAMPLE_INTERVAL_S = 0.05
 #: PSS is read every this many samples (see :func:`_run_sampled`).
-PSS_EVERY = 20
+PSS_EVERY = 4
 
 
 # --------------------------------------------------------------------------- timing
@@ -548,12 +552,14 @@ def evaluate_targets(runs: list[dict]) -> dict:
             t["growth_n2000_over_n1000"], [r1, r2], "N = 1,000 and N = 2,000 not both run",
             lambda: round(r2["total_s"] / r1["total_s"], 3),
             lambda: r2["total_s"] / r1["total_s"] <= t["growth_n2000_over_n1000"], [r1, r2]),
-        "peak_rss_n2000": target(
-            f"N = 2,000: peak_rss_mb < {t['peak_rss_mb_n2000']:,.0f}", t["peak_rss_mb_n2000"], [r2],
-            "N = 2,000 not run", lambda: r2["peak_rss_mb"], lambda: r2["peak_rss_mb"] < t["peak_rss_mb_n2000"]),
-        "peak_rss_n10000": target(
-            f"N = 10,000: peak_rss_mb < {t['peak_rss_mb_n10000']:,.0f}", t["peak_rss_mb_n10000"], [r10],
-            "N = 10,000 not run", lambda: r10["peak_rss_mb"], lambda: r10["peak_rss_mb"] < t["peak_rss_mb_n10000"]),
+        "peak_memory_n2000": target(
+            f"N = 2,000: peak_memory_mb < {t['peak_memory_mb_n2000']:,.0f}", t["peak_memory_mb_n2000"], [r2],
+            "N = 2,000 not run", lambda: r2["peak_memory_mb"],
+            lambda: r2["peak_memory_mb"] < t["peak_memory_mb_n2000"]),
+        "peak_memory_n10000": target(
+            f"N = 10,000: peak_memory_mb < {t['peak_memory_mb_n10000']:,.0f}", t["peak_memory_mb_n10000"], [r10],
+            "N = 10,000 not run", lambda: r10["peak_memory_mb"],
+            lambda: r10["peak_memory_mb"] < t["peak_memory_mb_n10000"]),
         "incremental_add_one_n1000": target(
             "one plan added to N = 1,000: the rebuild extracts that plan only (the others from the cache)",
             1, [r1], "N = 1,000 not run", lambda: (r1.get("incremental") or {}).get("extracted"),
@@ -594,8 +600,14 @@ def bench_size(n: int, seed: int, work: Path, keep: bool = False, quiet: bool = 
         raise RuntimeError(f"benchmark of N={n} failed (exit {code}):\n{err}")
     res = json.loads(result_file.read_text(encoding="utf-8"))
     tree_rss = round(peaks["tree_rss_kb"] / 1024, 1)
+    tree_pss = round(peaks["tree_pss_kb"] / 1024, 1)
+    # the memory the build holds: proportional set sizes summed over its processes (a page a forked worker
+    # shares with the build process counts once), never below the build process's own peak (getrusage, exact)
+    res["peak_memory_mb"] = max(tree_pss, res["rusage"]["main_max_rss_mb"])
+    # resident set sizes summed: a page shared by the build process and a forked worker counts twice (an
+    # upper bound, kept for comparison with earlier runs)
     res["peak_rss_mb"] = max(tree_rss, res["rusage"]["main_max_rss_mb"])
-    res["memory"] = {"tree_peak_rss_mb": tree_rss, "tree_peak_pss_mb": round(peaks["tree_pss_kb"] / 1024, 1),
+    res["memory"] = {"tree_peak_rss_mb": tree_rss, "tree_peak_pss_mb": tree_pss,
                      "max_processes": peaks["max_processes"], "samples": peaks["samples"],
                      "sample_interval_s": SAMPLE_INTERVAL_S, "pss_sample_interval_s": SAMPLE_INTERVAL_S * PSS_EVERY, **res.pop("rusage")}
     res["synth_s"] = round(synth_s, 3)
@@ -606,7 +618,7 @@ def bench_size(n: int, seed: int, work: Path, keep: bool = False, quiet: bool = 
         st = ", ".join(f"{k} {v:.2f}s" if v is not None else f"{k} -" for k, v in res["stages"].items())
         other = res["cpu"]["build_other_busy_s"]
         print(f"N={n}: total {res['total_s']:.2f}s ({st}); tokenize floor {res['tokenize_floor_s']:.2f}s; "
-              f"peak RSS {res['peak_rss_mb']:.0f} MB; extraction accuracy {res['extraction_accuracy']:.4f}"
+              f"peak memory {res['peak_memory_mb']:.0f} MB (RSS summed {res['peak_rss_mb']:.0f} MB); extraction accuracy {res['extraction_accuracy']:.4f}"
               + (f"; other processes used {other:.0f} CPU-s during the build (timings pessimistic)"
                  if other > 0.1 * res["total_s"] else ""), file=sys.stderr)
     return res

@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import sys
+import zlib
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -146,7 +147,8 @@ class PlanCache:
                 ours = False  # the build refuses the folder later, saying why
             if ours and is_own_cache(Path(out) / CACHE_DIR):
                 self.folder = Path(out) / CACHE_DIR
-        #: Entries of this build: plan -> bytes (written by :meth:`write`).
+        #: Entries of this build: plan -> its bytes, compressed while they wait in memory (a corpus's entries
+        #: hold every table of every plan; :meth:`write` writes them uncompressed and lets them go).
         self.entries: dict[str, bytes] = {}
         #: The plans whose result came from the cache, in the order asked.
         self.reused: list[str] = []
@@ -164,7 +166,7 @@ class PlanCache:
             return None
         result = _decode(data, jurisdiction, key)
         if result is not None:
-            self.entries[jurisdiction] = data
+            self.entries[jurisdiction] = zlib.compress(data, 1)
             self.reused.append(jurisdiction)
         return result
 
@@ -172,14 +174,15 @@ class PlanCache:
         """Keep this build's *result* of *jurisdiction* for :meth:`write`."""
         data = _encode(jurisdiction, key, result)
         if data is not None:
-            self.entries[jurisdiction] = data
+            self.entries[jurisdiction] = zlib.compress(data, 1)
 
     def write(self, stage: Path) -> None:
-        """Write this build's entries (and the tag) into *stage*'s cache folder."""
+        """Write this build's entries (and the tag) into *stage*'s cache folder; they are let go afterwards."""
         folder = Path(stage) / CACHE_DIR
         folder.mkdir(parents=True, exist_ok=True)
         (folder / TAG).write_text(TAG_TEXT, encoding="utf-8")
         for j, data in sorted(self.entries.items()):
             tmp = folder / f".{j}.json.tmp"
-            tmp.write_bytes(data)
+            tmp.write_bytes(zlib.decompress(data))
             os.replace(tmp, folder / f"{j}.json")
+        self.entries = {}

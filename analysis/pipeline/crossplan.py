@@ -109,8 +109,10 @@ def compute_crossplan(corpus: "Dataset", params: CrossPlanParams | None = None,
     if left_out:
         notes.append("cross-plan stage: " + ", ".join(f"{j} ({why})" for j, why in left_out.items())
                      + " left out by exclude_documents")
-    plans = [j for j in corpus.plans_with_actions if j not in left_out]
-    skipped = [j for j in corpus.plans if j not in corpus.plans_with_actions]
+    with_actions = corpus.plans_with_actions  # a property that scans the actions: asked once
+    have = set(with_actions)
+    plans = [j for j in with_actions if j not in left_out]
+    skipped = [j for j in corpus.plans if j not in have]
     if skipped:
         notes.append(f"cross-plan stage: {', '.join(skipped)} left out (no actions); every summary across plans "
                      f"is over the {len(plans)} plan(s) with actions")
@@ -224,7 +226,13 @@ def _keyness(corpus: "Dataset", items: pd.DataFrame, tokens: list[list[str]], pl
     exclude = None
     if p.keyness_exclude_family:  # a plan's template twin is not its reference
         fam = template_families(_round(reuse_matrix, p.decimals), plans, p.template_min_share)
-        exclude = {j: f.split(";") for j, f in zip(fam["jurisdiction"], fam["template_family"]) if f}
+        members: dict[str, list[str]] = {}  # one list per family, shared by its plans
+        exclude = {}
+        for j, f in zip(fam["jurisdiction"], fam["template_family"]):
+            if f:
+                if f not in members:
+                    members[f] = f.split(";")
+                exclude[j] = members[f]
     names = corpus.documents.set_index("jurisdiction")["name_zh"]
     with threadpool_limits(limits=p.blas_threads):
         return keyness_table(merge_place_names(tokens, [names[j] for j in plans]), items["jurisdiction"].tolist(),
@@ -276,16 +284,21 @@ class _ReuseJob:
                 gc.unfreeze()
 
     def result(self):
-        return self.future.result() if self.future is not None else _reuse_stage(*self.args)
+        if self.future is None:
+            return _reuse_stage(*self.args)
+        out = self.future.result()
+        self.close(None)  # the worker, a copy of this process, goes now: not kept through the stages after
+        return out
 
     def close(self, exc: BaseException | None) -> None:
         global _REUSE_INPUTS
+        pool, self.pool, self.future = self.pool, None, None
         try:
-            if self.pool is not None:
+            if pool is not None:
                 if exc is None:
-                    self.pool.__exit__(None, None, None)
+                    pool.__exit__(None, None, None)
                 else:
-                    self.pool.__exit__(type(exc), exc, exc.__traceback__)
+                    pool.__exit__(type(exc), exc, exc.__traceback__)
         finally:
             _REUSE_INPUTS = None
 

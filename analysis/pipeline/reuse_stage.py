@@ -123,7 +123,11 @@ def reuse_tables(corpus: "Dataset", items: pd.DataFrame, plans: list[str], p: Cr
     if keep is not None:  # share_any with punctuation excluded is not recomputed: only pairwise shares are
         rsum["shared_chars_any"] = float("nan")
         rsum["share_any"] = float("nan")
-    passages = schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
+    cols = schema.CORE_TABLES["reuse_passages"].column_names
+    # the largest table of the stage: its columns taken as they are (the same values and types a trip through
+    # records would give, without a dictionary per passage)
+    passages = passages[cols].reset_index(drop=True) if len(passages) and set(cols) <= set(passages.columns) \
+        else schema.frame(passages.to_dict("records"), schema.CORE_TABLES["reuse_passages"])
     rsum = schema.frame(rsum.to_dict("records"), schema.CORE_TABLES["reuse_summary"])
     return passages, matrix, rsum
 
@@ -159,6 +163,11 @@ def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) 
             links.setdefault(a, {})[b] = max(s, links.get(a, {}).get(b, 0.0))
             links.setdefault(b, {})
     order = {j: i for i, j in enumerate(plans)}
+    around: dict[str, set] = {j: set() for j in links}  # the links in both directions, built once
+    for a, nb in links.items():
+        for b in nb:
+            around[a].add(b)
+            around[b].add(a)
     seen, family = set(), {}
     for j in list(links):
         if j in seen:
@@ -169,7 +178,7 @@ def template_families(matrix: pd.DataFrame, plans: list[str], min_share: float) 
             if x in comp:
                 continue
             comp.add(x)
-            todo += [y for y in links.get(x, {})] + [y for y, nb in links.items() if x in nb]
+            todo += around[x]
         seen |= comp
         if len(comp) > 1:
             members = ";".join(sorted(comp, key=lambda x: order.get(x, len(order))))

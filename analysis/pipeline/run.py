@@ -21,6 +21,7 @@ from analysis.pipeline import catalog
 from analysis.pipeline.cache import PlanCache
 from analysis.pipeline.extract import Dataset, extract_corpus
 from analysis.pipeline.output import staged_output
+from analysis.processes import release_memory
 
 
 #: The copy of the codebook a build coded with, kept in its output folder.
@@ -148,6 +149,7 @@ def build(raw_dir: Path, out_dir: Path, codebook: Path | None = None,
         write_dataset(corpus, stage)
         cache.write(stage)
         (stage / CODEBOOK_FILE).write_bytes(Path(codebook or paths.CODEBOOK).read_bytes())
+        release_memory()  # what the extraction freed, before the cross-plan stage forks its workers
         if similarity:
             from analysis.pipeline.crossplan import write_crossplan
 

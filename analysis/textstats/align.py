@@ -152,7 +152,7 @@ def _ivf_candidates(R: np.ndarray, codes: np.ndarray, n_cand: int, n_cells: int 
     # fixed-width candidate table: row x (probe slot, rank in that cell) -> score, member
     width = probe * n_cand
     cand_s = np.full((n, width), -np.inf, dtype=np.float32)
-    cand_m = np.zeros((n, width), dtype=np.int64)
+    cand_m = np.zeros((n, width), dtype=np.int64 if n >= 2 ** 31 else np.int32)  # row numbers: 4 bytes do
     for c in range(C):
         mem = members[mstart[c]:mstart[c + 1]]
         qs, sl = qrow[qstart[c]:qstart[c + 1]], qslot[qstart[c]:qstart[c + 1]]
@@ -173,15 +173,22 @@ def _ivf_candidates(R: np.ndarray, codes: np.ndarray, n_cand: int, n_cells: int 
             rank = np.arange(len(qi)) - np.searchsorted(qi, qi, side="left")
             cand_s[q[qi], qsl[qi] * n_cand + rank] = S[qi, mi]
             cand_m[q[qi], qsl[qi] * n_cand + rank] = mem[mi]
-    # each row's n_cand best candidates over all its cells (partition of a small fixed-width table)
-    if width > n_cand:
-        thr = np.partition(cand_s, width - n_cand, axis=1)[:, width - n_cand]
-        keep = (cand_s >= thr[:, None]) & np.isfinite(cand_s)
-        keep &= np.cumsum(keep, axis=1) <= n_cand
-    else:
-        keep = np.isfinite(cand_s)
-    r, col = np.nonzero(keep)
-    return r, cand_m[r, col]
+    # each row's n_cand best candidates over all its cells (partition of a small fixed-width table), in blocks
+    # of rows so the temporaries stay small
+    out_r, out_m = [], []
+    step = max(1, max_block // width)
+    for a in range(0, n, step):
+        cs = cand_s[a:a + step]
+        if width > n_cand:
+            thr = np.partition(cs, width - n_cand, axis=1)[:, width - n_cand]
+            keep = (cs >= thr[:, None]) & np.isfinite(cs)
+            keep &= np.cumsum(keep, axis=1, dtype=np.int32) <= n_cand
+        else:
+            keep = np.isfinite(cs)
+        r, col = np.nonzero(keep)
+        out_r.append(r + a)
+        out_m.append(cand_m[a:a + step][r, col].astype(np.int64))
+    return np.concatenate(out_r), np.concatenate(out_m)
 
 
 def align_actions(action_ids: Sequence[str], jurisdictions: Sequence[str], X, plans: Sequence[str],

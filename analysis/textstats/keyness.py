@@ -99,12 +99,15 @@ def count_matrix(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     """
     index = {j: i for i, j in enumerate(plans)}
     ids: dict[str, int] = {}
-    flat = [ids.setdefault(w, len(ids)) for t in tokens for w in t]  # dict lookups: linear, no object sort
+    lengths = [len(t) for t in tokens]
+    # dict lookups: linear, no object sort; straight into an array (a list of millions of ints is large)
+    flat = np.fromiter((ids.setdefault(w, len(ids)) for t in tokens for w in t), dtype=np.int64,
+                       count=sum(lengths))
     vocab = np.asarray(sorted(ids), dtype=object)
     remap = np.empty(len(ids), dtype=np.int64)
     remap[[ids[w] for w in vocab]] = np.arange(len(vocab))
-    term_idx = remap[np.asarray(flat, dtype=np.int64)] if flat else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.asarray([index[j] for j in jurisdictions], dtype=np.int64), [len(t) for t in tokens])
+    term_idx = remap[flat] if len(flat) else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.asarray([index[j] for j in jurisdictions], dtype=np.int64), lengths)
     M = sparse.csr_matrix((np.ones(len(flat), dtype=np.int64), (rows, term_idx)),
                           shape=(len(plans), len(vocab)))
     M.sum_duplicates()
@@ -187,20 +190,34 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     col_tot = np.asarray(M.tocsr().sum(axis=0)).ravel().astype(np.float64)
     row_tot = np.asarray(M.tocsr().sum(axis=1)).ravel().astype(np.float64)
     index = {j: i for i, j in enumerate(plans)}
-    E = sparse.lil_matrix((len(plans), len(plans)))
-    excluded = [""] * len(plans)
+    # the counts in the plans left out of each plan's reference: a plan and the plans it leaves out form a
+    # group (a template family is one group for all its members, whose lists are often one list object: its
+    # set is made once); the group's counts less the plan's own
+    group_of = np.full(len(plans), -1, dtype=np.int64)
+    groups: dict[frozenset, int] = {}
+    sets: dict[int, tuple] = {}
     for j, others in (exclude or {}).items():
         if j not in index:
             continue
-        out = [x for x in dict.fromkeys(others) if x in index and x != j]
-        for x in out:
-            E[index[j], index[x]] = 1.0
-        excluded[index[j]] = ";".join(out)
-    E = E.tocsr()
-    fam = (E @ M.tocsr()).tocsr()  # plan x term: counts in the plans left out of each plan's reference
-    fam_tot = E @ row_tot
+        if id(others) not in sets:
+            sets[id(others)] = (others, frozenset(index[x] for x in others if x in index))
+        base = sets[id(others)][1]
+        i = index[j]
+        if len(base) - (i in base) > 0:
+            group_of[i] = groups.setdefault(base if i in base else base | {i}, len(groups))
+    G = sparse.csr_matrix((np.ones(sum(len(g) for g in groups), dtype=np.int64),
+                           ([gi for g, gi in groups.items() for _ in g], [i for g in groups for i in sorted(g)])),
+                          shape=(len(groups), len(plans)))
+    group_counts = (G @ M.tocsr()).tocsr()  # group x term
+    has = group_of[plan] >= 0
+    fam_a = np.zeros(len(a))
+    if has.any():
+        fam_a[has] = np.asarray(group_counts[group_of[plan][has], term[has]], dtype=np.float64).ravel() - a[has]
+    group_tot = G @ row_tot
+    fam_tot = np.where(group_of >= 0, group_tot[np.maximum(group_of, 0)] - row_tot, 0.0) if len(groups) \
+        else np.zeros(len(plans))
     N = row_tot.sum()
-    b = col_tot[term] - a - np.asarray(fam[plan, term]).ravel()
+    b = col_tot[term] - a - fam_a
     c = row_tot[plan]
     N = N - fam_tot[plan]  # each target's own corpus: itself and its reference
     d = N - c
@@ -221,7 +238,6 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
         "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
         "total_target": c.astype(np.int64), "total_reference": d.astype(np.int64),
         "g2": sign * np.maximum(g2, 0.0), "chi2": sign * chi2, "log_ratio": log_ratio, "ratio": 2.0 ** log_ratio,
-        "reference_excludes": np.asarray(excluded, dtype=object)[plan],
     })
     tested = df["count_target"] >= min_count
     n_tested = df[tested].groupby("_p").size()
@@ -236,4 +252,10 @@ def keyness_table(tokens: Sequence[Sequence[str]], jurisdictions: Sequence[str],
     df["rank"] = df.groupby("_p").cumcount() + 1
     if top_n is not None:
         df = df[df["rank"] <= top_n]
+    # which plans each listed plan's reference leaves out, written only for the plans listed
+    excluded = {}
+    for i in pd.unique(df["_p"]):
+        others = (exclude or {}).get(plans[i], ())
+        excluded[i] = ";".join(x for x in dict.fromkeys(others) if x in index and x != plans[i])
+    df = df.assign(reference_excludes=pd.array([excluded[i] for i in df["_p"]], dtype="str"))
     return df[KEYNESS_COLUMNS].reset_index(drop=True)

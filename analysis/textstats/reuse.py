@@ -94,8 +94,8 @@ _M2 = np.uint64(0x94D049BB133111EB)
 
 
 def code_points(text: str) -> np.ndarray:
-    """The characters of *text* as an array of Unicode code points (uint32)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    """The characters of *text* as an array of Unicode code points (uint32: 4 bytes a character)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
 
 
 def window_hashes(codes: np.ndarray, n: int) -> np.ndarray:
@@ -244,22 +244,21 @@ def _share_any(wins: list[PlanWindows], n: int) -> np.ndarray:
     """
     if not wins:
         return np.zeros(0, dtype=np.int64)
-    h = np.concatenate([w.hashes for w in wins])
-    plan = np.repeat(np.arange(len(wins)), [len(w.hashes) for w in wins])
-    o = np.lexsort((plan, h))
-    hs, ps = h[o], plan[o]
-    first_of_hash = np.r_[True, hs[1:] != hs[:-1]]
-    new_pair = first_of_hash | np.r_[True, ps[1:] != ps[:-1]]
-    hash_id = np.cumsum(first_of_hash) - 1
-    n_plans = np.bincount(hash_id[new_pair], minlength=hash_id[-1] + 1 if len(hash_id) else 0)
-    shared = np.empty(len(h), dtype=bool)
-    shared[o] = n_plans[hash_id] >= 2
-    out, off = [], 0
+    # each plan's distinct hashes (its windows are sorted by hash), all plans together, sorted: a hash seen
+    # twice is held by two plans (one sort of one array: the corpus's windows cost 8 bytes each here)
+    h = np.concatenate([w.hashes[np.r_[True, w.hashes[1:] != w.hashes[:-1]]] for w in wins if len(w.hashes)]
+                       or [np.zeros(0, dtype=np.uint64)])
+    h.sort()
+    shared_h = np.unique(h[1:][h[1:] == h[:-1]])
+    del h
+    out = []
     for w in wins:
-        m = shared[off:off + len(w.hashes)]
-        p = w.pos[m]
+        if len(shared_h) and len(w.hashes):
+            j = np.minimum(np.searchsorted(shared_h, w.hashes), len(shared_h) - 1)
+            p = w.pos[shared_h[j] == w.hashes]
+        else:
+            p = w.pos[:0]
         out.append(_covered(np.column_stack([p, p + n]), len(w.codes)))
-        off += len(w.hashes)
     return np.asarray(out, dtype=np.int64)
 
 

@@ -295,9 +295,22 @@ def _init_worker(tokenizer: ChineseTokenizer) -> None:
     _WORKER_TOKENIZER = tokenizer.warm()
 
 
+def _shared(docs: list[list[str]], pool: dict[str, str]) -> list[list[str]]:
+    """*docs* with every token replaced, in place, by the one equal string of *pool* (added when new).
+
+    A corpus's token lists hold millions of tokens but few distinct words: one string object per word
+    instead of one per occurrence keeps them small in memory (and in the pickles workers send back,
+    whose memo then writes each word once).  The lists are equal to what they were.
+    """
+    get = pool.setdefault
+    for doc in docs:
+        doc[:] = [get(w, w) for w in doc]
+    return docs
+
+
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     assert _WORKER_TOKENIZER is not None
-    return [_WORKER_TOKENIZER.tokens(t) for t in texts]
+    return _shared([_WORKER_TOKENIZER.tokens(t) for t in texts], {})
 
 
 def tokenize_many(texts: Iterable[str], tokenizer: ChineseTokenizer | None = None, n_jobs: int | None = 1,
@@ -324,18 +337,20 @@ def tokenize_many(texts: Iterable[str], tokenizer: ChineseTokenizer | None = Non
     Returns
     -------
     list of list of str
-        One token list per text, in input order.
+        Equal to ``[tokenizer(t) for t in texts]`` (chunks are contiguous and collected in order, and
+        segmentation is deterministic); equal words are one string object across all the lists.
     """
     tok = tokenizer or default_tokenizer()
     texts = list(texts)
     jobs = resolve_n_jobs(n_jobs)
     sizes = [len(t) for t in texts]
+    pool: dict[str, str] = {}
     if jobs == 1 or len(texts) < 2 or sum(sizes) < min_parallel_chars:
         tok.warm()
-        return [tok.tokens(t) for t in texts]
+        return _shared([tok.tokens(t) for t in texts], pool)
     bounds = _chunks(sizes, jobs * chunks_per_job)
     out: list[list[str]] = []
     with worker_pool(min(jobs, len(bounds)), initializer=_init_worker, initargs=(tok,)) as ex:
         for part in ex.map(_tokenize_chunk, [texts[a:b] for a, b in bounds]):
-            out.extend(part)
+            out.extend(_shared(part, pool))
     return out
