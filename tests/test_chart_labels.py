@@ -104,6 +104,7 @@ def _charts(t, docs):
     return out
 
 
+@pytest.mark.slow  # every chart drawn once more (about 11 s); the report's pages test escaping too
 def test_every_chart_draws_hostile_plan_names_as_written(t, hostile):
     for name, fig in _charts(t, hostile).items():
         try:

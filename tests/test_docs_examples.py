@@ -127,7 +127,9 @@ def _required_form(words: list[str]) -> list[str]:
 
 
 def _cases() -> list:
-    cases = []
+    """Every example; the first ``build`` command in document order runs in the fast tier, the later ones (the
+    same command with other options: a codebook, ``--set``) and the slow commands in ``make test-all``."""
+    cases, builds = [], 0
     for ex in _blocks():
         if ex.lang == "python":
             cases.append(pytest.param(ex, None, id=ex.id))
@@ -136,7 +138,8 @@ def _cases() -> list:
             words = shlex.split(cmd)
             marks = []
             sub = words[3] if words[:3] == ["python", "-m", "analysis"] and len(words) > 3 else ""
-            if sub in SLOW or "synth/raw" in words or sub == "synth":
+            builds += sub == "build"
+            if sub in SLOW or "synth/raw" in words or sub == "synth" or (sub == "build" and builds > 1):
                 marks.append(pytest.mark.slow)
             cases.append(pytest.param(ex, cmd, id=f"{ex.id}:{cmd[:60]}", marks=marks))
     return cases

@@ -462,9 +462,10 @@ def batch(tmp_path_factory, base_raw, prev_out) -> Batch:
 
 #: Refusal cases run again, after the batch, from a fresh ``python -m analysis``: the same exit status and the
 #: same bytes on stdout and stderr as from the forked process (and, again, nothing changed).
-#: (Two in ``make test``, the others in ``make test-all``.)
-FRESH_SAMPLE = ["own_folder", "codebook:python_tag"] + [
-    pytest.param(n, marks=pytest.mark.slow) for n in ("path:parent", "decode:random_bytes")]
+#: (All in ``make test-all``; ``make test`` compares a whole build with a fresh interpreter's instead:
+#: :func:`test_a_build_is_the_same_from_a_fresh_interpreter`.)
+FRESH_SAMPLE = [pytest.param(n, marks=pytest.mark.slow)
+                for n in ("own_folder", "codebook:python_tag", "path:parent", "decode:random_bytes")]
 
 
 @pytest.mark.parametrize("name", FRESH_SAMPLE)
@@ -1648,7 +1649,8 @@ def test_disk_full_is_a_message(tmp_path, base_raw, prev_out):
 # ---------------------------------------------------------------------------------------------- concurrency
 
 
-@pytest.mark.parametrize("start", [pytest.param("earlier_output", marks=pytest.mark.slow), "no_folder"])
+@pytest.mark.slow
+@pytest.mark.parametrize("start", ["earlier_output", "no_folder"])
 def test_concurrent_builds_leave_one_complete_build(tmp_path, base_raw, prev_out, start):
     out = tmp_path / "out"
     if start == "earlier_output":

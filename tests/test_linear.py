@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from analysis.coding import load_codebook
 from analysis.coding.plan import extract
 
@@ -31,6 +33,7 @@ def _seconds(text: str, repeat: int = 3) -> float:
     return best
 
 
+@pytest.mark.slow  # codes two long plans three times each
 def test_extraction_time_grows_linearly_with_the_plan():
     small, large = _plan(1000), _plan(8000)
     ratio = _seconds(large) / _seconds(small)
