@@ -36,8 +36,11 @@ def die_with_parent(parent: int | None = None) -> None:
         _watchdog(parent)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
-    # a worker ignores Ctrl-C: the parent decides what stops, and terminates its workers
+    # a worker ignores Ctrl-C: the parent decides what stops, and terminates its workers.  It was forked with
+    # SIGINT blocked (:class:`_Pool`), so a Ctrl-C that came before this line is pending, and now discarded.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _watchdog(parent: int) -> None:
@@ -56,12 +59,31 @@ def _init(parent: int, initializer: Callable | None, initargs: tuple) -> None:
         initializer(*initargs)
 
 
+class _Pool(ProcessPoolExecutor):
+    """A pool that forks its workers with SIGINT blocked (they are forked when tasks are submitted).
+
+    A Ctrl-C reaches the whole process group: a worker forked just before it, and not yet ignoring SIGINT,
+    would die in its start-up and could leave the pool waiting for it.  Blocked at the fork, the signal stays
+    pending in the worker until :func:`die_with_parent` ignores it; in this process it is delivered as soon as
+    the submission returns.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+            return super().submit(fn, *args, **kwargs)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 @contextlib.contextmanager
 def worker_pool(max_workers: int, initializer: Callable | None = None,
                 initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
     """A :class:`ProcessPoolExecutor` whose workers die with the parent and stop when it stops."""
-    pool = ProcessPoolExecutor(max_workers=max_workers, initializer=_init,
-                               initargs=(os.getpid(), initializer, initargs))
+    pool = _Pool(max_workers=max_workers, initializer=_init,
+                 initargs=(os.getpid(), initializer, initargs))
     try:
         yield pool
     except BaseException:
