@@ -266,6 +266,7 @@ def test_chart_with_chinese_fails_clearly_without_a_cjk_font(t, monkeypatch):
         charts.coverage_heatmap(cov, lang="zh")
 
 
+@pytest.mark.slow  # the fast tier compares every figure the notebooks draw with the committed bytes
 def test_charts_are_byte_identical_when_saved_twice(t, tmp_path):
     cov = compare.group_coverage(t["actions"], t["group_mentions"])
     style.save_figure(charts.coverage_heatmap(cov, lang="zh"), "c", tmp_path / "1")
